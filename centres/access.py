@@ -1,0 +1,40 @@
+"""The one way every view decides who may see what.
+
+Scope first, then role: an object outside the user's organisation or centres is a 404
+(it might as well not exist); a role that may not use a page gets a 403.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from centres.models import Centre, Role
+
+EVERY_ROLE = tuple(Role)
+CENTRE_WORKERS = (Role.LEADER, Role.STAFF)
+
+
+def role_required(*roles):
+    """Let signed-in users with one of `roles` through; others get a 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_centre_for(request, pk, roles=CENTRE_WORKERS):
+    """Return the centre `pk` if the user may see it and has one of `roles`."""
+    centre = get_object_or_404(Centre.objects.for_user(request.user), pk=pk)
+    if not request.user.has_role(*roles):
+        raise PermissionDenied
+    return centre

@@ -1,0 +1,137 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import (
+    CENTRE_BOUND_ROLES,
+    Centre,
+    Closure,
+    KeyFob,
+    KeyHolder,
+    KeyLoan,
+    OpeningHours,
+    Organisation,
+    User,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Centre)
+class CentreAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "address"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "address"]
+
+
+class OrganisationRoleChecks:
+    """Admin form checks: an organisation and a role for everyone but superusers,
+    and centres only from the user's own organisation."""
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        role = cleaned.get("role")
+        centres = cleaned.get("centres") or []
+        if not cleaned.get("is_superuser") and (organisation is None or not role):
+            raise forms.ValidationError(
+                _("Everyone but a superuser needs an organisation and a role.")
+            )
+        foreign = [
+            c.name for c in centres if organisation is None or c.organisation_id != organisation.pk
+        ]
+        if foreign:
+            self.add_error(
+                "centres",
+                _("These centres belong to another organisation: %(names)s")
+                % {"names": ", ".join(foreign)},
+            )
+        if role in CENTRE_BOUND_ROLES and not centres:
+            self.add_error("centres", _("Staff and outreach workers need at least one centre."))
+        return cleaned
+
+
+class UserAdminChangeForm(OrganisationRoleChecks, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class UserAdminCreationForm(OrganisationRoleChecks, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "first_name", "email", "organisation", "role", "centres"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "first_name",
+                    "email",
+                    "organisation",
+                    "role",
+                    "centres",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+    list_display = ["username", "first_name", "organisation", "role", "is_active"]
+    list_filter = ["organisation", "role", "is_active", "is_superuser"]
+    list_select_related = ["organisation"]
+    filter_horizontal = ["centres", "groups", "user_permissions"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (
+            _("Organisation and role"),
+            {"fields": ["organisation", "role", "centres", "is_safety_representative"]},
+        ),
+    ]
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ["centre", "weekday", "starts", "ends", "kind", "valid_from", "valid_until"]
+    list_filter = ["centre__organisation", "kind", "weekday"]
+    list_select_related = ["centre"]
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["centre", "starts", "ends", "reason"]
+    list_select_related = ["centre"]
+
+
+@admin.register(KeyHolder)
+class KeyHolderAdmin(admin.ModelAdmin):
+    list_display = ["alias", "organisation", "agreement_signed", "safety_briefing", "active"]
+    list_filter = ["organisation", "active"]
+    search_fields = ["alias"]
+
+
+@admin.register(KeyFob)
+class KeyFobAdmin(admin.ModelAdmin):
+    list_display = ["number", "organisation", "status", "status_changed"]
+    list_filter = ["organisation", "status"]
+    search_fields = ["number"]
+
+
+@admin.register(KeyLoan)
+class KeyLoanAdmin(admin.ModelAdmin):
+    list_display = ["fob", "holder", "issued", "returned", "lost"]
+    list_select_related = ["fob", "holder"]

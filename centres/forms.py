@@ -1,0 +1,336 @@
+import datetime
+
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import (
+    Census,
+    Centre,
+    Closure,
+    KeyFob,
+    KeyHolder,
+    OpenDay,
+    OpeningHours,
+    Shift,
+    TargetGroup,
+    User,
+    UserRunOpening,
+    VisitKind,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# Counts typed by staff: a day at a drop-in centre never sees more than this.
+MAX_DAY_COUNT = 1000
+
+
+class CentreProfileForm(forms.ModelForm):
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Centre
+        fields = [
+            "address",
+            "phone",
+            "legal_basis",
+            "target_groups",
+            "age_from",
+            "age_to",
+            "places",
+            "methods",
+            "safety_instructions",
+            "tilbudsportalen_checked",
+        ]
+        widgets = {
+            "tilbudsportalen_checked": DATE,
+            "methods": forms.Textarea(attrs={"rows": 3}),
+            "safety_instructions": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        age_from, age_to = cleaned.get("age_from"), cleaned.get("age_to")
+        if age_from is not None and age_to is not None and age_from > age_to:
+            self.add_error("age_to", _("The upper age must not be below the lower age."))
+        checked = cleaned.get("tilbudsportalen_checked")
+        if checked and checked > timezone.localdate():
+            self.add_error("tilbudsportalen_checked", _("The date cannot be in the future."))
+        return cleaned
+
+
+class OpeningHoursForm(forms.ModelForm):
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "starts", "ends", "kind", "valid_from", "valid_until", "label"]
+        widgets = {"starts": TIME, "ends": TIME, "valid_from": DATE, "valid_until": DATE}
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        if not self.instance.pk:
+            self.initial.setdefault("valid_from", timezone.localdate())
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if starts and ends and ends <= starts:
+            self.add_error("ends", _("The closing time must be after the opening time."))
+        valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if valid_from and valid_until and valid_until < valid_from:
+            self.add_error("valid_until", _("The end of validity must not be before its start."))
+        if self.errors:
+            return cleaned
+        overlapping = (
+            OpeningHours.objects.filter(centre=self.centre, weekday=cleaned["weekday"])
+            .exclude(pk=self.instance.pk)
+            .valid_between(valid_from, valid_until or datetime.date.max)
+            .filter(starts__lt=ends, ends__gt=starts)
+        )
+        clash = overlapping.first()
+        if clash:
+            raise forms.ValidationError(
+                _(
+                    "These hours overlap %(hours)s, valid from %(from)s. End those hours "
+                    "first (set “valid until”), or choose other times."
+                )
+                % {"hours": clash, "from": clash.valid_from.strftime("%d.%m.%Y")}
+            )
+        return cleaned
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["starts", "ends", "reason"]
+        widgets = {"starts": DATE, "ends": DATE}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if starts and ends and ends < starts:
+            self.add_error("ends", _("The last day must not be before the first day."))
+        return cleaned
+
+
+class OpenDayForm(forms.ModelForm):
+    class Meta:
+        model = OpenDay
+        fields = ["date", "reason"]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if OpenDay.objects.filter(centre=self.centre, date=date).exists():
+            raise forms.ValidationError(_("This day is already opened."))
+        return date
+
+
+class DayFiguresForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
+    visits = forms.IntegerField(
+        label=_("Visitors"), min_value=0, validators=[MaxValueValidator(MAX_DAY_COUNT)]
+    )
+    new_visits = forms.IntegerField(
+        label=_("Of whom new"),
+        min_value=0,
+        initial=0,
+        validators=[MaxValueValidator(MAX_DAY_COUNT)],
+    )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if date > today:
+            raise forms.ValidationError(_("You cannot enter figures for a day in the future."))
+        if date < today - datetime.timedelta(days=366):
+            raise forms.ValidationError(_("The date is more than a year ago."))
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        visits, new = cleaned.get("visits"), cleaned.get("new_visits")
+        if visits is not None and new is not None and new > visits:
+            self.add_error("new_visits", _("New visitors cannot be more than all visitors."))
+        return cleaned
+
+
+class CensusForm(forms.ModelForm):
+    class Meta:
+        model = Census
+        fields = ["date", "weekly", "monthly", "occasional"]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        if Census.objects.filter(centre=self.centre, date=date).exists():
+            raise forms.ValidationError(_("A census for this date is already recorded."))
+        return date
+
+
+class KeyHolderForm(forms.ModelForm):
+    class Meta:
+        model = KeyHolder
+        fields = ["alias", "phone", "agreement_signed", "safety_briefing", "active"]
+        widgets = {"agreement_signed": DATE, "safety_briefing": DATE}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_alias(self):
+        alias = self.cleaned_data["alias"].strip()
+        taken = KeyHolder.objects.filter(organisation=self.organisation, alias__iexact=alias)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("A key holder with this alias exists. Add an initial to tell them apart.")
+            )
+        return alias
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in ("agreement_signed", "safety_briefing"):
+            if cleaned.get(name) and cleaned[name] > today:
+                self.add_error(name, _("The date cannot be in the future."))
+        return cleaned
+
+
+class KeyFobForm(forms.ModelForm):
+    class Meta:
+        model = KeyFob
+        fields = ["number", "centres"]
+        widgets = {"centres": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, organisation, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["centres"].queryset = centres
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        if KeyFob.objects.filter(organisation=self.organisation, number__iexact=number).exists():
+            raise forms.ValidationError(_("A key fob with this number exists."))
+        return number
+
+
+class LendFobForm(forms.Form):
+    fob = forms.ModelChoiceField(label=_("Key fob"), queryset=KeyFob.objects.none())
+    holder = forms.ModelChoiceField(label=_("Key holder"), queryset=KeyHolder.objects.none())
+    issued = forms.DateField(label=_("Issued"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, fobs, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fob"].queryset = fobs
+        self.fields["holder"].queryset = holders
+
+    def clean_issued(self):
+        issued = self.cleaned_data["issued"]
+        if issued > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return issued
+
+
+class DateForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return date
+
+
+class ShiftForm(forms.ModelForm):
+    class Meta:
+        model = Shift
+        fields = ["worker", "starts", "ends"]
+        widgets = {"starts": DATETIME, "ends": DATETIME}
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        self.fields["worker"].queryset = User.objects.filter(
+            organisation_id=centre.organisation_id,
+            is_active=True,
+            role__in=["staff", "leader"],
+        ).order_by("first_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends, worker = cleaned.get("starts"), cleaned.get("ends"), cleaned.get("worker")
+        if not (starts and ends):
+            return cleaned
+        if ends <= starts:
+            self.add_error("ends", _("The end must be after the start."))
+        elif ends - starts > datetime.timedelta(hours=16):
+            self.add_error("ends", _("A shift cannot be longer than 16 hours."))
+        elif worker and Shift.objects.filter(worker=worker).overlapping(starts, ends).exists():
+            self.add_error("worker", _("This person already has a shift at that time."))
+        return cleaned
+
+
+class UserRunOpeningForm(forms.ModelForm):
+    class Meta:
+        model = UserRunOpening
+        fields = ["starts", "ends", "key_holder"]
+        widgets = {"starts": DATETIME, "ends": DATETIME}
+
+    def __init__(self, *args, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_holder"].queryset = holders
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if starts and ends and ends <= starts:
+            self.add_error("ends", _("The end must be after the start."))
+        elif starts and ends and ends - starts > datetime.timedelta(hours=16):
+            self.add_error("ends", _("An opening cannot be longer than 16 hours."))
+        return cleaned
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("yes", _("Yes")), ("no", _("No"))],
+            coerce=lambda v: v == "yes",
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+
+class UserRunRecordForm(forms.Form):
+    took_place = YesNoField(label=_("Did the opening take place?"))
+    visitors = forms.IntegerField(
+        label=_("How many came?"),
+        min_value=0,
+        required=False,
+        validators=[MaxValueValidator(MAX_DAY_COUNT)],
+    )
+    locked_properly = YesNoField(label=_("Was the centre closed and locked properly?"))
+    unsafe_event = YesNoField(label=_("Did anything unsafe happen?"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("took_place") and cleaned.get("visitors") is None:
+            self.add_error("visitors", _("Enter how many came (0 if nobody)."))
+        return cleaned

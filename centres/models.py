@@ -1,0 +1,739 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from centres.validators import reject_cpr_numbers
+
+
+class Organisation(models.Model):
+    """A municipal unit or an independent association that runs drop-in centres."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    STAFF = "staff", _("Staff")
+    OUTREACH = "outreach", _("Outreach worker")
+    ASSOCIATION = "association", _("Association member")
+
+
+# Roles whose members work at named centres rather than at all of the organisation's.
+CENTRE_BOUND_ROLES = frozenset({Role.STAFF, Role.OUTREACH})
+
+
+class CentreQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Centres the user may see: all of a leader's or association member's
+        organisation, the named centres of staff and outreach workers, none for others."""
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        centres = self.filter(organisation_id=user.organisation_id)
+        if user.role in CENTRE_BOUND_ROLES:
+            return centres.filter(assigned_users=user)
+        if user.role in (Role.LEADER, Role.ASSOCIATION):
+            return centres
+        return self.none()
+
+    def with_visit_totals(self, first, last):
+        """Annotate `visits`, `new_visits`, `staffed_visits` and `user_run_visits`: the
+        tallies from `first` to `last` (dates, inclusive), in one query."""
+        in_period = Q(visit_counts__date__gte=first, visit_counts__date__lte=last)
+        return self.annotate(
+            visits=Coalesce(Sum("visit_counts__visits", filter=in_period), 0),
+            new_visits=Coalesce(Sum("visit_counts__new_visits", filter=in_period), 0),
+            staffed_visits=Coalesce(
+                Sum(
+                    "visit_counts__visits",
+                    filter=in_period & Q(visit_counts__kind="staffed"),
+                ),
+                0,
+            ),
+            user_run_visits=Coalesce(
+                Sum(
+                    "visit_counts__visits",
+                    filter=in_period & Q(visit_counts__kind="user_run"),
+                ),
+                0,
+            ),
+        )
+
+    def with_staff_count(self):
+        """Annotate `staff_count`: active staff members assigned to each centre."""
+        return self.annotate(
+            staff_count=Count(
+                "assigned_users",
+                filter=Q(
+                    assigned_users__role=Role.STAFF,
+                    assigned_users__is_active=True,
+                    assigned_users__organisation_id=models.F("organisation_id"),
+                ),
+            )
+        )
+
+
+class LegalBasis(models.TextChoices):
+    SECTION_104 = "s104", _("§104 drop-in centre")
+    SECTION_82 = "s82", _("§82 preventive service")
+    OTHER = "other", _("Other")
+
+
+class TargetGroup(models.TextChoices):
+    """The target groups of Tilbudsportalen, the national register of social services."""
+
+    INWARD_REACTING = "inward_reacting", _("Inward-reacting behaviour")
+    NEGLECT = "neglect", _("Neglect")
+    DRUG_USE = "drug_use", _("Drug use")
+    ALCOHOL_USE = "alcohol_use", _("Alcohol use")
+    HOMELESSNESS = "homelessness", _("Homelessness")
+    NON_VIOLENT_CRIME = "non_violent_crime", _("Non-violent crime")
+    OTHER_SOCIAL_PROBLEM = "other_social_problem", _("Other social problem")
+    MENTAL_VULNERABILITY = "mental_vulnerability", _("Mental vulnerability")
+
+
+# The leader is reminded when the profile was last checked longer ago than this.
+TILBUDSPORTALEN_CHECK_DAYS = 365
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ]{8,20}$", _("Enter a phone number: digits and spaces, e.g. 56 20 30 40.")
+)
+
+
+class Centre(models.Model):
+    """A drop-in centre (værested) or another service of the organisation, such as a §82 service."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="centres",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(
+        _("address"), max_length=300, blank=True, validators=[reject_cpr_numbers]
+    )
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=10, choices=LegalBasis.choices, blank=True
+    )
+    # A list of TargetGroup values.
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    age_from = models.PositiveSmallIntegerField(
+        _("age from"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    age_to = models.PositiveSmallIntegerField(
+        _("age to"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    places = models.PositiveSmallIntegerField(_("number of places"), null=True, blank=True)
+    methods = models.TextField(
+        _("methods and approaches"), blank=True, validators=[reject_cpr_numbers]
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    safety_instructions = models.TextField(
+        _("if something unsafe happens when no staff are present"),
+        blank=True,
+        validators=[reject_cpr_numbers],
+        help_text=_("Shown to key holders and on the week plan for user-run hours."),
+    )
+    tilbudsportalen_checked = models.DateField(
+        _("last checked against Tilbudsportalen"), null=True, blank=True
+    )
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="centre_name_unique_in_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(age_from__isnull=True)
+                | Q(age_to__isnull=True)
+                | Q(age_from__lte=F("age_to")),
+                name="centre_age_range_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("centres:detail", args=[self.pk])
+
+    def tilbudsportalen_check_due(self, today=None):
+        """True if the profile was never checked or was checked over a year ago."""
+        today = today or timezone.localdate()
+        checked = self.tilbudsportalen_checked
+        return checked is None or (today - checked).days > TILBUDSPORTALEN_CHECK_DAYS
+
+    # Opening hours, closures and holidays: see centres.openings for the rules.
+    def openings_between(self, start, end):
+        """Return the concrete openings (staffed, user-run, maybe open) overlapping
+        [start, end), sorted by start; `start` and `end` are aware datetimes."""
+        from centres.openings import openings_for
+
+        return openings_for([self], start, end)[self.pk]
+
+    def is_closed_on(self, date):
+        """True if a closure or a Danish public holiday closes the centre on `date`
+        and the day was not explicitly opened."""
+        from centres.openings import closed_days
+
+        return date in closed_days([self], date, date)[self.pk]
+
+    def open_now(self, at=None):
+        """Return the opening in progress at `at` (default: now), or None."""
+        from centres.openings import open_at
+
+        return open_at(self, at or timezone.now())
+
+    def next_opening(self, at=None):
+        """Return the first opening starting after `at` within four weeks, or None."""
+        from centres.openings import next_opening
+
+        return next_opening(self, at or timezone.now())
+
+
+class UserQuerySet(models.QuerySet):
+    def in_organisation_of(self, user):
+        if user.organisation_id is None:
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: staff, leaders, outreach workers and association members.
+
+    Visitors of the centres never have an account.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    centres = models.ManyToManyField(
+        Centre,
+        blank=True,
+        related_name="assigned_users",
+        verbose_name=_("centres"),
+        help_text=_("The centres a staff member or outreach worker works at."),
+    )
+
+    is_safety_representative = models.BooleanField(
+        _("safety representative"),
+        default=False,
+        help_text=_(
+            "The safety representative may read every incident report of the organisation."
+        ),
+    )
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Everyone but a superuser belongs to an organisation with a role.
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | (Q(organisation__isnull=False) & ~Q(role="")),
+                name="user_has_organisation_and_role",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_leader(self):
+        return self.role == Role.LEADER
+
+    def has_role(self, *roles):
+        return self.is_authenticated and self.role in roles
+
+
+# --- Opening hours, closures and holidays ---------------------------------------------
+
+
+class OpeningKind(models.TextChoices):
+    STAFFED = "staffed", _("Staffed")
+    USER_RUN = "user_run", _("User-run")
+    MAYBE = "maybe", _("Maybe open (user-run if someone comes)")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class ValidityQuerySet(models.QuerySet):
+    """Rows with `valid_from` and an optional, inclusive `valid_until` (see ValidityPeriod)."""
+
+    def valid_between(self, first, last):
+        """Rows valid on at least one day from `first` to `last` (dates, inclusive)."""
+        return self.filter(valid_from__lte=last).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=first)
+        )
+
+    def valid_on(self, date):
+        return self.valid_between(date, date)
+
+
+class ValidityPeriod:
+    """For models valid from `valid_from` until `valid_until` (inclusive; None: open)."""
+
+    def is_valid_on(self, date):
+        return self.valid_from <= date and (self.valid_until is None or date <= self.valid_until)
+
+
+class OpeningHoursQuerySet(ValidityQuerySet):
+    pass
+
+
+class OpeningHours(ValidityPeriod, models.Model):
+    """A weekly time range when a centre opens, of one kind, valid for a period.
+
+    When hours change (as in the 2023 cut), the old rows get an end date and new rows
+    start the next day, so the history stays.
+    """
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("centre")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    kind = models.CharField(_("kind"), max_length=10, choices=OpeningKind.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Leave empty if open-ended.")
+    )
+    label = models.CharField(
+        _("note"),
+        max_length=100,
+        blank=True,
+        validators=[reject_cpr_numbers],
+        help_text=_("Optional, e.g. sports hall."),
+    )
+
+    objects = OpeningHoursQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    # Overlapping hours of one centre and weekday are refused by an exclusion constraint
+    # added in migration 0003 (SQL, as django.contrib.postgres is not installed).
+    class Meta:
+        ordering = ["weekday", "starts", "valid_from"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="hours_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="hours_validity_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}\N{EN DASH}{self.ends:%H:%M}"
+
+
+class Closure(models.Model):
+    """Days a centre is closed, e.g. summer holiday or a staff day."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, related_name="closures", verbose_name=_("centre")
+    )
+    starts = models.DateField(_("first day"))
+    ends = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200, validators=[reject_cpr_numbers])
+
+    class Meta:
+        ordering = ["starts"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gte=F("starts")), name="closure_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["centre", "starts", "ends"])]
+
+    def __str__(self):
+        return self.reason
+
+
+class OpenDay(models.Model):
+    """A day the centre keeps its usual hours although a holiday or closure falls on it."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, related_name="open_days", verbose_name=_("centre")
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(
+        _("reason"), max_length=200, blank=True, validators=[reject_cpr_numbers]
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("open day")
+        verbose_name_plural = _("open days")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "date"], name="open_day_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.date)
+
+
+# --- Staffing ---------------------------------------------------------------------------
+
+
+class ShiftQuerySet(models.QuerySet):
+    def overlapping(self, start, end):
+        return self.filter(starts__lt=end, ends__gt=start)
+
+
+class Shift(models.Model):
+    """A staff member planned at a centre from `starts` to `ends`."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("centre")
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="shifts",
+        verbose_name=_("staff member"),
+    )
+    starts = models.DateTimeField(_("from"))
+    ends = models.DateTimeField(_("until"))
+
+    objects = ShiftQuerySet.as_manager()
+
+    # Nobody is in two places at once: an exclusion constraint in migration 0003.
+    class Meta:
+        ordering = ["starts"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="shift_end_after_start"),
+        ]
+        indexes = [models.Index(fields=["centre", "starts"])]
+
+    def __str__(self):
+        return f"{self.worker} {timezone.localtime(self.starts):%d.%m %H:%M}"
+
+
+# --- Key holders, fobs and loans --------------------------------------------------------
+
+
+class KeyHolderQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if user.organisation_id is None:
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
+
+    def without_safety_briefing(self):
+        return self.filter(active=True, safety_briefing__isnull=True)
+
+
+class KeyHolder(models.Model):
+    """A trusted user who may open and close a centre when no staff are there."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="key_holders"
+    )
+    alias = models.CharField(
+        _("alias or first name"),
+        max_length=60,
+        validators=[reject_cpr_numbers],
+        help_text=_("An alias or a first name only."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    agreement_signed = models.DateField(_("key-holder agreement signed"), null=True, blank=True)
+    safety_briefing = models.DateField(_("safety briefing given"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = KeyHolderQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = _("key holder")
+        verbose_name_plural = _("key holders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "alias"], name="key_holder_alias_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.alias
+
+
+class FobStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    LOST = "lost", _("Lost")
+    RETIRED = "retired", _("Retired")
+
+
+class KeyFobQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Fobs that open at least one centre the user may see."""
+        return self.filter(centres__in=Centre.objects.for_user(user)).distinct()
+
+
+class KeyFob(models.Model):
+    """A key fob (nøglebrik) that opens one or more centres."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="fobs")
+    number = models.CharField(_("number"), max_length=30, validators=[reject_cpr_numbers])
+    centres = models.ManyToManyField(Centre, related_name="fobs", verbose_name=_("opens"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=FobStatus.choices, default=FobStatus.ACTIVE
+    )
+    status_changed = models.DateField(_("status changed"), null=True, blank=True)
+
+    objects = KeyFobQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("key fob")
+        verbose_name_plural = _("key fobs")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="fob_number_unique"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class KeyLoanQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(returned__isnull=True)
+
+    def due_for_review(self, today=None):
+        """Open loans issued longer ago than KEY_LOAN_REVIEW_DAYS."""
+        today = today or timezone.localdate()
+        cutoff = today - datetime.timedelta(days=settings.KEY_LOAN_REVIEW_DAYS)
+        return self.open().filter(issued__lt=cutoff)
+
+
+class KeyLoan(models.Model):
+    """A fob lent to a key holder; at most one open loan per fob."""
+
+    fob = models.ForeignKey(
+        KeyFob, on_delete=models.PROTECT, related_name="loans", verbose_name=_("key fob")
+    )
+    holder = models.ForeignKey(
+        KeyHolder, on_delete=models.PROTECT, related_name="loans", verbose_name=_("key holder")
+    )
+    issued = models.DateField(_("issued"), default=timezone.localdate)
+    returned = models.DateField(_("returned"), null=True, blank=True)
+    lost = models.BooleanField(_("lost"), default=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = KeyLoanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued", "-pk"]
+        verbose_name = _("key loan")
+        verbose_name_plural = _("key loans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fob"], condition=Q(returned__isnull=True), name="one_open_loan_per_fob"
+            ),
+            models.CheckConstraint(
+                condition=Q(returned__isnull=True) | Q(returned__gte=F("issued")),
+                name="loan_returned_after_issued",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fob} → {self.holder}"
+
+    @property
+    def is_open(self):
+        return self.returned is None
+
+
+# --- User-run openings ------------------------------------------------------------------
+
+
+class UserRunOpening(models.Model):
+    """A user-run opening with a responsible key holder, and what happened afterwards."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="user_run_openings")
+    starts = models.DateTimeField(_("from"))
+    ends = models.DateTimeField(_("until"))
+    key_holder = models.ForeignKey(
+        KeyHolder,
+        on_delete=models.PROTECT,
+        related_name="openings",
+        verbose_name=_("responsible key holder"),
+    )
+    took_place = models.BooleanField(_("it took place"), null=True)
+    visitors = models.PositiveIntegerField(_("how many came"), null=True, blank=True)
+    locked_properly = models.BooleanField(_("closed and locked properly"), null=True)
+    unsafe_event = models.BooleanField(_("something unsafe happened"), null=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts"]
+        verbose_name = _("user-run opening")
+        verbose_name_plural = _("user-run openings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=F("starts")), name="user_run_end_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["centre", "starts"])]
+
+    def __str__(self):
+        return f"{self.centre} {timezone.localtime(self.starts):%d.%m.%Y %H:%M}"
+
+    @property
+    def is_recorded(self):
+        return self.recorded_at is not None
+
+
+# --- Visit tallies and census -----------------------------------------------------------
+
+
+class VisitKind(models.TextChoices):
+    STAFFED = "staffed", _("Staffed")
+    USER_RUN = "user_run", _("User-run")
+
+
+class VisitCountQuerySet(models.QuerySet):
+    def for_centres(self, centres):
+        return self.filter(centre__in=centres)
+
+    def between(self, first, last):
+        """Counts of the days from `first` to `last` (dates, inclusive)."""
+        return self.filter(date__gte=first, date__lte=last)
+
+    def totals(self):
+        """Return {"visits": n, "new_visits": n} summed over the queryset."""
+        result = self.aggregate(visits=Sum("visits"), new_visits=Sum("new_visits"))
+        return {k: v or 0 for k, v in result.items()}
+
+    def per_centre_day_kind(self):
+        """Rows of centre, date, kind with summed visits and new visits."""
+        return (
+            self.values("centre", "date", "kind")
+            .annotate(total=Sum("visits"), new=Sum("new_visits"))
+            .order_by("centre", "date", "kind")
+        )
+
+    def per_kind(self):
+        return (
+            self.values("kind")
+            .annotate(total=Sum("visits"), new=Sum("new_visits"))
+            .order_by("kind")
+        )
+
+
+class VisitCount(models.Model):
+    """Anonymous counter of visits at a centre in one hour of one day, of one kind.
+
+    `hour` is empty for figures entered afterwards for the whole day. No person, no text.
+    """
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="visit_counts")
+    date = models.DateField(_("date"))
+    hour = models.PositiveSmallIntegerField(_("hour"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=VisitKind.choices)
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+    new_visits = models.PositiveIntegerField(_("new visitors"), default=0)
+
+    objects = VisitCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "hour"]
+        verbose_name = _("visit count")
+        verbose_name_plural = _("visit counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "date", "hour", "kind"],
+                name="visit_count_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(hour__isnull=True) | Q(hour__gte=0, hour__lte=23),
+                name="visit_count_hour_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(visits__gte=0, new_visits__gte=0, new_visits__lte=F("visits")),
+                name="visit_count_new_within_visits",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.date} {self.hour} {self.kind}: {self.visits}"
+
+
+class Census(models.Model):
+    """Staff's estimate of how many people use a centre weekly, monthly, occasionally."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="censuses")
+    date = models.DateField(_("date"), default=timezone.localdate)
+    weekly = models.PositiveIntegerField(_("weekly users"), validators=[MaxValueValidator(10000)])
+    monthly = models.PositiveIntegerField(_("monthly users"), validators=[MaxValueValidator(10000)])
+    occasional = models.PositiveIntegerField(
+        _("occasional users"), validators=[MaxValueValidator(10000)]
+    )
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("census of regular users")
+        verbose_name_plural = _("censuses of regular users")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "date"], name="census_one_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.date}"
+
+    @property
+    def total(self):
+        return self.weekly + self.monthly + self.occasional

@@ -1,0 +1,268 @@
+"""When is a centre open: weekly hours, closures, Danish public holidays, user-run openings.
+
+Every answer is computed from the rules in the database for the dates asked, in the
+centre's local time (Europe/Copenhagen), so a change of daylight saving time never shifts
+an opening: 8 to 16 stays 8 to 16 on the wall clock.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import holidays
+from django.utils import timezone
+
+from centres.models import Closure, OpenDay, OpeningHours, OpeningKind, UserRunOpening
+
+# How far ahead "next opening" looks.
+NEXT_OPENING_HORIZON_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One concrete opening of a centre: aware start and end, a kind and where it came from."""
+
+    centre_id: int
+    start: datetime.datetime
+    end: datetime.datetime
+    kind: str
+    label: str = ""
+    hours_id: int | None = None
+    user_run: UserRunOpening | None = field(default=None, compare=False)
+
+    @property
+    def hours(self):
+        return (self.end - self.start).total_seconds() / 3600
+
+    def get_kind_display(self):
+        return OpeningKind(self.kind).label
+
+    def contains(self, moment):
+        return self.start <= moment < self.end
+
+
+def local_datetime(date, time):
+    """The moment of wall-clock `time` on `date` in the current time zone, in UTC.
+
+    In UTC, so differences and comparisons are real durations: Python compares and
+    subtracts two datetimes of the same zone by their wall clocks, ignoring DST.
+    """
+    return timezone.make_aware(datetime.datetime.combine(date, time)).astimezone(datetime.UTC)
+
+
+def days(first, last):
+    day = first
+    while day <= last:
+        yield day
+        day += datetime.timedelta(days=1)
+
+
+def danish_holidays(first, last):
+    """Return {date: name} of Danish public holidays from `first` to `last`."""
+    found = holidays.country_holidays("DK", years=range(first.year, last.year + 1))
+    return {day: name for day, name in found.items() if first <= day <= last}
+
+
+def closed_days(centres, first, last):
+    """Return {centre pk: {date: reason}} of the days each centre is closed from `first` to
+    `last` (dates, inclusive): closures and holidays, unless a day was explicitly opened."""
+    ids = [c.pk for c in centres]
+    result = {pk: {} for pk in ids}
+    public = danish_holidays(first, last)
+    for pk in ids:
+        result[pk].update(public)
+    for closure in Closure.objects.filter(centre_id__in=ids, starts__lte=last, ends__gte=first):
+        for day in days(max(closure.starts, first), min(closure.ends, last)):
+            result[closure.centre_id][day] = closure.reason
+    for open_day in OpenDay.objects.filter(centre_id__in=ids, date__range=(first, last)):
+        result[open_day.centre_id].pop(open_day.date, None)
+    return result
+
+
+def openings_for(centres, start, end):
+    """Return {centre pk: [Opening]} of openings overlapping [start, end), sorted by start.
+
+    Four queries whatever the number of centres or days. A planned user-run opening that
+    fills a user-run or maybe-open slot replaces the slot (it is now user-run for sure).
+    """
+    ids = [c.pk for c in centres]
+    first = timezone.localtime(start).date() - datetime.timedelta(days=1)
+    last = timezone.localtime(end).date()
+    closed = closed_days(centres, first, last)
+    hours = list(OpeningHours.objects.filter(centre_id__in=ids).valid_between(first, last))
+    planned = list(
+        UserRunOpening.objects.filter(centre_id__in=ids, starts__lt=end, ends__gt=start)
+        .select_related("key_holder")
+        .order_by("starts")
+    )
+    result = {pk: [] for pk in ids}
+    by_weekday = {}
+    for row in hours:
+        by_weekday.setdefault(row.weekday, []).append(row)
+    for day in days(first, last):
+        for row in by_weekday.get(day.weekday(), []):
+            if not row.is_valid_on(day) or day in closed[row.centre_id]:
+                continue
+            opening = Opening(
+                centre_id=row.centre_id,
+                start=local_datetime(day, row.starts),
+                end=local_datetime(day, row.ends),
+                kind=row.kind,
+                label=row.label,
+                hours_id=row.pk,
+            )
+            if opening.start < end and opening.end > start:
+                result[row.centre_id].append(opening)
+    for run in planned:
+        openings = result[run.centre_id]
+        slot = next(
+            (
+                o
+                for o in openings
+                if o.kind != OpeningKind.STAFFED and o.start == run.starts and o.end == run.ends
+            ),
+            None,
+        )
+        if slot is not None:
+            openings.remove(slot)
+        openings.append(
+            Opening(
+                centre_id=run.centre_id,
+                start=run.starts,
+                end=run.ends,
+                kind=OpeningKind.USER_RUN,
+                label=slot.label if slot else "",
+                hours_id=slot.hours_id if slot else None,
+                user_run=run,
+            )
+        )
+    for openings in result.values():
+        openings.sort(key=lambda o: (o.start, o.end))
+    return result
+
+
+def open_at(centre, moment):
+    """The opening of `centre` in progress at `moment`, staffed first, or None."""
+    current = [
+        o
+        for o in openings_for([centre], moment, moment + datetime.timedelta(seconds=1))[centre.pk]
+        if o.contains(moment)
+    ]
+    current.sort(key=lambda o: o.kind != OpeningKind.STAFFED)
+    return current[0] if current else None
+
+
+def next_opening(centre, moment):
+    """The first opening of `centre` that starts after `moment` within the horizon."""
+    horizon = moment + datetime.timedelta(days=NEXT_OPENING_HORIZON_DAYS)
+    upcoming = [o for o in openings_for([centre], moment, horizon)[centre.pk] if o.start > moment]
+    return upcoming[0] if upcoming else None
+
+
+def week_start(date):
+    """The Monday of `date`'s week."""
+    return date - datetime.timedelta(days=date.weekday())
+
+
+def week_bounds(monday):
+    """Aware [start, end) of the week that begins on `monday`."""
+    return (
+        local_datetime(monday, datetime.time()),
+        local_datetime(monday + datetime.timedelta(days=7), datetime.time()),
+    )
+
+
+def hours_per_kind(openings):
+    """Return {kind: hours} summed over `openings` (real hours, DST included)."""
+    totals = dict.fromkeys(OpeningKind.values, 0.0)
+    for opening in openings:
+        totals[opening.kind] += opening.hours
+    return totals
+
+
+def fewest_staff(opening, shifts):
+    """The fewest distinct staff on shift at any moment of `opening`."""
+    relevant = [s for s in shifts if s.starts < opening.end and s.ends > opening.start]
+    moments = {opening.start} | {
+        t for s in relevant for t in (s.starts, s.ends) if opening.start < t < opening.end
+    }
+    fewest = None
+    for moment in moments:
+        present = {s.worker_id for s in relevant if s.starts <= moment < s.ends}
+        fewest = len(present) if fewest is None else min(fewest, len(present))
+    return fewest or 0
+
+
+@dataclass
+class StaffingFlag:
+    centre: object
+    opening: Opening
+    staff: int
+
+
+def understaffed(centres, start, end):
+    """Return [StaffingFlag] for every staffed opening from `start` to `end` with fewer
+    than two staff planned at some moment (the Working Environment Authority's rule)."""
+    from centres.models import Shift
+
+    centres = list(centres)
+    openings = openings_for(centres, start, end)
+    shifts = {}
+    for shift in Shift.objects.filter(centre__in=centres, starts__lt=end, ends__gt=start).order_by(
+        "starts"
+    ):
+        shifts.setdefault(shift.centre_id, []).append(shift)
+    flags = []
+    for centre in centres:
+        for opening in openings[centre.pk]:
+            if opening.kind != OpeningKind.STAFFED:
+                continue
+            staff = fewest_staff(opening, shifts.get(centre.pk, []))
+            if staff < 2:
+                flags.append(StaffingFlag(centre, opening, staff))
+    return flags
+
+
+@dataclass(frozen=True)
+class WeekPlanEntry:
+    """Anything shown on the week plan: start, end, label and a kind (a CSS class)."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    label: str
+    kind: str
+    opening: Opening | None = field(default=None, compare=False)
+
+
+# Functions (centre, start, end) -> iterable of (start, end, label, kind) that other apps
+# register (e.g. in their AppConfig.ready) to add their entries to the week plan.
+WEEK_PLAN_PROVIDERS = []
+
+
+def add_week_plan_provider(provider):
+    """Register `provider(centre, start, end)` → [(start, end, label, kind)]."""
+    if provider not in WEEK_PLAN_PROVIDERS:
+        WEEK_PLAN_PROVIDERS.append(provider)
+    return provider
+
+
+def week_plan(centre, monday, extra_entries=()):
+    """Return the week plan of `centre` for the week from `monday`: a list of seven
+    (date, closed reason or "", [WeekPlanEntry]) plus the hours per kind."""
+    start, end = week_bounds(monday)
+    openings = openings_for([centre], start, end)[centre.pk]
+    closed = closed_days([centre], monday, monday + datetime.timedelta(days=6))[centre.pk]
+    entries = [
+        WeekPlanEntry(o.start, o.end, o.label or o.get_kind_display(), o.kind, o) for o in openings
+    ]
+    extras = list(extra_entries)
+    for provider in WEEK_PLAN_PROVIDERS:
+        extras.extend(provider(centre, start, end))
+    entries.extend(WeekPlanEntry(*item) for item in extras)
+    week = []
+    for day in days(monday, monday + datetime.timedelta(days=6)):
+        of_day = sorted(
+            (e for e in entries if timezone.localtime(e.start).date() == day),
+            key=lambda e: (e.start, e.end),
+        )
+        week.append((day, closed.get(day, ""), of_day))
+    return week, hours_per_kind(openings)

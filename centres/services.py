@@ -1,0 +1,177 @@
+"""Writes that must be safe under concurrency or span several rows: tallies and key loans."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centres.models import FobStatus, KeyLoan, OpeningKind, VisitCount, VisitKind
+
+# --- Visit tallies ----------------------------------------------------------------------
+
+UPSERT_VISITS = """
+    INSERT INTO centres_visitcount (centre_id, date, hour, kind, visits, new_visits)
+    VALUES (%s, %s, %s, %s, %s, %s)
+    ON CONFLICT (centre_id, date, hour, kind)
+    DO UPDATE SET visits = centres_visitcount.visits + EXCLUDED.visits,
+                  new_visits = centres_visitcount.new_visits + EXCLUDED.new_visits
+"""
+
+
+def visit_kind_at(centre, moment):
+    """The tally kind for a visit at `moment`: user-run during a user-run or maybe-open
+    opening without staff, otherwise staffed (staff are the ones tapping)."""
+    opening = centre.open_now(moment)
+    if opening is not None and opening.kind != OpeningKind.STAFFED:
+        return VisitKind.USER_RUN
+    return VisitKind.STAFFED
+
+
+def add_visits(*, centre, date, hour, kind, visits, new_visits=0):
+    """Add to a counter in one statement, so two phones tapping at once never lose a count.
+
+    The counter row is created on the first tap of the hour (INSERT … ON CONFLICT DO
+    UPDATE adds to it atomically in the database).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT_VISITS, [centre.pk, date, hour, kind, visits, new_visits])
+
+
+def record_tap(*, centre, new=False, at=None, kind=None):
+    """Count one visitor (and one new visitor if `new`) now; return the tap's key for undo.
+
+    `kind` defaults to the kind of the opening in progress (see visit_kind_at).
+    """
+    at = timezone.localtime(at or timezone.now())
+    kind = kind or visit_kind_at(centre, at)
+    add_visits(
+        centre=centre, date=at.date(), hour=at.hour, kind=kind, visits=1, new_visits=int(new)
+    )
+    return {"date": at.date().isoformat(), "hour": at.hour, "kind": str(kind), "new": bool(new)}
+
+
+def undo_tap(*, centre, tap):
+    """Take back one tap made by record_tap; return False if there was nothing to take."""
+    counters = VisitCount.objects.filter(
+        centre=centre,
+        date=datetime.date.fromisoformat(tap["date"]),
+        hour=tap["hour"],
+        kind=tap["kind"],
+        visits__gt=0,
+    )
+    if tap["new"]:
+        return bool(
+            counters.filter(new_visits__gt=0).update(
+                visits=F("visits") - 1, new_visits=F("new_visits") - 1
+            )
+        )
+    # Never take a plain visit that would leave more new visitors than visits.
+    return bool(counters.filter(visits__gt=F("new_visits")).update(visits=F("visits") - 1))
+
+
+@transaction.atomic
+def set_day_figures(*, centre, date, kind, visits, new_visits):
+    """Set the figures entered afterwards for a whole day (the hourless counter)."""
+    if new_visits > visits:
+        raise ValidationError(_("New visitors cannot be more than all visitors."))
+    VisitCount.objects.update_or_create(
+        centre=centre,
+        date=date,
+        hour=None,
+        kind=kind,
+        defaults={"visits": visits, "new_visits": new_visits},
+    )
+
+
+# --- Key loans --------------------------------------------------------------------------
+
+
+class FobUnavailable(ValidationError):
+    pass
+
+
+def lend_fob(*, fob, holder, issued, by=None):
+    """Lend `fob` to `holder`; raise FobUnavailable with a Danish message if the fob is
+    not active or already lent (also when another person lent it a moment ago)."""
+    if fob.status != FobStatus.ACTIVE:
+        raise FobUnavailable(
+            _("Key fob %(number)s is %(status)s and cannot be lent.")
+            % {"number": fob.number, "status": fob.get_status_display().lower()}
+        )
+    try:
+        with transaction.atomic():
+            return KeyLoan.objects.create(fob=fob, holder=holder, issued=issued, issued_by=by)
+    except IntegrityError:
+        current = KeyLoan.objects.open().filter(fob=fob).select_related("holder").first()
+        who = current.holder.alias if current else _("someone")
+        raise FobUnavailable(
+            _(
+                "Key fob %(number)s is already lent to %(holder)s. Register it as "
+                "returned before lending it again."
+            )
+            % {"number": fob.number, "holder": who}
+        ) from None
+
+
+def return_fob(*, loan, returned):
+    """Close an open loan; refuse a return date before the issue date."""
+    if returned < loan.issued:
+        raise ValidationError(_("The return date cannot be before the loan was issued."))
+    return bool(KeyLoan.objects.filter(pk=loan.pk, returned__isnull=True).update(returned=returned))
+
+
+@transaction.atomic
+def report_fob_lost(*, fob, date):
+    """Mark `fob` lost on `date` and close its open loan as lost."""
+    loan = KeyLoan.objects.open().filter(fob=fob).first()
+    if loan is not None:
+        loan.returned = max(date, loan.issued)
+        loan.lost = True
+        loan.save(update_fields=["returned", "lost"])
+    fob.status = FobStatus.LOST
+    fob.status_changed = date
+    fob.save(update_fields=["status", "status_changed"])
+
+
+@transaction.atomic
+def retire_fob(*, fob, date):
+    """Take `fob` out of use; an open loan is closed as returned on `date`."""
+    loan = KeyLoan.objects.open().filter(fob=fob).first()
+    if loan is not None:
+        loan.returned = max(date, loan.issued)
+        loan.save(update_fields=["returned"])
+    fob.status = FobStatus.RETIRED
+    fob.status_changed = date
+    fob.save(update_fields=["status", "status_changed"])
+
+
+# --- User-run openings ------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_user_run(*, opening, took_place, visitors, locked_properly, unsafe_event):
+    """Record what happened at a user-run opening; its visitors go into the tallies."""
+    from centres.models import UserRunOpening
+
+    opening = UserRunOpening.objects.select_for_update().get(pk=opening.pk)
+    before = opening.visitors or 0
+    after = (visitors or 0) if took_place else 0
+    opening.took_place = took_place
+    opening.visitors = after if took_place else None
+    opening.locked_properly = locked_properly
+    opening.unsafe_event = unsafe_event
+    opening.recorded_at = timezone.now()
+    opening.save()
+    if after != before:
+        start = timezone.localtime(opening.starts)
+        add_visits(
+            centre=opening.centre,
+            date=start.date(),
+            hour=start.hour,
+            kind=VisitKind.USER_RUN,
+            visits=after - before,
+        )
+    return opening

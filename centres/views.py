@@ -1,0 +1,634 @@
+import contextlib
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from centres import hooks, openings, services
+from centres.access import EVERY_ROLE, get_centre_for, role_required
+from centres.forms import (
+    CensusForm,
+    CentreProfileForm,
+    ClosureForm,
+    DateForm,
+    DayFiguresForm,
+    KeyFobForm,
+    KeyHolderForm,
+    LendFobForm,
+    OpenDayForm,
+    OpeningHoursForm,
+    ShiftForm,
+    UserRunOpeningForm,
+    UserRunRecordForm,
+)
+from centres.models import (
+    Centre,
+    FobStatus,
+    KeyFob,
+    KeyHolder,
+    KeyLoan,
+    OpeningKind,
+    Role,
+    TargetGroup,
+    User,
+    VisitCount,
+    VisitKind,
+)
+
+LEADER = (Role.LEADER,)
+# Undo goes back through this many taps of the current session.
+UNDO_DEPTH = 20
+# Weeks outside these years are not plans anyone makes.
+PLAUSIBLE_YEARS = (2000, 2100)
+
+
+def week_from(request):
+    """The Monday of the week asked for in ?week=YYYY-MM-DD, else of this week."""
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    if not PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1]:
+        day = timezone.localdate()  # far dates would overflow the week's arithmetic
+    return openings.week_start(day)
+
+
+@login_required
+def centre_detail(request, pk):
+    """A centre's page for the people who work there: today at a glance."""
+    centre = get_centre_for(request, pk)
+    team = centre.assigned_users.filter(
+        organisation_id=centre.organisation_id,
+        is_active=True,
+        role__in=[Role.STAFF, Role.OUTREACH],
+    )
+    now = timezone.now()
+    today = timezone.localdate(now)
+    day_start = openings.local_datetime(today, datetime.time())
+    todays = centre.openings_between(day_start, day_start + datetime.timedelta(days=1))
+    current = next((o for o in todays if o.contains(now)), None)
+    return render(
+        request,
+        "centres/centre_detail.html",
+        {
+            "centre": centre,
+            "today": today,
+            "team": team.order_by("role", "first_name"),
+            "todays_openings": todays,
+            "current": current,
+            "next_opening": None if current else centre.next_opening(now),
+            "closed_reason": openings.closed_days([centre], today, today)[centre.pk].get(today),
+            "counted": VisitCount.objects.filter(centre=centre, date=today).totals(),
+            "due_runs": centre.user_run_openings.filter(ends__lte=now, recorded_at__isnull=True)
+            .select_related("key_holder")
+            .order_by("-starts")[:5],
+        },
+    )
+
+
+@role_required(Role.LEADER)
+def people(request):
+    """Everyone with an account in the leader's organisation, with role and centres."""
+    members = (
+        User.objects.in_organisation_of(request.user)
+        .filter(is_active=True)
+        .prefetch_related(
+            Prefetch(
+                "centres",
+                queryset=Centre.objects.filter(
+                    organisation_id=request.user.organisation_id
+                ).order_by("name"),
+            )
+        )
+        .order_by("role", "first_name", "username")
+    )
+    return render(request, "centres/people.html", {"members": members})
+
+
+# --- Profile ----------------------------------------------------------------------------
+
+
+@login_required
+def profile(request, pk):
+    """The leader edits the centre's profile as registered on Tilbudsportalen."""
+    centre = get_centre_for(request, pk, roles=LEADER)
+    form = CentreProfileForm(request.POST or None, instance=centre)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The profile is saved."))
+        return redirect(centre)
+    labels = dict(TargetGroup.choices)
+    return render(
+        request,
+        "centres/profile_form.html",
+        {
+            "centre": centre,
+            "form": form,
+            "target_groups": [labels.get(g, g) for g in centre.target_groups],
+        },
+    )
+
+
+# --- Opening hours, closures, open days --------------------------------------------------
+
+
+@login_required
+def hours(request, pk):
+    """The centre's opening hours with their validity, closures and opened days."""
+    centre = get_centre_for(request, pk)
+    today = timezone.localdate()
+    rows = list(centre.opening_hours.all())
+    return render(
+        request,
+        "centres/hours.html",
+        {
+            "centre": centre,
+            "current": [h for h in rows if h.is_valid_on(today)],
+            "future": [h for h in rows if h.valid_from > today],
+            "past": [h for h in rows if h.valid_until and h.valid_until < today],
+            "closures": centre.closures.filter(ends__gte=today - datetime.timedelta(days=31)),
+            "open_days": centre.open_days.filter(date__gte=today),
+            "holidays": openings.danish_holidays(today, today + datetime.timedelta(days=365)),
+            "can_edit": request.user.role == Role.LEADER,
+        },
+    )
+
+
+@login_required
+def hours_edit(request, pk, hours_pk=None):
+    centre = get_centre_for(request, pk, roles=LEADER)
+    instance = get_object_or_404(centre.opening_hours, pk=hours_pk) if hours_pk else None
+    form = OpeningHoursForm(request.POST or None, instance=instance, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        form.save()
+        messages.success(request, _("The opening hours are saved."))
+        return redirect("centres:hours", pk=centre.pk)
+    title = _("Change opening hours") if instance else _("Add opening hours")
+    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
+
+
+@require_POST
+@login_required
+def hours_delete(request, pk, hours_pk):
+    centre = get_centre_for(request, pk, roles=LEADER)
+    get_object_or_404(centre.opening_hours, pk=hours_pk).delete()
+    messages.success(request, _("The opening hours are deleted."))
+    return redirect("centres:hours", pk=centre.pk)
+
+
+@login_required
+def closure_add(request, pk):
+    centre = get_centre_for(request, pk, roles=LEADER)
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        form.save()
+        messages.success(request, _("The closure is saved."))
+        return redirect("centres:hours", pk=centre.pk)
+    return render(
+        request, "centres/form.html", {"centre": centre, "form": form, "title": _("Add closure")}
+    )
+
+
+@require_POST
+@login_required
+def closure_delete(request, pk, closure_pk):
+    centre = get_centre_for(request, pk, roles=LEADER)
+    get_object_or_404(centre.closures, pk=closure_pk).delete()
+    messages.success(request, _("The closure is deleted."))
+    return redirect("centres:hours", pk=centre.pk)
+
+
+@login_required
+def open_day_add(request, pk):
+    """Keep the usual hours on a day a holiday or closure would close the centre."""
+    centre = get_centre_for(request, pk, roles=LEADER)
+    form = OpenDayForm(request.POST or None, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        form.save()
+        messages.success(request, _("The day is opened."))
+        return redirect("centres:hours", pk=centre.pk)
+    return render(
+        request,
+        "centres/form.html",
+        {"centre": centre, "form": form, "title": _("Open on a holiday or closed day")},
+    )
+
+
+# --- Visit tallies -----------------------------------------------------------------------
+
+
+def tally_context(request, centre):
+    now = timezone.now()
+    today = timezone.localdate(now)
+    counts = VisitCount.objects.filter(centre=centre, date=today)
+    taps = request.session.get(tally_session_key(centre), [])
+    return {
+        "centre": centre,
+        "today": today,
+        "kind": services.visit_kind_at(centre, now),
+        "counted": counts.totals(),
+        "per_kind": {row["kind"]: row for row in counts.per_kind()},
+        "can_undo": bool(taps),
+        "last_tap": taps[-1] if taps else None,
+    }
+
+
+def tally_session_key(centre):
+    return f"centres:taps:{centre.pk}"
+
+
+@login_required
+def tally(request, pk):
+    """Today's count for a centre: big buttons for a phone."""
+    centre = get_centre_for(request, pk)
+    return render(request, "centres/tally.html", tally_context(request, centre))
+
+
+def tally_response(request, centre, **extra):
+    if request.htmx:
+        context = {**tally_context(request, centre), **extra}
+        return render(request, "centres/tally.html#counter", context)
+    return redirect("centres:tally", pk=centre.pk)
+
+
+@require_POST
+@login_required
+def tally_tap(request, pk):
+    centre = get_centre_for(request, pk)
+    tap = services.record_tap(centre=centre, new=request.POST.get("new") == "1")
+    key = tally_session_key(centre)
+    request.session[key] = [*request.session.get(key, []), tap][-UNDO_DEPTH:]
+    return tally_response(request, centre)
+
+
+@require_POST
+@login_required
+def tally_undo(request, pk):
+    centre = get_centre_for(request, pk)
+    key = tally_session_key(centre)
+    taps = request.session.get(key, [])
+    if taps:
+        services.undo_tap(centre=centre, tap=taps[-1])
+        request.session[key] = taps[:-1]
+        if not request.htmx:
+            messages.info(request, _("The last tap was undone."))
+    return tally_response(request, centre, undone=bool(taps))
+
+
+@login_required
+def tally_day(request, pk):
+    """Enter a day's figures afterwards (at closing time or the next morning)."""
+    centre = get_centre_for(request, pk)
+    form = DayFiguresForm(
+        request.POST or None,
+        initial={"date": timezone.localdate(), "kind": VisitKind.STAFFED, "new_visits": 0},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.set_day_figures(
+            centre=centre,
+            date=data["date"],
+            kind=data["kind"],
+            visits=data["visits"],
+            new_visits=data["new_visits"],
+        )
+        messages.success(
+            request,
+            _("Figures for %(date)s are saved.") % {"date": data["date"].strftime("%d.%m.%Y")},
+        )
+        return redirect("centres:tally", pk=centre.pk)
+    recent = (
+        VisitCount.objects.filter(
+            centre=centre, date__gte=timezone.localdate() - datetime.timedelta(days=13)
+        )
+        .per_centre_day_kind()
+        .order_by("-date", "kind")
+    )
+    return render(
+        request,
+        "centres/tally_day.html",
+        {"centre": centre, "form": form, "recent": recent, "kinds": dict(VisitKind.choices)},
+    )
+
+
+@login_required
+def census(request, pk):
+    """Estimates of regular users over time, and a form for a new one."""
+    centre = get_centre_for(request, pk)
+    form = CensusForm(request.POST or None, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        form.save()
+        messages.success(request, _("The census is saved."))
+        return redirect("centres:census", pk=centre.pk)
+    return render(
+        request,
+        "centres/census.html",
+        {"centre": centre, "form": form, "history": centre.censuses.all()[:50]},
+    )
+
+
+# --- Key holders, fobs and loans ---------------------------------------------------------
+
+
+def scoped_fobs(user):
+    return KeyFob.objects.for_user(user)
+
+
+@never_cache  # key holders and ban flags: never kept by a browser or proxy
+@role_required(Role.LEADER, Role.STAFF)
+def keys(request):
+    """Fobs out, holders without a safety briefing, loans due for review, and all fobs."""
+    user = request.user
+    fobs = scoped_fobs(user)
+    open_loans = list(
+        KeyLoan.objects.open()
+        .filter(fob__in=fobs)
+        .select_related("fob", "holder")
+        .order_by("fob__number")
+    )
+    all_fobs = list(
+        fobs.prefetch_related(
+            Prefetch("centres", queryset=Centre.objects.order_by("name"))
+        ).order_by("number")
+    )
+    # Other apps may ask for fobs to be suspended (e.g. a key holder under a ban).
+    flags = hooks.fob_flags(request)
+    for loan in open_loans:
+        loan.suspend_reason = flags.get(loan.fob_id, "")
+    for fob in all_fobs:
+        fob.suspend_reason = flags.get(fob.pk, "")
+    cutoff = timezone.localdate() - datetime.timedelta(days=settings.KEY_LOAN_REVIEW_DAYS)
+    return render(
+        request,
+        "centres/keys.html",
+        {
+            "open_loans": open_loans,
+            "review_days": settings.KEY_LOAN_REVIEW_DAYS,
+            "review_cutoff": cutoff,
+            "unbriefed": KeyHolder.objects.for_user(user).without_safety_briefing(),
+            "holders": KeyHolder.objects.for_user(user),
+            "fobs": all_fobs,
+            "statuses": FobStatus,
+        },
+    )
+
+
+@role_required(Role.LEADER, Role.STAFF)
+def key_holder_edit(request, holder_pk=None):
+    holder = (
+        get_object_or_404(KeyHolder.objects.for_user(request.user), pk=holder_pk)
+        if holder_pk
+        else None
+    )
+    form = KeyHolderForm(
+        request.POST or None, instance=holder, organisation=request.user.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        form.instance.organisation = request.user.organisation
+        form.save()
+        messages.success(request, _("The key holder is saved."))
+        return redirect("centres:keys")
+    title = _("Change key holder") if holder else _("Add key holder")
+    return render(request, "centres/form.html", {"form": form, "title": title})
+
+
+@role_required(Role.LEADER, Role.STAFF)
+def key_fob_add(request):
+    form = KeyFobForm(
+        request.POST or None,
+        organisation=request.user.organisation,
+        centres=Centre.objects.for_user(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.instance.organisation = request.user.organisation
+            form.save()
+        messages.success(request, _("The key fob is saved."))
+        return redirect("centres:keys")
+    return render(request, "centres/form.html", {"form": form, "title": _("Add key fob")})
+
+
+@role_required(Role.LEADER, Role.STAFF)
+def key_lend(request):
+    fobs = scoped_fobs(request.user).filter(status=FobStatus.ACTIVE).order_by("number")
+    holders = KeyHolder.objects.for_user(request.user).filter(active=True)
+    initial = {"fob": request.GET.get("fob")} if request.GET.get("fob", "").isdigit() else {}
+    form = LendFobForm(request.POST or None, fobs=fobs, holders=holders, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.lend_fob(
+                fob=data["fob"], holder=data["holder"], issued=data["issued"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("fob", error)
+        else:
+            messages.success(
+                request,
+                _("Key fob %(number)s is lent to %(holder)s.")
+                % {"number": data["fob"].number, "holder": data["holder"].alias},
+            )
+            return redirect("centres:keys")
+    return render(request, "centres/form.html", {"form": form, "title": _("Lend a key fob")})
+
+
+@require_POST
+@role_required(Role.LEADER, Role.STAFF)
+def key_return(request, loan_pk):
+    loan = get_object_or_404(
+        KeyLoan.objects.open().filter(fob__in=scoped_fobs(request.user)), pk=loan_pk
+    )
+    form = DateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_fob(loan=loan, returned=form.cleaned_data["date"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Key fob %(number)s is returned.") % {"number": loan.fob})
+    else:
+        messages.error(request, _("Enter a valid date that is not in the future."))
+    return redirect("centres:keys")
+
+
+def fob_status_change(request, fob_pk, change, done):
+    fob = get_object_or_404(scoped_fobs(request.user), pk=fob_pk)
+    form = DateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid date that is not in the future."))
+    else:
+        change(fob=fob, date=form.cleaned_data["date"])
+        messages.success(request, done % {"number": fob.number})
+    return redirect("centres:keys")
+
+
+@require_POST
+@role_required(Role.LEADER, Role.STAFF)
+def key_fob_lost(request, fob_pk):
+    return fob_status_change(
+        request, fob_pk, services.report_fob_lost, _("Key fob %(number)s is marked as lost.")
+    )
+
+
+@require_POST
+@role_required(Role.LEADER, Role.STAFF)
+def key_fob_retire(request, fob_pk):
+    return fob_status_change(
+        request, fob_pk, services.retire_fob, _("Key fob %(number)s is retired.")
+    )
+
+
+# --- Staffing ----------------------------------------------------------------------------
+
+
+@login_required
+def shifts(request, pk):
+    """The week's shifts at a centre, each staffed opening flagged if under two staff."""
+    centre = get_centre_for(request, pk)
+    monday = week_from(request)
+    start, end = openings.week_bounds(monday)
+    form = ShiftForm(request.POST or None, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        form.save()
+        messages.success(request, _("The shift is saved."))
+        week = timezone.localdate(form.instance.starts)
+        return redirect(f"{request.path}?week={openings.week_start(week).isoformat()}")
+    week_shifts = list(
+        centre.shifts.overlapping(start, end).select_related("worker").order_by("starts")
+    )
+    week_openings = centre.openings_between(start, end)
+    staffed = [
+        (o, openings.fewest_staff(o, week_shifts))
+        for o in week_openings
+        if o.kind == OpeningKind.STAFFED
+    ]
+    return render(
+        request,
+        "centres/shifts.html",
+        {
+            "centre": centre,
+            "monday": monday,
+            "previous": monday - datetime.timedelta(days=7),
+            "next": monday + datetime.timedelta(days=7),
+            "shifts": week_shifts,
+            "staffed": staffed,
+            "hours": openings.hours_per_kind(week_openings),
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@login_required
+def shift_delete(request, pk, shift_pk):
+    centre = get_centre_for(request, pk)
+    shift = get_object_or_404(centre.shifts, pk=shift_pk)
+    monday = openings.week_start(timezone.localdate(shift.starts))
+    shift.delete()
+    messages.success(request, _("The shift is deleted."))
+    return redirect(f"{reverse('centres:shifts', args=[centre.pk])}?week={monday.isoformat()}")
+
+
+# --- User-run openings -------------------------------------------------------------------
+
+
+@login_required
+def user_run_add(request, pk):
+    """Plan a user-run opening (from a user-run or maybe-open slot, or ad hoc)."""
+    centre = get_centre_for(request, pk)
+    holders = KeyHolder.objects.for_user(request.user).filter(active=True)
+    initial = {}
+    for name in ("starts", "ends"):
+        with contextlib.suppress(ValueError, OverflowError):
+            initial[name] = timezone.localtime(
+                datetime.datetime.fromisoformat(request.GET.get(name, ""))
+            ).strftime("%Y-%m-%dT%H:%M")
+    form = UserRunOpeningForm(request.POST or None, holders=holders, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        form.save()
+        messages.success(request, _("The user-run opening is planned."))
+        monday = openings.week_start(timezone.localdate(form.instance.starts))
+        url = reverse("centres:week_plan", args=[centre.pk])
+        return redirect(f"{url}?week={monday.isoformat()}")
+    return render(
+        request,
+        "centres/form.html",
+        {"centre": centre, "form": form, "title": _("Plan a user-run opening")},
+    )
+
+
+@login_required
+def user_run_record(request, pk, run_pk):
+    """Afterwards: did it take place, how many came, locked properly, anything unsafe."""
+    centre = get_centre_for(request, pk)
+    run = get_object_or_404(centre.user_run_openings.select_related("key_holder"), pk=run_pk)
+    if run.starts > timezone.now():
+        raise Http404
+    initial = {}
+    if run.is_recorded:
+        initial = {
+            "took_place": "yes" if run.took_place else "no",
+            "visitors": run.visitors,
+            "locked_properly": "yes" if run.locked_properly else "no",
+            "unsafe_event": "yes" if run.unsafe_event else "no",
+        }
+    form = UserRunRecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.record_user_run(opening=run, **form.cleaned_data)
+        messages.success(request, _("The user-run opening is recorded."))
+        run.refresh_from_db()
+        if run.unsafe_event and hooks.unsafe_report_url(run):
+            # Back to the record, which now links to where the event is reported.
+            return redirect("centres:user_run_record", centre.pk, run.pk)
+        return redirect(centre)
+    report_url = hooks.unsafe_report_url(run) if run.unsafe_event else None
+    return render(
+        request,
+        "centres/user_run_record.html",
+        {"centre": centre, "run": run, "form": form, "unsafe_report_url": report_url},
+    )
+
+
+# --- Week plan ---------------------------------------------------------------------------
+
+
+@login_required
+def week_plan(request, pk, extra_entries=()):
+    """The week's staffed, user-run and maybe-open hours, closures and holidays, for the
+    notice board. `extra_entries` (start, end, label, kind) let other apps add theirs."""
+    centre = get_centre_for(request, pk, roles=EVERY_ROLE)
+    monday = week_from(request)
+    days, hours_per_kind = openings.week_plan(centre, monday, extra_entries)
+    return render(
+        request,
+        "centres/week_plan.html",
+        {
+            "centre": centre,
+            "monday": monday,
+            "sunday": monday + datetime.timedelta(days=6),
+            "week_number": monday.isocalendar().week,
+            "previous": monday - datetime.timedelta(days=7),
+            "next": monday + datetime.timedelta(days=7),
+            "days": days,
+            "hours": hours_per_kind,
+            "kinds": OpeningKind,
+            "can_plan": request.user.role in (Role.LEADER, Role.STAFF),
+        },
+    )

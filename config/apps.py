@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ConfigConfig(AppConfig):
+    name = "config"
+    verbose_name = "Værested"
+
+    def ready(self):
+        from config import calendar_sources
+
+        calendar_sources.register()

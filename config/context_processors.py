@@ -1,0 +1,28 @@
+from importlib import import_module
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+APP_UIS = ["centres.ui", "activities.ui", "advice.ui", "incidents.ui"]
+
+
+def app_uis():
+    return [import_module(name) for name in APP_UIS]
+
+
+def navigation(request):
+    """The main navigation for the signed-in user's role, composed from every app."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Home"), reverse("home"))]
+    for ui in app_uis():
+        items.extend(ui.nav_items(request))
+    if user.is_superuser:
+        items.append((_("Administration"), reverse("admin:index")))
+    current = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "active": url == current} for label, url in items
+        ]
+    }

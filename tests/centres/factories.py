@@ -1,0 +1,91 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from centres.models import (
+    Closure,
+    KeyFob,
+    KeyHolder,
+    KeyLoan,
+    OpeningHours,
+    OpeningKind,
+    Shift,
+    UserRunOpening,
+)
+from tests.factories import CentreFactory, OrganisationFactory, UserFactory
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    centre = factory.SubFactory(CentreFactory)
+    weekday = 1
+    starts = datetime.time(8)
+    ends = datetime.time(16)
+    kind = OpeningKind.STAFFED
+    valid_from = datetime.date(2020, 1, 1)
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    centre = factory.SubFactory(CentreFactory)
+    starts = datetime.date(2026, 7, 6)
+    ends = datetime.date(2026, 7, 24)
+    reason = "Sommerferie"
+
+
+class KeyHolderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyHolder
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    alias = factory.Sequence(lambda n: f"Nøgle-{n}")
+    agreement_signed = datetime.date(2025, 3, 1)
+    safety_briefing = datetime.date(2025, 3, 1)
+
+
+class KeyFobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyFob
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = factory.Sequence(lambda n: f"B-{n:03d}")
+
+    @factory.post_generation
+    def centres(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.centres.set(extracted)
+
+
+class KeyLoanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyLoan
+
+    fob = factory.SubFactory(KeyFobFactory)
+    holder = factory.SubFactory(KeyHolderFactory)
+    issued = factory.LazyFunction(timezone.localdate)
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shift
+
+    centre = factory.SubFactory(CentreFactory)
+    worker = factory.SubFactory(UserFactory)
+    starts = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
+    ends = factory.LazyAttribute(lambda s: s.starts + datetime.timedelta(hours=8))
+
+
+class UserRunOpeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserRunOpening
+
+    centre = factory.SubFactory(CentreFactory)
+    starts = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    ends = factory.LazyAttribute(lambda r: r.starts + datetime.timedelta(hours=4))
+    key_holder = factory.SubFactory(KeyHolderFactory)

@@ -1,0 +1,67 @@
+"""This app's rows of the permission table (see tests/test_permissions.py).
+
+ROWS maps a URL name to (kwargs, statuses). A kwargs value naming an attribute of the
+world (e.g. "centre_a") stands for that object's pk. Statuses are in PERSONAS order:
+anonymous, staff_a, staff_b, leader, outreach, association, other_leader.
+"""
+
+R, F, N, OK = 302, 403, 404, 200
+POST_ONLY = (405,) * 7
+WORKERS_AT_A = (R, OK, N, OK, F, F, N)
+LEADER_AT_A = (R, F, N, OK, F, F, N)
+KEY_KEEPERS = (R, OK, OK, OK, F, F, OK)
+A = {"pk": "centre_a"}
+
+ROWS = {
+    "centres:detail": (A, WORKERS_AT_A),
+    "centres:people": ({}, (R, F, F, OK, F, F, OK)),
+    "centres:profile": (A, LEADER_AT_A),
+    "centres:hours": (A, WORKERS_AT_A),
+    "centres:hours_add": (A, LEADER_AT_A),
+    "centres:hours_edit": ({**A, "hours_pk": "hours_a"}, LEADER_AT_A),
+    "centres:hours_delete": ({**A, "hours_pk": "hours_a"}, POST_ONLY),
+    "centres:closure_add": (A, LEADER_AT_A),
+    "centres:closure_delete": ({**A, "closure_pk": "closure_a"}, POST_ONLY),
+    "centres:open_day_add": (A, LEADER_AT_A),
+    "centres:tally": (A, WORKERS_AT_A),
+    "centres:tally_tap": (A, POST_ONLY),
+    "centres:tally_undo": (A, POST_ONLY),
+    "centres:tally_day": (A, WORKERS_AT_A),
+    "centres:census": (A, WORKERS_AT_A),
+    "centres:shifts": (A, WORKERS_AT_A),
+    "centres:shift_delete": ({**A, "shift_pk": "shift_a"}, POST_ONLY),
+    "centres:user_run_add": (A, WORKERS_AT_A),
+    "centres:user_run_record": ({**A, "run_pk": "run_a"}, WORKERS_AT_A),
+    # The week plan is for everyone who may see the centre, as on the notice board.
+    "centres:week_plan": (A, (R, OK, N, OK, OK, OK, N)),
+    "centres:keys": ({}, KEY_KEEPERS),
+    "centres:key_holder_add": ({}, KEY_KEEPERS),
+    "centres:key_holder_edit": ({"holder_pk": "holder_a"}, (R, OK, OK, OK, F, F, N)),
+    "centres:key_fob_add": ({}, KEY_KEEPERS),
+    "centres:key_lend": ({}, KEY_KEEPERS),
+    "centres:key_return": ({"loan_pk": "loan_a"}, POST_ONLY),
+    "centres:key_fob_lost": ({"fob_pk": "fob_a"}, POST_ONLY),
+    "centres:key_fob_retire": ({"fob_pk": "fob_a"}, POST_ONLY),
+}
+
+
+def extend_world(world):
+    """Create the objects this app's URLs need (all of organisation A, at centre A)."""
+    from tests.centres.factories import (
+        ClosureFactory,
+        KeyFobFactory,
+        KeyHolderFactory,
+        KeyLoanFactory,
+        OpeningHoursFactory,
+        ShiftFactory,
+        UserRunOpeningFactory,
+    )
+
+    world.hours_a = OpeningHoursFactory(centre=world.centre_a)
+    world.closure_a = ClosureFactory(centre=world.centre_a)
+    world.shift_a = ShiftFactory(centre=world.centre_a, worker=world.staff_a)
+    world.holder_a = KeyHolderFactory(organisation=world.org_a, alias="Ravn")
+    world.run_a = UserRunOpeningFactory(centre=world.centre_a, key_holder=world.holder_a)
+    world.fob_a = KeyFobFactory(organisation=world.org_a, centres=[world.centre_a])
+    world.loan_a = KeyLoanFactory(fob=world.fob_a, holder=world.holder_a)
+    return world

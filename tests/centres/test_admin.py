@@ -1,0 +1,46 @@
+from centres.admin import UserAdminCreationForm
+from centres.models import Role
+
+
+def form(world, **data):
+    values = {
+        "username": "dora",
+        "first_name": "Dora",
+        "email": "dora@example.org",
+        "organisation": world.org_a.pk,
+        "role": Role.STAFF,
+        "centres": [world.centre_a.pk],
+        "usable_password": "true",
+        "password1": "a long enough password",
+        "password2": "a long enough password",
+    }
+    values.update(data)
+    return UserAdminCreationForm(data=values)
+
+
+def test_admin_creates_staff_with_a_centre(world):
+    f = form(world)
+    assert f.is_valid(), f.errors
+    user = f.save()
+    assert list(user.centres.all()) == [world.centre_a]
+
+
+def test_admin_refuses_a_centre_of_another_organisation(world):
+    f = form(world, centres=[world.centre_z.pk])
+    assert not f.is_valid()
+    assert "Zentrum" in str(f.errors["centres"])
+
+
+def test_admin_refuses_staff_without_centre_and_users_without_role(world):
+    assert "centres" in form(world, centres=[]).errors
+    assert form(world, role="").errors
+
+
+def test_superuser_opens_the_centres_admin_lists(db, client, django_user_model):
+    from django.urls import reverse
+
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(root)
+    for model in ["openinghours", "closure", "keyholder", "keyfob", "keyloan"]:
+        assert client.get(reverse(f"admin:centres_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:centres_{model}_add")).status_code == 200

@@ -1,0 +1,160 @@
+"""Shifts and the two-staff rule: staffed openings with fewer than two staff are flagged."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from centres.models import Shift
+from centres.openings import Opening, fewest_staff, understaffed
+from tests.centres.factories import OpeningHoursFactory, ShiftFactory
+from tests.factories import UserFactory
+
+CPH = ZoneInfo("Europe/Copenhagen")
+MONDAY = datetime.date(2026, 11, 23)
+TUESDAY = MONDAY + datetime.timedelta(days=1)
+
+
+def at(day, hour, minute=0):
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=CPH)
+
+
+class FakeShift:
+    def __init__(self, worker_id, starts, ends):
+        self.worker_id, self.starts, self.ends = worker_id, starts, ends
+
+
+def test_fewest_staff_finds_the_gap():
+    opening = Opening(1, at(TUESDAY, 8), at(TUESDAY, 16), "staffed")
+    shifts = [
+        FakeShift(1, at(TUESDAY, 8), at(TUESDAY, 16)),
+        FakeShift(2, at(TUESDAY, 8), at(TUESDAY, 12)),
+        FakeShift(3, at(TUESDAY, 12, 30), at(TUESDAY, 16)),
+    ]
+    assert fewest_staff(opening, shifts) == 1  # 12:00-12:30 only one
+    shifts.append(FakeShift(3, at(TUESDAY, 12), at(TUESDAY, 12, 30)))
+    assert fewest_staff(opening, shifts) == 2
+    assert fewest_staff(opening, []) == 0
+
+
+@given(
+    shifts=st.lists(
+        st.tuples(st.integers(1, 4), st.integers(6 * 4, 18 * 4), st.integers(1, 40)), max_size=8
+    )
+)
+def test_fewest_staff_matches_a_minute_by_minute_count(shifts):
+    opening = Opening(1, at(TUESDAY, 8), at(TUESDAY, 16), "staffed")
+    fakes = [
+        FakeShift(
+            w,
+            at(TUESDAY, 0) + datetime.timedelta(minutes=15 * s),
+            at(TUESDAY, 0) + datetime.timedelta(minutes=15 * (s + n)),
+        )
+        for w, s, n in shifts
+    ]
+    expected = min(
+        len({f.worker_id for f in fakes if f.starts <= minute < f.ends})
+        for minute in (opening.start + datetime.timedelta(minutes=m) for m in range(0, 8 * 60, 5))
+    )
+    assert fewest_staff(opening, fakes) == expected
+
+
+def test_understaffed_openings_are_flagged_until_two_are_planned(world):
+    OpeningHoursFactory(centre=world.centre_a, weekday=1)
+    start, end = at(MONDAY, 0), at(MONDAY + datetime.timedelta(days=7), 0)
+    ShiftFactory(
+        centre=world.centre_a, worker=world.staff_a, starts=at(TUESDAY, 8), ends=at(TUESDAY, 16)
+    )
+    [flag] = understaffed([world.centre_a, world.centre_b], start, end)
+    assert flag.staff == 1 and flag.centre == world.centre_a
+    ShiftFactory(
+        centre=world.centre_a, worker=world.leader, starts=at(TUESDAY, 7, 45), ends=at(TUESDAY, 16)
+    )
+    assert understaffed([world.centre_a], start, end) == []
+
+
+def test_nobody_is_in_two_places_at_once(world):
+    ShiftFactory(
+        centre=world.centre_a, worker=world.staff_a, starts=at(TUESDAY, 8), ends=at(TUESDAY, 16)
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ShiftFactory(
+            centre=world.centre_b,
+            worker=world.staff_a,
+            starts=at(TUESDAY, 15),
+            ends=at(TUESDAY, 18),
+        )
+    ShiftFactory(
+        centre=world.centre_b, worker=world.staff_a, starts=at(TUESDAY, 16), ends=at(TUESDAY, 18)
+    )
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=CPH), tick=False)
+def test_leader_home_warns_about_the_two_staff_rule(world, client_for):
+    OpeningHoursFactory(centre=world.centre_a, weekday=1)
+    html = client_for(world.leader).get(reverse("home")).content.decode()
+    assert "Færre end to medarbejdere på vagt" in html
+    assert "Tjek Tilbudsportalen" in html
+    staff_html = client_for(world.staff_a).get(reverse("home")).content.decode()
+    assert "Færre end to" not in staff_html
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=CPH), tick=False)
+def test_shift_page_flags_and_computes_hours(world, client_for, django_assert_max_num_queries):
+    OpeningHoursFactory(centre=world.centre_a, weekday=1)
+    OpeningHoursFactory(
+        centre=world.centre_a,
+        weekday=5,
+        starts=datetime.time(10),
+        ends=datetime.time(14),
+        kind="maybe",
+    )
+    client = client_for(world.staff_a)
+    url = reverse("centres:shifts", args=[world.centre_a.pk])
+    response = client.post(
+        url, {"worker": world.staff_a.pk, "starts": "2026-11-24T08:00", "ends": "2026-11-24T16:00"}
+    )
+    assert response.status_code == 302
+    html = client.post(
+        url, {"worker": world.staff_a.pk, "starts": "2026-11-24T12:00", "ends": "2026-11-24T18:00"}
+    ).content.decode()
+    assert "allerede en vagt" in html
+    assert Shift.objects.count() == 1
+    for n in range(10):
+        ShiftFactory(
+            centre=world.centre_a,
+            worker=UserFactory(organisation=world.org_a, centres=[world.centre_a]),
+            starts=at(MONDAY, 8) + datetime.timedelta(hours=n),
+            ends=at(MONDAY, 9) + datetime.timedelta(hours=n),
+        )
+    with django_assert_max_num_queries(16):
+        html = client.get(url + "?week=2026-11-23").content.decode()
+    assert "Kun 1 medarbejder" in html
+    assert "Timer denne uge: 8 bemandet, 0 brugeråbent, 4 chance for åbent." in html
+
+
+ODD_MOMENTS = ["9999-12-31T23:59", "0001-01-01T00:00", "2026-03-29T02:30", "", "x"]
+
+
+@pytest.mark.parametrize("starts", ODD_MOMENTS)
+def test_shift_and_user_run_forms_never_fail(world, client_for, starts):
+    from tests.centres.factories import KeyHolderFactory
+
+    holder = KeyHolderFactory(organisation=world.org_a)
+    client = client_for(world.staff_a)
+    for ends in ODD_MOMENTS:
+        response = client.post(
+            reverse("centres:shifts", args=[world.centre_a.pk]),
+            {"worker": world.staff_a.pk, "starts": starts, "ends": ends},
+        )
+        assert response.status_code in (200, 302)
+        response = client.post(
+            reverse("centres:user_run_add", args=[world.centre_a.pk]),
+            {"key_holder": holder.pk, "starts": starts, "ends": ends},
+        )
+        assert response.status_code in (200, 302)

@@ -1,0 +1,95 @@
+"""Personas: who is who in every test.
+
+Organisation A runs centres A and B. Alice leads it; Bob works at centre A; Carol at
+centre B; Otto is an outreach worker at centre A; Asta sits on the user association.
+Organisation Z runs centre Z; its leader Zoe must see nothing of A's.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from centres.models import Role
+from tests.factories import CentreFactory, OrganisationFactory, UserFactory
+
+pytest_plugins = ["tests.browser_support"]
+
+
+@dataclass
+class World:
+    org_a: object
+    org_z: object
+    centre_a: object
+    centre_b: object
+    centre_z: object
+    leader: object
+    staff_a: object
+    staff_b: object
+    outreach: object
+    association: object
+    other_leader: object
+
+    def persona(self, name):
+        return None if name == "anonymous" else getattr(self, name)
+
+
+PERSONAS = [
+    "anonymous",
+    "staff_a",
+    "staff_b",
+    "leader",
+    "outreach",
+    "association",
+    "other_leader",
+]
+
+
+@pytest.fixture
+def world(db):
+    org_a = OrganisationFactory(name="Banebryderne")
+    org_z = OrganisationFactory(name="Et andet sted")
+    centre_a = CentreFactory(organisation=org_a, name="Værestedet 76F")
+    centre_b = CentreFactory(organisation=org_a, name="Værestedet Frederiksgade")
+    centre_z = CentreFactory(organisation=org_z, name="Zentrum")
+    return World(
+        org_a=org_a,
+        org_z=org_z,
+        centre_a=centre_a,
+        centre_b=centre_b,
+        centre_z=centre_z,
+        leader=UserFactory(
+            username="alice", first_name="Alice", organisation=org_a, role=Role.LEADER
+        ),
+        staff_a=UserFactory(
+            username="bob", first_name="Bob", organisation=org_a, centres=[centre_a]
+        ),
+        staff_b=UserFactory(
+            username="carol", first_name="Carol", organisation=org_a, centres=[centre_b]
+        ),
+        outreach=UserFactory(
+            username="otto",
+            first_name="Otto",
+            organisation=org_a,
+            role=Role.OUTREACH,
+            centres=[centre_a],
+        ),
+        association=UserFactory(
+            username="asta", first_name="Asta", organisation=org_a, role=Role.ASSOCIATION
+        ),
+        other_leader=UserFactory(
+            username="zoe", first_name="Zoe", organisation=org_z, role=Role.LEADER
+        ),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a client signed in as the given user (None: anonymous)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
