@@ -1,0 +1,264 @@
+"""One calendar for every page and feed: activities' occurrences, meetings and the
+centres' openings and closures as events.
+
+A fixed number of queries whatever the number of events: occurrences with their activity,
+the activities' centres (prefetched), meetings with their centre, and the centres'
+openings and closed days in bulk (centres.openings).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import icalendar
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity, Category, Meeting, Occurrence
+from activities.recurrence import COPENHAGEN
+from centres.models import Centre
+from centres.openings import closed_days, openings_for
+
+VIEWS = ("month", "week", "agenda")
+AGENDA_DAYS = 28
+MEETING_LENGTH = timedelta(hours=2)
+
+
+@dataclass
+class Event:
+    kind: str  # "activity", "meeting", "opening", "closure" or a registered source
+    category: str
+    title: str
+    start: datetime
+    end: datetime
+    place: str = ""
+    centres: list = field(default_factory=list)
+    cancelled: bool = False
+    cancel_reason: str = ""
+    moved: bool = False
+    url: str = ""
+    uid: str = ""
+    description: str = ""
+    note: str = ""  # e.g. the kind of opening: staffed, user-run, maybe open
+    all_day: bool = False
+
+
+# Other sources of events, registered by the project (config/) so that activities
+# imports nothing but centres: (kind, label, function(centres, start, end) -> [Event]).
+CALENDAR_SOURCES = []
+
+
+def add_calendar_source(kind, label, source):
+    """Show `source(centres, start, end)`'s events in the calendar under filter `kind`."""
+    if all(existing[0] != kind for existing in CALENDAR_SOURCES):
+        CALENDAR_SOURCES.append((kind, label, source))
+
+
+def kind_choices():
+    """(value, label) for the kind filter: openings, closures, registered sources,
+    meetings and every activity category."""
+    return [
+        ("opening", _("Opening hours")),
+        ("closure", _("Closed days")),
+        *[(kind, label) for kind, label, _source in CALENDAR_SOURCES],
+        ("meeting", _("Meetings")),
+        *Category.choices,
+    ]
+
+
+def period(view, day):
+    """(first day, day after the last) shown by `view` around `day`."""
+    if view == "month":
+        first = day.replace(day=1)
+        return first, (first + timedelta(days=32)).replace(day=1)
+    if view == "week":
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=7)
+    return day, day + timedelta(days=AGENDA_DAYS)
+
+
+def events(
+    *,
+    occurrences,
+    meetings,
+    start: date,
+    end: date,
+    centre: Centre | None = None,
+    kind: str = "",
+    link_urls=True,
+    open_centres=(),
+):
+    """Events between start and end from scoped occurrence and meeting querysets, plus
+    the openings and closed days of `open_centres` (the visible centres; none in feeds)."""
+    occurrences = occurrences.between(start, end)
+    meetings = meetings.between(start, end)
+    open_centres = list(open_centres)
+    if centre is not None:
+        occurrences = occurrences.at_centre(centre)
+        meetings = meetings.filter(centre__isnull=True) | meetings.filter(centre=centre)
+        open_centres = [c for c in open_centres if c.pk == centre.pk]
+    source_kinds = [source_kind for source_kind, _label, _source in CALENDAR_SOURCES]
+    if kind in ("meeting", "opening", "closure", *source_kinds):
+        occurrences = occurrences.none()
+    elif kind:
+        occurrences = occurrences.filter(activity__category=kind)
+    if kind and kind != "meeting":
+        meetings = meetings.none()
+    occurrences = occurrences.select_related("activity").prefetch_related(
+        Prefetch("activity__centres", queryset=Centre.objects.order_by("name"))
+    )
+    result = []
+    for occurrence in occurrences:
+        activity = occurrence.activity
+        result.append(
+            Event(
+                kind="activity",
+                category=activity.category,
+                title=activity.title,
+                start=occurrence.start,
+                end=occurrence.end,
+                place=activity.place,
+                centres=[c.name for c in activity.centres.all()],
+                cancelled=occurrence.cancelled,
+                cancel_reason=occurrence.cancel_reason,
+                moved=occurrence.moved,
+                url=reverse("activities:activity_detail", args=[activity.pk]) if link_urls else "",
+                uid=occurrence.uid,
+                description=activity.description,
+            )
+        )
+    for meeting in meetings.select_related("centre"):
+        result.append(
+            Event(
+                kind="meeting",
+                category=meeting.kind,
+                title=meeting.get_kind_display(),
+                start=meeting.starts_at,
+                end=meeting.starts_at + MEETING_LENGTH,
+                place=meeting.place,
+                centres=[meeting.centre.name] if meeting.centre_id else [],
+                url=reverse("activities:meeting_detail", args=[meeting.pk]) if link_urls else "",
+                uid=f"meeting-{meeting.pk}@vaerested",
+            )
+        )
+    if kind in ("", "opening"):
+        result.extend(_openings(open_centres, start, end))
+    if kind in ("", "closure"):
+        result.extend(_closures(open_centres, start, end))
+    for source_kind, _label, source in CALENDAR_SOURCES:
+        if kind in ("", source_kind) and open_centres:
+            result.extend(source(open_centres, start, end))
+    result.sort(key=lambda e: (e.start, not e.all_day, e.title))
+    return result
+
+
+def _openings(centres, start, end):
+    """The centres' openings (staffed, user-run, maybe open) as events: four queries."""
+    if not centres:
+        return []
+    names = {c.pk: c.name for c in centres}
+    found = openings_for(centres, _midnight(start), _midnight(end))
+    return [
+        Event(
+            kind="opening",
+            category=opening.kind,
+            title=opening.label or _("Open"),
+            start=opening.start,
+            end=opening.end,
+            centres=[names[pk]],
+            note=str(opening.get_kind_display()),
+            uid=f"opening-{pk}-{opening.start:%Y%m%dT%H%M%SZ}@vaerested",
+        )
+        for pk, openings in found.items()
+        for opening in openings
+    ]
+
+
+def _closures(centres, start, end):
+    """Each day a centre is closed (its closures and public holidays) as an all-day event:
+    two queries."""
+    if not centres:
+        return []
+    names = {c.pk: c.name for c in centres}
+    found = closed_days(centres, start, end - timedelta(days=1))
+    return [
+        Event(
+            kind="closure",
+            category="closure",
+            title=_("Closed"),
+            start=_midnight(day),
+            end=_midnight(day + timedelta(days=1)),
+            centres=[names[pk]],
+            note=reason,
+            all_day=True,
+            uid=f"closure-{pk}-{day:%Y%m%d}@vaerested",
+        )
+        for pk, closed in found.items()
+        for day, reason in sorted(closed.items())
+    ]
+
+
+def _midnight(day):
+    return datetime.combine(day, datetime.min.time(), tzinfo=COPENHAGEN)
+
+
+def days(start, end, event_list, today):
+    """[(day, is_today, events)] for each day from start to end (exclusive)."""
+    by_day = {}
+    for event in event_list:
+        by_day.setdefault(timezone.localtime(event.start).date(), []).append(event)
+    result = []
+    day = start
+    while day < end:
+        result.append({"date": day, "is_today": day == today, "events": by_day.get(day, [])})
+        day += timedelta(days=1)
+    return result
+
+
+def month_grid(start, end, event_list, today):
+    """Days of the month padded to whole weeks (Monday first); padding days are None."""
+    cells = [None] * start.weekday() + days(start, end, event_list, today)
+    cells += [None] * (-len(cells) % 7)
+    return cells
+
+
+def ical(event_list, name):
+    """An iCalendar (RFC 5545) document with a VTIMEZONE for Europe/Copenhagen."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Værested//Kalender//DA")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Copenhagen")
+    stamp = timezone.now()
+    for event in event_list:
+        vevent = icalendar.Event()
+        vevent.add("uid", event.uid)
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", timezone.localtime(event.start, COPENHAGEN))
+        vevent.add("dtend", timezone.localtime(event.end, COPENHAGEN))
+        summary = event.title
+        if event.cancelled:
+            summary = _("Cancelled: %(title)s") % {"title": event.title}
+        vevent.add("summary", summary)
+        location = event.place or ", ".join(event.centres)
+        if location:
+            vevent.add("location", location)
+        description = event.cancel_reason if event.cancelled else event.description
+        if description:
+            vevent.add("description", description)
+        vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+        cal.add_component(vevent)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def scoped_querysets_for_link(link):
+    """Occurrence and meeting querysets a calendar link shows: its centre or organisation."""
+    centres = link.centres()
+    activities = Activity.objects.at_centres(centres)
+    occurrences = Occurrence.objects.filter(activity__in=activities)
+    meetings = Meeting.objects.filter(organisation_id=link.organisation_id)
+    if link.centre_id:
+        meetings = meetings.filter(centre__isnull=True) | meetings.filter(centre=link.centre_id)
+    return occurrences, meetings

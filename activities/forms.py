@@ -1,0 +1,329 @@
+from datetime import date, datetime
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import (
+    DEFAULT_GROUP_SIZE,
+    WEEKDAY_NAMES,
+    Activity,
+    AgendaItem,
+    AgendaProposal,
+    CalendarLink,
+    Category,
+    Decision,
+    Meeting,
+    MeetingKind,
+    ProposalStatus,
+    Schedule,
+    SignUp,
+    phone_validator,
+)
+from activities.recurrence import COPENHAGEN
+from centres.validators import reject_cpr_numbers
+
+MAX_ATTENDANCE = 1000
+
+
+def within_planning_range(day):
+    """Refuse dates no one plans for (and that would overflow in time-zone arithmetic)."""
+    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        raise forms.ValidationError(_("Choose a date between the years 2000 and 2100."))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class ActivityForm(forms.ModelForm):
+    """An activity with its (first) schedule: once, or weekly."""
+
+    weekdays = forms.MultipleChoiceField(
+        label=_("Weekdays"),
+        choices=[(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Choose none for a one-off event on the start date."),
+    )
+    valid_from = forms.DateField(
+        label=_("Date (first time)"), widget=DateInput(), validators=[within_planning_range]
+    )
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
+    interval_weeks = forms.IntegerField(
+        label=_("Every N weeks"), min_value=1, max_value=52, initial=1
+    )
+    valid_until = forms.DateField(
+        label=_("Until"), required=False, widget=DateInput(), validators=[within_planning_range]
+    )
+    session_count = forms.IntegerField(
+        label=_("Number of sessions"),
+        min_value=1,
+        max_value=200,
+        required=False,
+        help_text=_("For a course: how many times it meets (closed days do not count)."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "category",
+            "centres",
+            "place",
+            "description",
+            "led_by",
+            "staff_present",
+            "price",
+            "capacity",
+            "signup_required",
+            "runs_when_closed",
+        ]
+        widgets = {
+            "centres": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centres"].queryset = centres
+        self.schedule = None
+        if self.instance.pk:
+            schedules = list(self.instance.schedules.all())
+            if len(schedules) == 1:
+                self.schedule = schedules[0]
+                for name in self.schedule_fields():
+                    value = getattr(self.schedule, name)
+                    self.initial[name] = list(value) if name == "weekdays" else value
+            else:
+                # Several rules (e.g. two sports-hall days): only the details are edited.
+                for name in self.schedule_fields():
+                    del self.fields[name]
+
+    @staticmethod
+    def schedule_fields():
+        return [
+            "weekdays",
+            "valid_from",
+            "start_time",
+            "end_time",
+            "interval_weeks",
+            "valid_until",
+            "session_count",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if "valid_from" not in self.fields:
+            return data
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        first, until = data.get("valid_from"), data.get("valid_until")
+        if first and until and until < first:
+            self.add_error("valid_until", _("The end date cannot be before the first date."))
+        if not data.get("weekdays"):
+            if until:
+                self.add_error("valid_until", _("A one-off event has no end date."))
+            if data.get("session_count"):
+                self.add_error("session_count", _("A one-off event has no number of sessions."))
+        if data.get("category") == Category.COURSE and not data.get("capacity"):
+            data["capacity"] = DEFAULT_GROUP_SIZE
+        if data.get("signup_required") is False and data.get("category") in (
+            Category.TRIP,
+            Category.COURSE,
+        ):
+            data["signup_required"] = True
+        return data
+
+    def save(self, organisation=None):
+        # Centres the user may not manage stay on a shared activity when they edit it.
+        kept = []
+        if self.instance.pk:
+            kept = list(self.instance.centres.exclude(pk__in=self.fields["centres"].queryset))
+        with transaction.atomic():
+            activity = super().save(commit=False)
+            if organisation is not None:
+                activity.organisation = organisation
+            activity.save()
+            self.save_m2m()
+            activity.centres.add(*kept)
+            if "valid_from" in self.fields:
+                schedule = self.schedule or Schedule(activity=activity)
+                data = self.cleaned_data
+                schedule.weekdays = "".join(sorted(data["weekdays"]))
+                schedule.valid_from = data["valid_from"]
+                schedule.start_time = data["start_time"]
+                schedule.end_time = data["end_time"]
+                weekly = bool(schedule.weekdays)
+                schedule.interval_weeks = data["interval_weeks"] if weekly else 1
+                schedule.valid_until = data["valid_until"] if weekly else None
+                schedule.session_count = data["session_count"] if weekly else None
+                schedule.save()
+            activity.materialise()
+        return activity
+
+
+class CancelOccurrenceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        validators=[reject_cpr_numbers],
+        help_text=_("Shown in the calendar, e.g. “Staff ill”."),
+    )
+
+
+class MoveOccurrenceForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_planning_range])
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        return data
+
+    def start_end(self):
+        data = self.cleaned_data
+        return (
+            datetime.combine(data["date"], data["start_time"], tzinfo=COPENHAGEN),
+            datetime.combine(data["date"], data["end_time"], tzinfo=COPENHAGEN),
+        )
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.IntegerField(
+        label=_("How many took part?"),
+        min_value=0,
+        max_value=MAX_ATTENDANCE,
+        help_text=_("A count only, no names."),
+    )
+
+
+class SignUpForm(forms.ModelForm):
+    class Meta:
+        model = SignUp
+        fields = ["name", "phone"]
+        help_texts = {"name": _("An alias or a first name is enough.")}
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone:
+            phone_validator(phone)
+        return phone
+
+
+class MeetingForm(forms.ModelForm):
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_planning_range])
+    time = forms.TimeField(label=_("Time"), widget=TimeInput())
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "centre", "date", "time", "place"]
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+        self.fields["centre"].help_text = _("Only for a house meeting.")
+        if self.instance.pk:
+            local = timezone.localtime(self.instance.starts_at)
+            self.initial.update(date=local.date(), time=local.time())
+
+    def clean(self):
+        data = super().clean()
+        kind, centre = data.get("kind"), data.get("centre")
+        if kind == MeetingKind.HOUSE and centre is None:
+            self.add_error("centre", _("A house meeting is held at a centre: choose one."))
+        if kind and kind != MeetingKind.HOUSE and centre is not None:
+            self.add_error(
+                "centre", _("The association's meetings are for every centre: leave it empty.")
+            )
+        if data.get("date") and data.get("time"):
+            self.instance.starts_at = datetime.combine(
+                data["date"], data["time"], tzinfo=COPENHAGEN
+            )
+        return data
+
+
+class MinutesForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["users_present", "staff_present", "minutes"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 10})}
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "owner", "due"]
+        widgets = {"due": DateInput()}
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = AgendaProposal
+        fields = ["meeting", "title", "description", "on_behalf_of"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, meetings, for_someone_else, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].empty_label = None
+        if not for_someone_else:
+            del self.fields["on_behalf_of"]
+
+
+class ProposalResponseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("What happened to it?"),
+        choices=[
+            (ProposalStatus.TAKEN_UP, ProposalStatus.TAKEN_UP.label),
+            (ProposalStatus.ANSWERED, ProposalStatus.ANSWERED.label),
+            (ProposalStatus.DECLINED, ProposalStatus.DECLINED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    response = forms.CharField(
+        label=_("Answer or reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_cpr_numbers],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ProposalStatus.DECLINED and not data.get("response", "").strip():
+            self.add_error("response", _("Give the proposer a reason when you decline."))
+        return data
+
+
+class CalendarLinkForm(forms.ModelForm):
+    class Meta:
+        model = CalendarLink
+        fields = ["label", "centre"]
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+        self.fields["label"].help_text = _("Who the link is for, e.g. “Notice board screen”.")
