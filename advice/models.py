@@ -1,0 +1,443 @@
+"""Advice and guidance: anonymous contact tallies, outreach hours and meeting outcomes.
+
+A drop-in centre is a place where you are not registered, so a contact row says what kind
+of help was given, where and on which day, and nothing that could point at a person: no
+visitor, no free text, no time finer than the day, and not even who recorded it (a
+centre with one staff member on duty would otherwise tie the contact to a time slot).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import Centre, Organisation, ValidityPeriod, ValidityQuerySet
+from centres.validators import reject_cpr_numbers
+
+
+def choice_values(choices):
+    return [value for value, _label in choices.choices]
+
+
+class DefaultTopic(models.TextChoices):
+    """The topics every organisation starts with (named in the supervisory reports)."""
+
+    FINANCE = "finance", _("Personal finance and budget")
+    DEBT = "debt", _("Debt and creditors")
+    BENEFITS = "benefits", _("Benefits and applications")
+    HOUSING = "housing", _("Housing and the emergency housing list")
+    LETTERS = "letters", _("Reading and writing letters and forms")
+    DIGITAL = "digital", _("Digital self-service (MitID, digital post)")
+    JOB = "job", _("Job and education")
+    PHYSICAL_HEALTH = "physical_health", _("Physical health (doctor, dentist, foot care)")
+    MENTAL_HEALTH = "mental_health", _("Mental health and psychiatry")
+    SUBSTANCES = "substances", _("Alcohol and drugs")
+    IMMIGRATION = "immigration", _("Immigration and residence")
+    JUSTICE = "justice", _("Police, court and fines")
+    FAMILY = "family", _("Family and relationships")
+    OTHER = "other", _("Other")
+
+
+class TopicQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def active(self):
+        return self.filter(retired=False)
+
+    def ensure_defaults(self, organisation):
+        """Create the default topics an organisation lacks; return its topics.
+
+        Called when an organisation first uses advice, so a new organisation needs no
+        set-up; a retired default is left retired.
+        """
+        organisation_id = getattr(organisation, "pk", organisation)
+        existing = set(
+            self.filter(organisation_id=organisation_id)
+            .exclude(code="")
+            .values_list("code", flat=True)
+        )
+        # Stored names are English; the label shown is translated from the code.
+        with translation.override("en"):
+            missing = [
+                Topic(organisation_id=organisation_id, code=code, name=str(label), position=i)
+                for i, (code, label) in enumerate(DefaultTopic.choices)
+                if code not in existing
+            ]
+        if missing:
+            self.bulk_create(missing, ignore_conflicts=True)
+        return self.filter(organisation_id=organisation_id)
+
+
+class Topic(models.Model):
+    """What a piece of advice was about, per organisation; retired rather than deleted."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="advice_topics"
+    )
+    # Set for the default topics, so they show in the reader's language.
+    code = models.CharField(_("code"), max_length=30, choices=DefaultTopic.choices, blank=True)
+    name = models.CharField(_("name"), max_length=100, validators=[reject_cpr_numbers])
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    retired = models.BooleanField(_("retired"), default=False)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="advice_topic_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "code"],
+                condition=~Q(code=""),
+                name="advice_topic_code_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return str(DefaultTopic(self.code).label) if self.code else self.name
+
+
+class Channel(models.TextChoices):
+    DROP_IN = "drop_in", _("Conversation at the drop-in centre")
+    COUNSELLING = "counselling", _("Open counselling hours")
+    PHONE = "phone", _("Phone")
+    ACCOMPANIED = "accompanied", _("Accompanied to a meeting")
+    HOME_VISIT = "home_visit", _("Home visit")
+
+
+class HelperRole(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    OUTREACH_CASEWORKER = "outreach_caseworker", _("Outreach caseworker")
+    ADDICTION_CONSULTANT = "addiction_consultant", _("Addiction consultant")
+    SUPPORT_CONTACT = "support_contact", _("Support-contact person")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class Duration(models.TextChoices):
+    UNDER_15 = "under_15", _("< 15 min")
+    FROM_15_TO_30 = "15_30", _("15–30 min")  # noqa: RUF001
+    FROM_30_TO_60 = "30_60", _("30–60 min")  # noqa: RUF001
+    OVER_60 = "over_60", _("> 60 min")
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    FORM_OR_LETTER = "form_or_letter", _("Helped with a form or letter")
+    REFERRED = "referred", _("Referred elsewhere")
+    FOLLOW_UP = "follow_up", _("Follow-up agreed")
+
+
+class ContactQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(centre__in=Centre.objects.for_user(user))
+
+    def in_period(self, start, end):
+        """Contacts from `start` to `end`, both days included."""
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class Contact(models.Model):
+    """One advice contact: a tally mark with its kind, never a record of a person."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="advice_contacts", verbose_name=_("centre")
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    topics = models.ManyToManyField(
+        Topic, through="ContactTopic", related_name="contacts", verbose_name=_("topics")
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    helper_role = models.CharField(_("who helped"), max_length=30, choices=HelperRole.choices)
+    duration = models.CharField(_("duration"), max_length=10, choices=Duration.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    new_to_service = models.BooleanField(_("new to the service"), default=False)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("advice contact")
+        verbose_name_plural = _("advice contacts")
+        indexes = [models.Index(fields=["centre", "date"], name="advice_contact_centre_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=choice_values(Channel)), name="advice_contact_channel"
+            ),
+            models.CheckConstraint(
+                condition=Q(helper_role__in=choice_values(HelperRole)),
+                name="advice_contact_helper_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__in=choice_values(Duration)), name="advice_contact_duration"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=choice_values(Outcome)), name="advice_contact_outcome"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.centre} {self.date}"
+
+
+class ContactTopic(models.Model):
+    """A topic of a contact; PROTECT keeps a used topic from being deleted."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="contact_topics")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="contact_topics")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "topic"], name="advice_contact_topic_once")
+        ]
+
+    def __str__(self):
+        return f"{self.contact_id}: {self.topic_id}"
+
+
+# --- Outreach hours ---------------------------------------------------------------------
+
+
+class OutreachRole(models.TextChoices):
+    JOB_CENTRE = "job_centre", _("Job-centre caseworker")
+    SOCIAL_SERVICES = "social_services", _("Social-services caseworker")
+    BENEFITS = "benefits", _("Benefits office")
+    ADDICTION = "addiction", _("Addiction consultant")
+    SUPPORT_CONTACT = "support_contact", _("Support-contact person")
+
+
+@dataclass(frozen=True)
+class Session:
+    """One concrete sitting of outreach hours: who is at which centre, when."""
+
+    hours: "OutreachHours"
+    date: datetime.date
+    start: datetime.datetime
+    end: datetime.datetime
+
+    @property
+    def centre(self):
+        return self.hours.centre
+
+
+class OutreachHoursQuerySet(ValidityQuerySet):
+    def for_user(self, user):
+        return self.filter(centre__in=Centre.objects.for_user(user))
+
+    def for_centre(self, centre):
+        return self.filter(centre=centre)
+
+    def between(self, start, end):
+        """Return the concrete sessions from `start` to `end` (dates, both included),
+        minus absences, in time order: a list of `Session`.
+
+        For the centres' week plan and the activities calendar: two queries, whatever
+        the number of weeks.
+        """
+        hours_list = list(
+            self.valid_between(start, end)
+            .select_related("centre")
+            .prefetch_related(
+                models.Prefetch(
+                    "absences",
+                    queryset=OutreachAbsence.objects.filter(
+                        start_date__lte=end, end_date__gte=start
+                    ),
+                )
+            )
+        )
+        tz = timezone.get_current_timezone()
+        sessions = []
+        for hours in hours_list:
+            day = max(start, hours.valid_from)
+            last = min(end, hours.valid_until) if hours.valid_until else end
+            # Step to the first matching weekday, then a week at a time.
+            day += datetime.timedelta(days=(hours.weekday - day.weekday()) % 7)
+            absences = list(hours.absences.all())
+            while day <= last:
+                if not any(a.start_date <= day <= a.end_date for a in absences):
+                    sessions.append(
+                        Session(
+                            hours=hours,
+                            date=day,
+                            start=datetime.datetime.combine(day, hours.start_time, tz),
+                            end=datetime.datetime.combine(day, hours.end_time, tz),
+                        )
+                    )
+                day += datetime.timedelta(days=7)
+        sessions.sort(key=lambda s: (s.start, s.end, s.hours.display_name))
+        return sessions
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OutreachHours(ValidityPeriod, models.Model):
+    """Fixed weekly hours a municipal outreach worker holds at a centre."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="outreach_hours", verbose_name=_("centre")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=OutreachRole.choices)
+    service = models.CharField(
+        _("service"),
+        max_length=100,
+        validators=[reject_cpr_numbers],
+        help_text=_("For example Jobcenter Faxe or Misbrugscentret."),
+    )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=60,
+        validators=[reject_cpr_numbers],
+        help_text=_("How users know the worker, e.g. a first name."),
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = OutreachHoursQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["weekday", "start_time", "display_name"]
+        verbose_name = _("outreach hours")
+        verbose_name_plural = _("outreach hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__lt=models.F("end_time")),
+                name="advice_outreach_hours_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="advice_outreach_hours_valid_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6), name="advice_outreach_hours_weekday"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=choice_values(OutreachRole)),
+                name="advice_outreach_hours_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.get_role_display()}), {self.centre}"
+
+
+class AbsenceReason(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday")
+    ILLNESS = "illness", _("Illness")
+    COURSE = "course", _("Course or meeting elsewhere")
+    OTHER = "other", _("Other")
+
+
+class OutreachAbsence(models.Model):
+    """Days on which outreach hours do not take place (holiday, illness …)."""
+
+    hours = models.ForeignKey(
+        OutreachHours, on_delete=models.CASCADE, related_name="absences", verbose_name=_("hours")
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=20, choices=AbsenceReason.choices)
+
+    # Overlapping absences of the same hours are refused by an exclusion constraint
+    # (migration 0001: a gist index over int8range(hours_id) and the daterange, as
+    # django.contrib.postgres, needed for ExclusionConstraint here, is not installed).
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="advice_absence_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=choice_values(AbsenceReason)), name="advice_absence_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hours}: {self.start_date} to {self.end_date}"
+
+
+# --- Meeting outcomes -------------------------------------------------------------------
+
+
+class MeetingService(models.TextChoices):
+    JOB_CENTRE = "job_centre", _("Job centre")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    BENEFITS = "benefits", _("Benefits office")
+    ADDICTION = "addiction", _("Addiction treatment")
+    OTHER = "other", _("Other")
+
+
+class MeetingResult(models.TextChoices):
+    HELD = "held", _("Held")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeetingTallyQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(centre__in=Centre.objects.for_user(user))
+
+    def in_period(self, start, end):
+        """Months touching the period from `start` to `end`."""
+        return self.filter(month__gte=start.replace(day=1), month__lte=end)
+
+
+class MeetingTally(models.Model):
+    """Meetings booked at a centre, counted per centre, service and month: no person."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="meeting_tallies", verbose_name=_("centre")
+    )
+    service = models.CharField(_("service"), max_length=20, choices=MeetingService.choices)
+    month = models.DateField(_("month"))
+    held = models.PositiveIntegerField(_("held"), default=0)
+    no_show = models.PositiveIntegerField(_("no-show"), default=0)
+    cancelled = models.PositiveIntegerField(_("cancelled"), default=0)
+
+    objects = MeetingTallyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "centre", "service"]
+        verbose_name = _("meeting tally")
+        verbose_name_plural = _("meeting tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "service", "month"], name="advice_meeting_tally_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="advice_meeting_tally_first_of_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(service__in=choice_values(MeetingService)),
+                name="advice_meeting_tally_service",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.centre} {self.get_service_display()} {self.month:%Y-%m}"

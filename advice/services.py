@@ -1,0 +1,47 @@
+"""Writes that span several rows: a contact with its topics, a meeting counted."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from advice.models import Contact, ContactTopic, MeetingResult, MeetingTally
+
+
+@transaction.atomic
+def contact_record(
+    *, centre, date, topics, channel, helper_role, duration, outcome, new_to_service
+):
+    """Create a contact and its topics together, or nothing at all."""
+    contact = Contact.objects.create(
+        centre=centre,
+        date=date,
+        channel=channel,
+        helper_role=helper_role,
+        duration=duration,
+        outcome=outcome,
+        new_to_service=new_to_service,
+    )
+    ContactTopic.objects.bulk_create(
+        [ContactTopic(contact=contact, topic=topic) for topic in topics]
+    )
+    return contact
+
+
+def meeting_count(*, centre, service, day, result):
+    """Add one meeting with `result` to the centre's tally for the month of `day`.
+
+    The row is created if missing (a concurrent creator wins the unique constraint and
+    we retry), then incremented in the database with F(), so no count is lost.
+    """
+    field = MeetingResult(result).value
+    month = day.replace(day=1)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                tally, _created = MeetingTally.objects.get_or_create(
+                    centre=centre, service=service, month=month
+                )
+                MeetingTally.objects.filter(pk=tally.pk).update(**{field: F(field) + 1})
+                return tally
+        except IntegrityError:
+            continue
+    raise IntegrityError("could not create the meeting tally row")

@@ -1,0 +1,270 @@
+"""Figures on advice: counted in SQL, a fixed number of queries whatever the period.
+
+Small cells (under settings.SMALL_CELL_THRESHOLD) are shown as "< 3" wherever figures
+leave the staff room: in exports and for association members. Where the cells of a
+table add up to a total shown beside them, a second cell (or the total) is hidden too,
+so no small number can be found by subtraction.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from advice.models import (
+    Channel,
+    ContactTopic,
+    Duration,
+    HelperRole,
+    Outcome,
+    Topic,
+)
+
+
+def threshold():
+    return settings.SMALL_CELL_THRESHOLD
+
+
+# --- Suppression ------------------------------------------------------------------------
+
+
+def suppress_additive(values, total, limit=None):
+    """Return (cells, total) with hidden figures as None, for cells that sum to `total`.
+
+    Every cell under `limit` is hidden. If what stays hidden could be worked out from
+    the total (a single hidden cell, or hidden cells summing to less than `limit`), the
+    smallest shown cell is hidden as well, and the total when no cell is left.
+    """
+    limit = threshold() if limit is None else limit
+    if total < limit:
+        return [None] * len(values), None
+    hidden = {i for i, v in enumerate(values) if v < limit}
+
+    def leaks():
+        return bool(hidden) and (len(hidden) == 1 or sum(values[i] for i in hidden) < limit)
+
+    total_shown = total
+    while leaks():
+        shown = sorted((v, i) for i, v in enumerate(values) if i not in hidden)
+        if not shown:
+            total_shown = None
+            break
+        hidden.add(shown[0][1])
+    return [None if i in hidden else v for i, v in enumerate(values)], total_shown
+
+
+def suppress_each(values, limit=None):
+    """Hide every cell under `limit` (cells that need not add up to anything shown)."""
+    limit = threshold() if limit is None else limit
+    return [None if v < limit else v for v in values]
+
+
+# --- Figures ----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    label: str
+    count: int | None
+    share: float | None  # percent of contacts; None when hidden or no contacts
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    rows: list[Row]
+    total: int | None
+    # Whether the rows add up to the total (one category per contact).
+    additive: bool = True
+
+
+@dataclass
+class Month:
+    month: datetime.date
+    contacts: int | None
+    new: int | None
+    held: int | None
+    no_show: int | None
+    cancelled: int | None
+
+    @property
+    def no_show_rate(self):
+        return no_show_rate(self.held, self.no_show)
+
+
+@dataclass
+class Figures:
+    start: datetime.date
+    end: datetime.date
+    suppressed: bool
+    total: int | None
+    tables: list[Table] = field(default_factory=list)
+    months: list[Month] = field(default_factory=list)
+    month_totals: Month | None = None
+
+    def table(self, key):
+        return next(t for t in self.tables if t.key == key)
+
+    @property
+    def no_show_rate(self):
+        return self.month_totals.no_show_rate if self.month_totals else None
+
+
+def no_show_rate(held, no_show):
+    """No-shows as a percent of meetings that were not cancelled; None if unknown."""
+    if held is None or no_show is None or held + no_show == 0:
+        return None
+    return 100 * no_show / (held + no_show)
+
+
+def share(count, total):
+    if count is None or not total:
+        return None
+    return 100 * count / total
+
+
+def months_between(start, end):
+    month = start.replace(day=1)
+    while month <= end:
+        yield month
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+CHOICE_TABLES = [
+    ("channel", _("Channel"), Channel),
+    ("duration", _("Duration"), Duration),
+    ("outcome", _("Outcome"), Outcome),
+    ("helper_role", _("Who helped"), HelperRole),
+]
+
+
+def compute(*, contacts, meetings, centres, organisation_id, start, end, suppressed):
+    """Return the Figures of `contacts` and `meetings` (already scoped and filtered).
+
+    Six queries: one aggregate over contacts, topics, topic counts, centre counts,
+    contacts per month and meetings per month.
+    """
+    contacts = contacts.filter(date__gte=start, date__lte=end)
+    meetings = meetings.filter(month__gte=start.replace(day=1), month__lte=end)
+
+    aggregates = {"total": Count("pk"), "new": Count("pk", filter=Q(new_to_service=True))}
+    for key, _title, choices in CHOICE_TABLES:
+        for value in choices.values:
+            aggregates[f"{key}__{value}"] = Count("pk", filter=Q(**{key: value}))
+    counts = contacts.aggregate(**aggregates)
+    total = counts["total"]
+
+    topics = list(Topic.objects.filter(organisation_id=organisation_id))
+    per_topic = dict(
+        ContactTopic.objects.filter(contact__in=contacts)
+        .values("topic_id")
+        # A topic is on a contact at most once (unique constraint): no DISTINCT needed.
+        .annotate(n=Count("contact_id"))
+        .values_list("topic_id", "n")
+    )
+    # Retired topics only where used in the period.
+    topics = [t for t in topics if not t.retired or per_topic.get(t.pk)]
+
+    per_centre = dict(
+        contacts.values("centre_id").annotate(n=Count("pk")).values_list("centre_id", "n")
+    )
+
+    per_month = {
+        row["month"]: row
+        for row in contacts.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(n=Count("pk"), new=Count("pk", filter=Q(new_to_service=True)))
+        .order_by()
+    }
+    meetings_per_month = {
+        row["month"]: row
+        for row in meetings.values("month")
+        .annotate(held=Sum("held"), no_show=Sum("no_show"), cancelled=Sum("cancelled"))
+        .order_by()
+    }
+
+    def table(key, title, labelled_counts, additive=True):
+        labels = [label for label, _count in labelled_counts]
+        values = [count for _label, count in labelled_counts]
+        if suppressed and additive:
+            shown, shown_total = suppress_additive(values, total)
+        elif suppressed:
+            shown, shown_total = suppress_each(values), (None if total < threshold() else total)
+        else:
+            shown, shown_total = values, total
+        rows = [
+            Row(label=label, count=count, share=share(count, total))
+            for label, count in zip(labels, shown, strict=True)
+        ]
+        return Table(key=key, title=title, rows=rows, total=shown_total, additive=additive)
+
+    tables = [
+        table(
+            "topics",
+            _("Topics (a contact can have several)"),
+            # In the topics' own order: sorting by count would rank the hidden ones.
+            [(t.label, per_topic.get(t.pk, 0)) for t in topics],
+            additive=False,
+        ),
+    ]
+    for key, title, choices in CHOICE_TABLES:
+        tables.append(
+            table(
+                key,
+                title,
+                [(label, counts[f"{key}__{value}"]) for value, label in choices.choices],
+            )
+        )
+    tables.append(
+        table(
+            "new_to_service",
+            _("New to the service"),
+            [(_("New"), counts["new"]), (_("Known"), total - counts["new"])],
+        )
+    )
+    tables.append(
+        table("centre", _("Centre"), [(c.name, per_centre.get(c.pk, 0)) for c in centres])
+    )
+
+    months = list(months_between(start, end))
+
+    def column(values):
+        column_total = sum(values)
+        if suppressed:
+            return suppress_additive(values, column_total)
+        return values, column_total
+
+    def month_values(name, source):
+        return [(source.get(m) or {}).get(name) or 0 for m in months]
+
+    contact_col, contact_total = column(month_values("n", per_month))
+    if suppressed:
+        # Monthly new contacts would add up to the new-to-service count, which the
+        # table may hide to protect the count of known visitors: left out.
+        new_col, new_total = [None] * len(months), None
+    else:
+        new_col, new_total = column(month_values("new", per_month))
+    held_col, held_total = column(month_values("held", meetings_per_month))
+    no_show_col, no_show_total = column(month_values("no_show", meetings_per_month))
+    cancelled_col, cancelled_total = column(month_values("cancelled", meetings_per_month))
+    trend = [
+        Month(m, *cells)
+        for m, *cells in zip(
+            months, contact_col, new_col, held_col, no_show_col, cancelled_col, strict=True
+        )
+    ]
+    return Figures(
+        start=start,
+        end=end,
+        suppressed=suppressed,
+        total=None if suppressed and total < threshold() else total,
+        tables=tables,
+        months=trend,
+        month_totals=Month(
+            None, contact_total, new_total, held_total, no_show_total, cancelled_total
+        ),
+    )

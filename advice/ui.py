@@ -1,0 +1,42 @@
+"""What this app adds to the shared pages: navigation entries and home-page panels.
+
+config/ composes these for every app; an app never imports another app's ui.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import Role
+
+
+def _items(request):
+    role = request.user.role
+    items = []
+    if role in (Role.LEADER, Role.STAFF, Role.OUTREACH):
+        items.append((_("Record advice"), "advice:record"))
+    if role in (Role.LEADER, Role.STAFF, Role.ASSOCIATION):
+        items.append((_("Advice figures"), "advice:figures"))
+    if role in (Role.LEADER, Role.STAFF):
+        items.append((_("Outreach hours"), "advice:outreach_hours"))
+    if role in (Role.LEADER, Role.STAFF):
+        items.append((_("Meetings"), "advice:meetings"))
+    if role == Role.LEADER:
+        items.append((_("Advice topics"), "advice:topics"))
+    return [(label, name, reverse(name)) for label, name in items]
+
+
+# The navigation carries the daily actions; the rest is reached from the home panel.
+IN_NAVIGATION = {"advice:record", "advice:figures"}
+
+
+def nav_items(request):
+    """Return [(label, url)] for the main navigation of request.user."""
+    return [(label, url) for label, name, url in _items(request) if name in IN_NAVIGATION]
+
+
+def home_panels(request):
+    """Return [(template name, context dict)] to show on request.user's home page."""
+    links = [(label, url) for label, _name, url in _items(request)]
+    if not links:
+        return []
+    return [("advice/_home_panel.html", {"links": links})]
