@@ -1,0 +1,359 @@
+import datetime
+
+from django import forms
+from django.db.models.utils import get_blank_choice_label
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import Centre, KeyHolder, Role, User
+from centres.validators import reject_cpr_numbers
+from incidents.models import (
+    AffectedRole,
+    Ban,
+    BanScope,
+    FollowUpItem,
+    ImmediateAction,
+    Incident,
+    Kind,
+    Procedure,
+    RiskAssessment,
+)
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+def now_for_input():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class AliasListField(forms.CharField):
+    """Aliases separated by commas; returns a list of trimmed aliases."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [part.strip() for part in value.split(",") if part.strip()]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def run_validators(self, value):
+        for alias in value:
+            reject_cpr_numbers(alias)
+            if len(alias) > 60:
+                raise forms.ValidationError(
+                    _("An alias can be at most 60 characters."), code="max_length"
+                )
+
+
+def centres_to_report_for(user):
+    """Centres where the user may file reports: the ones they work at (all for a leader)."""
+    return Centre.objects.for_user(user).filter(organisation_id=user.organisation_id)
+
+
+class OccurredAtMixin:
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise forms.ValidationError(_("The episode cannot be in the future."))
+        return occurred_at
+
+
+class QuickIncidentForm(OccurredAtMixin, forms.ModelForm):
+    """A minor episode in a few taps: centre, when, kind, against whom, one line."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", get_blank_choice_label()), *Kind.choices]
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["centre", "occurred_at", "kind", "affected_role", "summary", "context"]
+        widgets = {
+            "occurred_at": DateTimeInput(),
+            "context": forms.HiddenInput,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres_to_report_for(user)
+        self.fields["centre"].empty_label = None
+        self.fields["occurred_at"].initial = now_for_input
+        self.fields["context"].required = False
+
+    def save(self, commit=True):
+        self.instance.kinds = [self.cleaned_data["kind"]]
+        return super().save(commit)
+
+
+class IncidentForm(OccurredAtMixin, forms.ModelForm):
+    """The full report; also used to upgrade a minor episode."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds"), choices=Kind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    involved_aliases = AliasListField(
+        label=_("People involved (aliases, separated by commas)"),
+        required=False,
+        help_text=_("Aliases or first names only, never full names."),
+    )
+    immediate_actions = forms.MultipleChoiceField(
+        label=_("Immediate actions"),
+        choices=ImmediateAction.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "centre",
+            "occurred_at",
+            "context",
+            "kinds",
+            "severity",
+            "affected_role",
+            "affected_user",
+            "involved_aliases",
+            "summary",
+            "what_happened",
+            "preceded",
+            "escalated",
+            "calmed",
+            "immediate_actions",
+            "injury",
+            "injury_description",
+            "absence_first_day",
+        ]
+        widgets = {
+            "occurred_at": DateTimeInput(),
+            "absence_first_day": DateInput(),
+            "what_happened": forms.Textarea(attrs={"rows": 4}),
+            "preceded": forms.Textarea(attrs={"rows": 3}),
+            "escalated": forms.Textarea(attrs={"rows": 3}),
+            "calmed": forms.Textarea(attrs={"rows": 3}),
+            "injury_description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres_to_report_for(user)
+        self.fields["centre"].empty_label = None
+        self.fields["occurred_at"].initial = now_for_input
+        self.fields["context"].required = True
+        self.fields["affected_user"].queryset = User.objects.in_organisation_of(user).filter(
+            role__in=[Role.STAFF, Role.LEADER], is_active=True
+        )
+        self.fields["affected_user"].help_text = _("Only when a staff member was affected.")
+        if self.instance.pk:
+            self.initial["involved_aliases"] = ", ".join(self.instance.involved_aliases)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("affected_user") and data.get("affected_role") != AffectedRole.STAFF:
+            self.add_error(
+                "affected_user", _("Choose a staff member only when a staff member was affected.")
+            )
+        absence = data.get("absence_first_day")
+        if absence:
+            if not data.get("injury"):
+                self.add_error(
+                    "absence_first_day", _("Absence can only be recorded with an injury.")
+                )
+            occurred_at = data.get("occurred_at")
+            if occurred_at and absence <= timezone.localdate(occurred_at):
+                self.add_error(
+                    "absence_first_day",
+                    _("The first day of absence comes after the day of the episode."),
+                )
+        return data
+
+    def save(self, commit=True):
+        self.instance.is_full_report = True
+        return super().save(commit)
+
+
+class ReportingForm(forms.ModelForm):
+    """When and with what reference the work injury and the police report were filed."""
+
+    class Meta:
+        model = Incident
+        fields = [
+            "work_injury_reported_on",
+            "work_injury_reference",
+            "police_reported_on",
+            "police_reference",
+        ]
+        widgets = {
+            "work_injury_reported_on": DateInput(),
+            "police_reported_on": DateInput(),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("work_injury_reported_on") and self.instance.absence_first_day is None:
+            self.add_error(
+                "work_injury_reported_on",
+                _("Record the first day of absence on the report first."),
+            )
+        for date_field, reference in (
+            ("work_injury_reported_on", "work_injury_reference"),
+            ("police_reported_on", "police_reference"),
+        ):
+            reported_on = data.get(date_field)
+            if data.get(reference) and not reported_on:
+                self.add_error(date_field, _("Give the date the report was filed."))
+            if reported_on and reported_on > timezone.localdate():
+                self.add_error(date_field, _("The date cannot be in the future."))
+        return data
+
+
+class FollowUpItemForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpItem
+        fields = ["kind", "description", "owner", "due_on"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.incident = incident
+        self.fields["owner"].queryset = User.objects.filter(
+            organisation_id=incident.centre.organisation_id,
+            role__in=[Role.STAFF, Role.LEADER],
+            is_active=True,
+        )
+        self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=14)
+
+
+class BanForm(forms.ModelForm):
+    class Meta:
+        model = Ban
+        fields = [
+            "alias",
+            "description",
+            "key_holder",
+            "scope",
+            "centre",
+            "activity",
+            "starts_on",
+            "ends_on",
+            "incident",
+            "reason",
+            "told_on",
+            "review_on",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "told_on": DateInput(),
+            "review_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance._state.adding:
+            self.instance.organisation_id = user.organisation_id
+            self.instance.decided_by = user
+        self.fields["centre"].queryset = centres_to_report_for(user)
+        self.fields["centre"].required = False
+        self.fields["centre"].help_text = _("For a ban from one centre or one activity.")
+        self.fields["incident"].queryset = (
+            Incident.objects.for_user(user).select_related("centre").order_by("-occurred_at")
+        )
+        self.fields["incident"].required = False
+        self.fields["key_holder"].queryset = KeyHolder.objects.for_user(user)
+        self.fields["starts_on"].initial = timezone.localdate
+        self.fields["reason"].help_text = _("Required when no incident is linked.")
+
+    def clean(self):
+        data = super().clean()
+        scope, centre = data.get("scope"), data.get("centre")
+        if scope == BanScope.ORGANISATION:
+            data["centre"] = None
+            data["activity"] = ""
+        elif scope and not centre:
+            self.add_error("centre", _("Choose the centre the ban applies to."))
+        if scope == BanScope.ACTIVITY and not data.get("activity"):
+            self.add_error("activity", _("Name the activity the ban applies to."))
+        if scope == BanScope.CENTRE:
+            data["activity"] = ""
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The ban cannot end before it starts."))
+        if not data.get("incident") and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason", _("Give the documented reason, or link the incident it follows.")
+            )
+        return data
+
+
+class RiskAssessmentForm(forms.ModelForm):
+    class Meta:
+        model = RiskAssessment
+        fields = ["assessed_on", "risks", "measures", "review_on"]
+        widgets = {
+            "assessed_on": DateInput(),
+            "review_on": DateInput(),
+            "risks": forms.Textarea(attrs={"rows": 4}),
+            "measures": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_on"].initial = timezone.localdate() + datetime.timedelta(days=365)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("assessed_on")
+            and data.get("review_on")
+            and data["review_on"] <= data["assessed_on"]
+        ):
+            self.add_error("review_on", _("The review date comes after the assessment."))
+        return data
+
+
+class ProcedureForm(forms.ModelForm):
+    class Meta:
+        model = Procedure
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+
+
+class AliasSearchForm(forms.Form):
+    alias = forms.CharField(label=_("Alias"), max_length=60, required=False)
+
+
+def quarter_bounds(year, quarter):
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    end = datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1)
+    return start, end - datetime.timedelta(days=1)
+
+
+class QuarterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), coerce=int, choices=[(q, f"{q}.") for q in range(1, 5)]
+    )
+
+    @staticmethod
+    def current():
+        today = timezone.localdate()
+        return today.year, (today.month - 1) // 3 + 1

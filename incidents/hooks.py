@@ -1,0 +1,34 @@
+"""What incidents adds to centres' pages (registered in IncidentsConfig.ready)."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from incidents.access import log_access
+from incidents.models import AccessAction, Ban
+from incidents.stats import fobs_to_suspend
+
+
+def fob_flags(request):
+    """Return {fob id: reason} for the fobs of key holders under a ban in force that
+    request.user may read; showing them is logged like any other read of ban data."""
+    user = request.user
+    loans = list(fobs_to_suspend(user.organisation_id, bans=Ban.objects.for_user(user)))
+    if loans:
+        log_access(request, AccessAction.VIEW, "ban", aliases=[loan.banned_alias for loan in loans])
+    return {
+        loan.fob_id: _("Suspend: the key holder is banned until %(date)s")
+        % {"date": formats.date_format(loan.banned_until, "j. F Y")}
+        for loan in loans
+    }
+
+
+def unsafe_report_url(opening):
+    """The quick incident form for the opening's centre and the user-run context, when
+    something unsafe happened there; otherwise None."""
+    if not opening.unsafe_event:
+        return None
+    query = urlencode({"centre": opening.centre_id, "context": "user_run"})
+    return f"{reverse('incidents:quick')}?{query}"

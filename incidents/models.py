@@ -1,0 +1,609 @@
+"""Incidents of violence, threats and boundary-crossing behaviour, their follow-up, bans,
+risk assessments, procedures and the log of who read what."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Func, Q
+from django.db.models.lookups import GreaterThan
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from centres.models import Centre, KeyHolder, Role
+from centres.validators import reject_cpr_numbers
+
+
+def normalise_alias(alias):
+    """The key an alias is compared by: trimmed, single-spaced, lower case."""
+    return " ".join(str(alias).split()).casefold()
+
+
+class Kind(models.TextChoices):
+    PHYSICAL_VIOLENCE = "physical_violence", _("Physical violence")
+    THREAT = "threat", _("Threat")
+    VERBAL_ABUSE = "verbal_abuse", _("Verbal abuse")
+    SEXUAL_HARASSMENT = "sexual_harassment", _("Sexual harassment")
+    PROPERTY_DAMAGE = "property_damage", _("Damage to property")
+    SELF_HARM = "self_harm", _("Self-harm")
+    OTHER = "other", _("Other boundary-crossing behaviour")
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("Minor")
+    MODERATE = "moderate", _("Moderate")
+    SERIOUS = "serious", _("Serious")
+
+
+class Context(models.TextChoices):
+    STAFFED_OPENING = "staffed_opening", _("Staffed opening")
+    USER_RUN_OPENING = "user_run_opening", _("User-run opening")
+    ACTIVITY = "activity", _("Activity")
+    OFF_SITE = "off_site", _("Off-site")
+
+
+class AffectedRole(models.TextChoices):
+    STAFF = "staff", _("Staff member")
+    USER = "user", _("User")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    OTHER = "other", _("Other")
+
+
+class ImmediateAction(models.TextChoices):
+    DE_ESCALATION = "de_escalation", _("De-escalation")
+    POLICE_CALLED = "police_called", _("Police called")
+    FIRST_AID = "first_aid", _("First aid")
+    AMBULANCE = "ambulance", _("Ambulance")
+    SENT_HOME = "sent_home", _("Person sent home")
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    REVIEWED = "reviewed", _("Reviewed by the leader")
+    FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
+    CLOSED = "closed", pgettext_lazy("incident status", "Closed")
+
+
+# Each status and the one it may move on to.
+NEXT_STATUS = {
+    Status.REPORTED: Status.REVIEWED,
+    Status.REVIEWED: Status.FOLLOW_UP_DONE,
+    Status.FOLLOW_UP_DONE: Status.CLOSED,
+}
+
+
+def work_injury_deadline(first_day_of_absence):
+    """The last day to report a work injury to the Working Environment Authority."""
+    return first_day_of_absence + datetime.timedelta(days=settings.WORK_INJURY_REPORT_DEADLINE_DAYS)
+
+
+class IncidentQuerySet(models.QuerySet):
+    def in_scope_of(self, user):
+        """Reports whose centre the user can see, plus, for the safety representative,
+        every report of the organisation. Roles are checked by the views after this."""
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        scope = Q(centre__in=Centre.objects.for_user(user))
+        if user.role == Role.STAFF and user.is_safety_representative:
+            scope |= Q(centre__organisation_id=user.organisation_id)
+        return self.filter(scope)
+
+    def for_user(self, user):
+        """Reports the user may read: the leader's organisation, staff's own centres, the
+        safety representative's whole organisation; nothing for other roles."""
+        if not user.has_role(Role.LEADER, Role.STAFF):
+            return self.none()
+        return self.in_scope_of(user)
+
+    def open(self):
+        return self.exclude(status=Status.CLOSED)
+
+    def in_period(self, start, end):
+        """Reports of episodes on dates start..end (both included)."""
+        return self.filter(occurred_at__date__gte=start, occurred_at__date__lte=end)
+
+    def work_injury_pending(self):
+        """Reports with absence whose work-injury report is not yet recorded."""
+        return self.filter(
+            absence_first_day__isnull=False, work_injury_reported_on__isnull=True
+        ).exclude(pseudonymised_at__isnull=False)
+
+    def mentioning(self, alias):
+        return self.filter(alias_keys__contains=[normalise_alias(alias)])
+
+
+def cpr_safe_text(verbose_name, **kwargs):
+    return models.TextField(verbose_name, blank=True, validators=[reject_cpr_numbers], **kwargs)
+
+
+class Incident(models.Model):
+    """An episode of violence, threats or boundary-crossing behaviour at a centre.
+
+    A minor episode starts as a one-line registration and can be upgraded to a full
+    report by filling in the rest.
+    """
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("centre")
+    )
+    occurred_at = models.DateTimeField(_("when"))
+    is_full_report = models.BooleanField(_("full report"), default=False)
+    context = models.CharField(_("during what"), max_length=20, choices=Context.choices, blank=True)
+    # Lists of choice values, kept as JSON arrays (queried with __contains).
+    kinds = models.JSONField(_("kinds"), default=list)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MINOR
+    )
+    affected_role = models.CharField(_("against whom"), max_length=10, choices=AffectedRole.choices)
+    affected_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents_affecting",
+        verbose_name=_("affected staff member"),
+    )
+    involved_aliases = models.JSONField(_("people involved (aliases)"), default=list, blank=True)
+    # Lower-case copies of the aliases, for searching and for the access log.
+    alias_keys = models.JSONField(default=list, blank=True, editable=False)
+    summary = models.CharField(
+        _("what happened, in one line"), max_length=200, validators=[reject_cpr_numbers]
+    )
+    what_happened = cpr_safe_text(_("what happened"))
+    preceded = cpr_safe_text(_("what preceded it"))
+    escalated = cpr_safe_text(_("what escalated it"))
+    calmed = cpr_safe_text(_("what calmed it"))
+    immediate_actions = models.JSONField(_("immediate actions"), default=list, blank=True)
+    injury = models.BooleanField(_("someone was injured"), default=False)
+    injury_description = cpr_safe_text(_("injury"))
+    absence_first_day = models.DateField(
+        _("first day of absence"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the injured staff member was absent beyond the day of injury."),
+    )
+    work_injury_reported_on = models.DateField(
+        _("reported to the Working Environment Authority on"), null=True, blank=True
+    )
+    work_injury_reference = models.CharField(
+        _("work-injury report reference"),
+        max_length=60,
+        blank=True,
+        validators=[reject_cpr_numbers],
+    )
+    police_reported_on = models.DateField(_("reported to the police on"), null=True, blank=True)
+    police_reference = models.CharField(
+        _("police report reference"), max_length=60, blank=True, validators=[reject_cpr_numbers]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REPORTED
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="incidents_reported",
+        verbose_name=_("reported by"),
+    )
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    pseudonymised_at = models.DateTimeField(_("pseudonymised at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [
+            models.Index(fields=["centre", "occurred_at"]),
+            models.Index(fields=["status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThan(Func("kinds", function="jsonb_array_length"), 0),
+                name="incident_has_a_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(absence_first_day__isnull=True) | Q(injury=True),
+                name="incident_absence_needs_injury",
+            ),
+            models.CheckConstraint(
+                condition=Q(work_injury_reported_on__isnull=True)
+                | Q(absence_first_day__isnull=False),
+                name="incident_work_injury_report_needs_absence",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.CLOSED, closed_at__isnull=False)
+                | (~Q(status=Status.CLOSED) & Q(closed_at__isnull=True)),
+                name="incident_closed_at_iff_closed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.centre} {timezone.localtime(self.occurred_at):%d.%m.%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.involved_aliases = [a.strip() for a in self.involved_aliases if a.strip()]
+        self.alias_keys = sorted({normalise_alias(a) for a in self.involved_aliases})
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("incidents:detail", args=[self.pk])
+
+    @property
+    def work_injury_deadline(self):
+        if self.absence_first_day is None:
+            return None
+        return work_injury_deadline(self.absence_first_day)
+
+    @property
+    def work_injury_days_left(self):
+        """Days until the work-injury deadline (negative when overdue), or None."""
+        if self.absence_first_day is None or self.work_injury_reported_on:
+            return None
+        return (self.work_injury_deadline - timezone.localdate()).days
+
+    @property
+    def work_injury_days_overdue(self):
+        days = self.work_injury_days_left
+        return None if days is None else -days
+
+    @property
+    def next_status(self):
+        return NEXT_STATUS.get(self.status)
+
+    def get_kinds_display(self):
+        labels = dict(Kind.choices)
+        return ", ".join(str(labels.get(k, k)) for k in self.kinds)
+
+    def get_immediate_actions_display(self):
+        labels = dict(ImmediateAction.choices)
+        return ", ".join(str(labels.get(a, a)) for a in self.immediate_actions)
+
+
+class FollowUpKind(models.TextChoices):
+    DEBRIEF = "debrief", _("Debrief offered to the staff member")
+    USER_CONVERSATION = "user_conversation", _("Conversation with the user")
+    ROUTINE_CHANGE = "routine_change", _("Change to routines")
+    USER_INFORMATION = "user_information", _("Information to users")
+    OTHER = "other", _("Other")
+
+
+class FollowUpItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class FollowUpItem(models.Model):
+    """Something to do after an incident, with an owner and a due date."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("incident")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FollowUpKind.choices)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, validators=[reject_cpr_numbers]
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="incident_follow_ups",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = FollowUpItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("follow-up item")
+        verbose_name_plural = _("follow-up items")
+        indexes = [models.Index(fields=["done_on", "due_on"])]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @property
+    def is_overdue(self):
+        return self.done_on is None and self.due_on < timezone.localdate()
+
+
+BAN_NO_OVERLAP = "ban_no_overlap_for_alias_and_scope"
+
+
+class BanScope(models.TextChoices):
+    CENTRE = "centre", _("One centre")
+    ORGANISATION = "organisation", _("All centres of the organisation")
+    ACTIVITY = "activity", _("One activity")
+
+
+class BanQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Bans the user may read: all of the leader's organisation; for staff, the bans
+        on their centres and those on the whole organisation."""
+        if not user.has_role(Role.LEADER, Role.STAFF):
+            return self.none()
+        return self.in_scope_of(user)
+
+    def in_scope_of(self, user):
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
+        centres = Centre.objects.for_user(user)
+        return self.filter(organisation_id=user.organisation_id).filter(
+            Q(scope=BanScope.ORGANISATION) | Q(centre__in=centres)
+        )
+
+    def active(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(starts_on__lte=today, ends_on__gte=today)
+
+
+class Ban(models.Model):
+    """A quarantine (karantæne): a person is not welcome at a centre for a period.
+
+    Overlapping bans for the same alias and scope are refused by the exclusion constraint
+    BAN_NO_OVERLAP, created in this app's migration (see there for why it is not declared
+    in Meta).
+    """
+
+    organisation = models.ForeignKey(
+        "centres.Organisation", on_delete=models.PROTECT, related_name="bans"
+    )
+    alias = models.CharField(_("alias"), max_length=60, validators=[reject_cpr_numbers])
+    alias_key = models.CharField(max_length=60, editable=False)
+    description = models.TextField(
+        _("how to recognise the person"), blank=True, validators=[reject_cpr_numbers]
+    )
+    scope = models.CharField(_("scope"), max_length=20, choices=BanScope.choices)
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bans",
+        verbose_name=_("centre"),
+    )
+    activity = models.CharField(
+        _("activity"), max_length=100, blank=True, validators=[reject_cpr_numbers]
+    )
+    # What the exclusion constraint compares: the organisation, the centre, or the
+    # centre and the activity's name.
+    scope_key = models.CharField(max_length=140, editable=False)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bans",
+        verbose_name=_("linked incident"),
+    )
+    reason = models.TextField(_("reason"), blank=True, validators=[reject_cpr_numbers])
+    # While the ban is in force, the key holder's open fob loans are flagged for suspension.
+    key_holder = models.ForeignKey(
+        KeyHolder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bans",
+        verbose_name=_("key holder"),
+        help_text=_(
+            "If the person holds a key fob, the fob is flagged for suspension while "
+            "the ban is in force."
+        ),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bans_decided",
+        verbose_name=_("decided by"),
+    )
+    told_on = models.DateField(
+        _("person told of the decision and how to complain on"), null=True, blank=True
+    )
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        verbose_name = _("ban")
+        verbose_name_plural = _("bans")
+        indexes = [models.Index(fields=["organisation", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="ban_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="") | Q(incident__isnull=False), name="ban_has_a_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope=BanScope.ORGANISATION, centre__isnull=True)
+                | (~Q(scope=BanScope.ORGANISATION) & Q(centre__isnull=False)),
+                name="ban_centre_matches_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alias} ({self.starts_on:%d.%m.%Y}-{self.ends_on:%d.%m.%Y})"
+
+    def save(self, *args, **kwargs):
+        self.alias = " ".join(self.alias.split())
+        self.alias_key = normalise_alias(self.alias)
+        self.scope_key = self.compute_scope_key()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("incidents:ban_detail", args=[self.pk])
+
+    def compute_scope_key(self):
+        if self.scope == BanScope.ORGANISATION:
+            return "organisation"
+        if self.scope == BanScope.ACTIVITY:
+            return f"activity:{self.centre_id}:{normalise_alias(self.activity)}"
+        return f"centre:{self.centre_id}"
+
+    @property
+    def where(self):
+        if self.scope == BanScope.ORGANISATION:
+            return str(BanScope.ORGANISATION.label)
+        if self.scope == BanScope.ACTIVITY:
+            return f"{self.activity}, {self.centre}"
+        return str(self.centre)
+
+
+class RiskAssessmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.has_role(Role.LEADER, Role.STAFF):
+            return self.none()
+        return self.filter(centre__in=Centre.objects.for_user(user))
+
+    def current(self):
+        """The newest assessment of each centre."""
+        return self.order_by("centre_id", "-assessed_on", "-pk").distinct("centre_id")
+
+
+class RiskAssessment(models.Model):
+    """A written risk assessment of a centre, with the measures taken and a review date."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="risk_assessments", verbose_name=_("centre")
+    )
+    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
+    risks = models.TextField(_("identified risks"), validators=[reject_cpr_numbers])
+    measures = models.TextField(
+        _("measures"),
+        validators=[reject_cpr_numbers],
+        help_text=_("E.g. two staff present, knives and scissors locked away."),
+    )
+    review_on = models.DateField(_("review date"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="risk_assessments",
+        verbose_name=_("written by"),
+    )
+
+    history = HistoricalRecords()
+    objects = RiskAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["centre__name", "-assessed_on"]
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_on__gt=F("assessed_on")),
+                name="risk_assessment_review_after_assessment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.centre} {self.assessed_on:%d.%m.%Y}"
+
+    @property
+    def is_due(self):
+        return self.review_on <= timezone.localdate()
+
+
+class Procedure(models.Model):
+    """One version of a centre's procedure for violence and threats."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("centre")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(
+        _("procedure"),
+        validators=[reject_cpr_numbers],
+        help_text=_("Include what users do if something happens during user-run openings."),
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["centre__name", "-version"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "version"], name="procedure_version_unique_per_centre"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.centre} v{self.version}"
+
+
+class Acknowledgement(models.Model):
+    """A staff member has read a version of a procedure."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "user"], name="acknowledgement_once_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.procedure}"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("View")
+    SEARCH = "search", _("Search")
+    EXPORT = "export", _("Export")
+    CHANGE = "change", pgettext_lazy("access log action", "Change")
+
+
+class AccessLogEntry(models.Model):
+    """Who read, searched, exported or changed incident or ban data, and about whom."""
+
+    organisation = models.ForeignKey(
+        "centres.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    what = models.CharField(_("what"), max_length=40)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access-log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["organisation", "at"]),
+            models.Index(fields=["at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what}"

@@ -1,0 +1,270 @@
+"""Reads for the overview panels and the quarterly figures, aggregated in SQL."""
+
+import datetime
+import io
+
+import xlsxwriter
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from centres.models import Centre, KeyLoan, Role, User
+from incidents.models import (
+    Acknowledgement,
+    Ban,
+    FollowUpItem,
+    Incident,
+    Kind,
+    Procedure,
+    RiskAssessment,
+    Severity,
+    Status,
+)
+
+
+def follow_ups_for(user):
+    return FollowUpItem.objects.filter(incident__in=Incident.objects.for_user(user))
+
+
+def risk_assessments_due(user, until):
+    """The user's centres whose current risk assessment is due for review by `until`,
+    or which have none, annotated with `review_on` (None when there is none)."""
+    latest = RiskAssessment.objects.filter(centre=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    return (
+        Centre.objects.for_user(user)
+        .annotate(review_on=Subquery(latest.values("review_on")[:1]))
+        .filter(Q(review_on__isnull=True) | Q(review_on__lte=until))
+        .order_by(F("review_on").asc(nulls_first=True), "name")
+    )
+
+
+def current_procedures(centres):
+    latest = Procedure.objects.filter(centre=OuterRef("centre")).order_by("-version")
+    return Procedure.objects.filter(centre__in=centres, pk=Subquery(latest.values("pk")[:1]))
+
+
+def unacknowledged_count(user):
+    """How many staff members have not acknowledged their centre's current procedure."""
+    procedures = dict(
+        current_procedures(Centre.objects.for_user(user)).values_list("centre_id", "pk")
+    )
+    staff = User.centres.through.objects.filter(
+        centre_id__in=procedures,
+        user__role=Role.STAFF,
+        user__is_active=True,
+        user__organisation_id=user.organisation_id,
+    ).values_list("user_id", "centre_id")
+    acknowledged = set(
+        Acknowledgement.objects.filter(procedure_id__in=procedures.values()).values_list(
+            "user_id", "procedure_id"
+        )
+    )
+    return sum(
+        1 for user_id, centre_id in staff if (user_id, procedures[centre_id]) not in acknowledged
+    )
+
+
+def procedures_to_acknowledge(user):
+    """Current procedures of the user's centres that the user has not acknowledged."""
+    acknowledged = Acknowledgement.objects.filter(user=user).values("procedure_id")
+    return (
+        current_procedures(Centre.objects.for_user(user))
+        .exclude(pk__in=acknowledged)
+        .select_related("centre")
+    )
+
+
+def fobs_to_suspend(organisation_id, today=None, bans=None):
+    """Open fob loans of the organisation whose key holder is under a ban in force on
+    `today`, annotated with `banned_until` (the latest end of such a ban) and
+    `banned_alias` (its alias key, for the access log). `bans` narrows the bans that
+    count, e.g. to those a staff member may read."""
+    today = today or timezone.localdate()
+    bans = (
+        (Ban.objects.all() if bans is None else bans)
+        .filter(organisation_id=organisation_id, key_holder=OuterRef("holder"))
+        .active(today)
+        .order_by("-ends_on")
+    )
+    return (
+        KeyLoan.objects.open()
+        .filter(fob__organisation_id=organisation_id)
+        .filter(Exists(bans))
+        .annotate(
+            banned_until=Subquery(bans.values("ends_on")[:1]),
+            banned_alias=Subquery(bans.values("alias_key")[:1]),
+        )
+        .select_related("fob", "holder")
+        .order_by("fob__number")
+    )
+
+
+def per_thousand(incidents, visits):
+    """Incidents per 1,000 visits to one decimal, or None when nobody was counted."""
+    return round(incidents * 1000 / visits, 1) if visits else None
+
+
+def rates_per_thousand_visits(user, start, end):
+    """Rows of (centre name, incidents, visits, rate) for the user's centres from `start`
+    to `end`, and the totals; visits come from the centres' tallies. One query."""
+    incidents = (
+        Incident.objects.for_user(user)
+        .in_period(start, end)
+        .filter(centre=OuterRef("pk"))
+        .order_by()
+        .values("centre")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    centres = (
+        Centre.objects.for_user(user)
+        .with_visit_totals(start, end)
+        .annotate(incident_count=Coalesce(Subquery(incidents, output_field=IntegerField()), 0))
+        .order_by("name")
+    )
+    rows = [
+        {
+            "label": centre.name,
+            "incidents": centre.incident_count,
+            "visits": centre.visits,
+            "rate": per_thousand(centre.incident_count, centre.visits),
+        }
+        for centre in centres
+    ]
+    total_incidents = sum(r["incidents"] for r in rows)
+    total_visits = sum(r["visits"] for r in rows)
+    total = {
+        "incidents": total_incidents,
+        "visits": total_visits,
+        "rate": per_thousand(total_incidents, total_visits),
+    }
+    return rows, total
+
+
+def months_of(start, end):
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def quarter_figures(user, start, end):
+    """Tables for the quarterly review: rows of (label, count per month, total)."""
+    months = months_of(start, end)
+    incidents = Incident.objects.for_user(user).in_period(start, end)
+    per_month = {
+        row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row
+        for row in incidents.annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .annotate(
+            total=Count("pk"),
+            **{f"kind_{k}": Count("pk", filter=Q(kinds__contains=[k])) for k in Kind.values},
+            **{f"severity_{s}": Count("pk", filter=Q(severity=s)) for s in Severity.values},
+        )
+        .order_by()
+    }
+
+    def row(label, key):
+        counts = [per_month.get(m, {}).get(key, 0) for m in months]
+        return {"label": label, "counts": counts, "total": sum(counts)}
+
+    by_centre = {}
+    for item in (
+        incidents.annotate(month=TruncMonth("occurred_at"))
+        .values("month", "centre__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        month = (
+            item["month"].date() if isinstance(item["month"], datetime.datetime) else item["month"]
+        )
+        by_centre.setdefault(item["centre__name"], {})[month] = item["n"]
+    centre_rows = []
+    for name in sorted(by_centre):
+        counts = [by_centre[name].get(m, 0) for m in months]
+        centre_rows.append({"label": name, "counts": counts, "total": sum(counts)})
+
+    closing = incidents.filter(status=Status.CLOSED).aggregate(
+        average=Avg(F("closed_at") - F("created_at")), closed=Count("pk")
+    )
+    average = closing["average"]
+    rate_rows, rate_total = rates_per_thousand_visits(user, start, end)
+    return {
+        "months": months,
+        "total_rows": [row(_("All incidents"), "total")],
+        "kind_rows": [row(label, f"kind_{value}") for value, label in Kind.choices],
+        "severity_rows": [row(label, f"severity_{value}") for value, label in Severity.choices],
+        "centre_rows": centre_rows,
+        "closed_count": closing["closed"],
+        "average_days_to_closed": None
+        if average is None
+        else round(average.total_seconds() / 86400, 1),
+        "open_follow_ups": follow_ups_for(user).open().count(),
+        "rate_rows": rate_rows,
+        "rate_total": rate_total,
+    }
+
+
+# Shown instead of a rate when no visits were counted.
+NO_RATE = "\N{EM DASH}"
+
+
+def quarter_figures_xlsx(user, start, end):
+    """The quarterly figures as an XLSX workbook (bytes)."""
+    figures = quarter_figures(user, start, end)
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    sheet = workbook.add_worksheet(_("Incidents")[:31])
+    sheet.set_column(0, 0, 36)
+    header = [
+        "",
+        *[formats.date_format(m, "F Y") for m in figures["months"]],
+        _("Total"),
+    ]
+    line = 0
+    sheet.write(line, 0, f"{formats.date_format(start)} - {formats.date_format(end)}", bold)
+    line += 2
+    for title, rows in (
+        (_("All incidents"), figures["total_rows"]),
+        (_("By kind"), figures["kind_rows"]),
+        (_("By severity"), figures["severity_rows"]),
+        (_("By centre"), figures["centre_rows"]),
+    ):
+        sheet.write(line, 0, title, bold)
+        sheet.write_row(line, 1, header[1:], bold)
+        line += 1
+        for row in rows:
+            sheet.write(line, 0, str(row["label"]))
+            sheet.write_row(line, 1, [*row["counts"], row["total"]])
+            line += 1
+        line += 1
+    sheet.write(line, 0, _("Incidents per 1,000 visits"), bold)
+    sheet.write_row(line, 1, [_("Incidents"), _("Visits"), _("Per 1,000 visits")], bold)
+    line += 1
+    rate_format = workbook.add_format({"num_format": "0.0"})
+    for row in [*figures["rate_rows"], {"label": _("Total"), **figures["rate_total"]}]:
+        sheet.write(line, 0, str(row["label"]))
+        sheet.write_row(line, 1, [row["incidents"], row["visits"]])
+        if row["rate"] is None:
+            sheet.write(line, 3, NO_RATE)
+        else:
+            sheet.write_number(line, 3, row["rate"], rate_format)
+        line += 1
+    line += 1
+    sheet.write(line, 0, _("Closed reports"), bold)
+    sheet.write(line, 1, figures["closed_count"])
+    sheet.write(line + 1, 0, _("Average days from report to closed"), bold)
+    sheet.write(line + 1, 1, figures["average_days_to_closed"] or "")
+    sheet.write(line + 2, 0, _("Open follow-up items"), bold)
+    sheet.write(line + 2, 1, figures["open_follow_ups"])
+    sheet.write(
+        line + 4,
+        0,
+        _("Generated %(when)s")
+        % {"when": formats.date_format(timezone.localtime(), "DATETIME_FORMAT")},
+    )
+    workbook.close()
+    return output.getvalue()

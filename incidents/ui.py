@@ -1,0 +1,42 @@
+"""What this app adds to the shared pages: navigation entries and home-page panels.
+
+config/ composes these for every app; an app never imports another app's ui.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import Role
+
+
+def nav_items(request):
+    """Return [(label, url)] for the main navigation of request.user."""
+    if not request.user.has_role(Role.LEADER, Role.STAFF):
+        return []
+    items = [
+        (_("Incidents"), reverse("incidents:list")),
+        (_("Bans"), reverse("incidents:ban_list")),
+    ]
+    if request.user.role == Role.LEADER:
+        items.append((_("Incident figures"), reverse("incidents:figures")))
+    return items
+
+
+def home_panels(request):
+    """Return [(template name, context dict)] to show on request.user's home page.
+
+    The panel's content loads from its own URL, so the home page itself holds no incident
+    data (and stays cacheable and quick); only leaders and staff get it.
+    """
+    if not request.user.has_role(Role.LEADER, Role.STAFF):
+        return []
+    return [
+        (
+            "incidents/_home_panel.html",
+            {
+                "url": reverse("incidents:overview"),
+                "quick_url": reverse("incidents:quick"),
+                "is_leader": request.user.role == Role.LEADER,
+            },
+        )
+    ]

@@ -1,0 +1,590 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from centres.access import get_centre_for, role_required
+from centres.models import Centre, Role, User
+from incidents import services, stats
+from incidents.access import (
+    INCIDENT_ROLES,
+    get_ban_for,
+    get_incident_for,
+    log_access,
+    no_store,
+)
+from incidents.forms import (
+    AliasSearchForm,
+    BanForm,
+    FollowUpItemForm,
+    IncidentForm,
+    ProcedureForm,
+    QuarterForm,
+    QuickIncidentForm,
+    ReportingForm,
+    RiskAssessmentForm,
+    quarter_bounds,
+)
+from incidents.models import (
+    AccessAction,
+    AccessLogEntry,
+    Acknowledgement,
+    Ban,
+    BanScope,
+    Context,
+    Incident,
+    Procedure,
+    RiskAssessment,
+    normalise_alias,
+)
+
+# Prefill values a link may pass in ?context=, e.g. from a user-run opening's page.
+CONTEXT_PREFILLS = {
+    "user_run": Context.USER_RUN_OPENING,
+    "staffed": Context.STAFFED_OPENING,
+    "activity": Context.ACTIVITY,
+    "off_site": Context.OFF_SITE,
+}
+
+
+def prefill_from(request):
+    initial = {}
+    context = CONTEXT_PREFILLS.get(request.GET.get("context", ""))
+    if context:
+        initial["context"] = context
+    centre = request.GET.get("centre", "")
+    if centre.isdigit():
+        initial["centre"] = int(centre)
+    return initial
+
+
+# Reports ------------------------------------------------------------------------------
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def incident_list(request):
+    """The reports the user may read, newest first; optionally those naming one alias."""
+    incidents = Incident.objects.for_user(request.user).select_related("centre")
+    search = AliasSearchForm(request.GET or None)
+    alias = ""
+    if search.is_valid() and search.cleaned_data["alias"]:
+        alias = search.cleaned_data["alias"]
+        incidents = incidents.mentioning(alias)
+        log_access(request, AccessAction.SEARCH, "incident", aliases=[normalise_alias(alias)])
+    status = request.GET.get("status", "open")
+    if status == "open":
+        incidents = incidents.open()
+    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    if not alias:
+        log_access(
+            request,
+            AccessAction.VIEW,
+            "incident_list",
+            aliases=[key for incident in page for key in incident.alias_keys],
+        )
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {"page": page, "search": search, "status": status, "alias": alias},
+    )
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def incident_quick(request):
+    """Register a minor episode in a few taps."""
+    form = QuickIncidentForm(request.POST or None, user=request.user, initial=prefill_from(request))
+    if request.method == "POST" and form.is_valid():
+        form.instance.reported_by = request.user
+        incident = form.save()
+        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+        messages.success(request, _("The episode is registered. Thank you."))
+        return redirect(incident)
+    return render(request, "incidents/incident_quick.html", {"form": form})
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def incident_create(request):
+    """File a full incident report."""
+    form = IncidentForm(request.POST or None, user=request.user, initial=prefill_from(request))
+    if request.method == "POST" and form.is_valid():
+        form.instance.reported_by = request.user
+        incident = form.save()
+        log_access(
+            request,
+            AccessAction.CHANGE,
+            "incident",
+            object_id=incident.pk,
+            aliases=incident.alias_keys,
+        )
+        messages.success(request, _("The report is filed."))
+        return redirect(incident)
+    return render(request, "incidents/incident_form.html", {"form": form, "incident": None})
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def incident_edit(request, pk):
+    """Complete a report, or upgrade a minor episode to a full report; every change is
+    kept in the history."""
+    incident = get_incident_for(request, pk, write=True)
+    if incident.pseudonymised_at:
+        raise PermissionDenied
+    form = IncidentForm(request.POST or None, instance=incident, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        incident = form.save()
+        log_access(
+            request,
+            AccessAction.CHANGE,
+            "incident",
+            object_id=incident.pk,
+            aliases=incident.alias_keys,
+        )
+        messages.success(request, _("The report is saved."))
+        return redirect(incident)
+    return render(request, "incidents/incident_form.html", {"form": form, "incident": incident})
+
+
+def history_of(incident):
+    """The report's versions, newest first, each with the labels of the changed fields."""
+    records = list(incident.history.select_related("history_user").order_by("history_id"))
+    entries = []
+    previous = None
+    for record in records:
+        changed = []
+        if previous is not None:
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            changed = [
+                str(Incident._meta.get_field(change.field).verbose_name)
+                for change in delta.changes
+                if change.field not in ("alias_keys",)
+            ]
+        entries.append({"record": record, "changed": changed})
+        previous = record
+    return list(reversed(entries))
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def incident_detail(request, pk):
+    incident = get_incident_for(request, pk)
+    log_access(
+        request, AccessAction.VIEW, "incident", object_id=incident.pk, aliases=incident.alias_keys
+    )
+    user = request.user
+    can_write = Centre.objects.for_user(user).filter(pk=incident.centre_id).exists()
+    context = {
+        "incident": incident,
+        "follow_ups": incident.follow_ups.select_related("owner"),
+        "history": history_of(incident),
+        "is_leader": user.role == Role.LEADER,
+        "can_write": can_write and not incident.pseudonymised_at,
+        "bans": incident.bans.all(),
+    }
+    return render(request, "incidents/incident_detail.html", context)
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def incident_print(request, pk):
+    """A copy of the report for the person affected."""
+    incident = get_incident_for(request, pk)
+    log_access(
+        request, AccessAction.EXPORT, "incident", object_id=incident.pk, aliases=incident.alias_keys
+    )
+    return render(
+        request,
+        "incidents/incident_print.html",
+        {"incident": incident, "printed_at": timezone.now()},
+    )
+
+
+@require_POST
+@no_store
+@role_required(*INCIDENT_ROLES)
+def incident_advance(request, pk):
+    """The leader moves the report one step on in the follow-up workflow."""
+    incident = get_incident_for(request, pk, leader_only=True)
+    try:
+        incident = services.incident_advance(incident=incident)
+    except services.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+        messages.success(
+            request, _("Status: %(status)s.") % {"status": incident.get_status_display()}
+        )
+    return redirect(incident)
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def incident_reporting(request, pk):
+    """Record when and with what reference the work injury and police reports were filed."""
+    incident = get_incident_for(request, pk, leader_only=True)
+    form = ReportingForm(request.POST or None, instance=incident)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+        messages.success(request, _("The report is saved."))
+        return redirect(incident)
+    return render(
+        request, "incidents/incident_reporting.html", {"form": form, "incident": incident}
+    )
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def follow_up_create(request, pk):
+    incident = get_incident_for(request, pk, leader_only=True)
+    form = FollowUpItemForm(request.POST or None, incident=incident)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+        messages.success(request, _("The follow-up item is added."))
+        return redirect(incident)
+    return render(request, "incidents/follow_up_form.html", {"form": form, "incident": incident})
+
+
+@require_POST
+@no_store
+@role_required(*INCIDENT_ROLES)
+def follow_up_done(request, pk, item_pk):
+    """The owner or the leader marks a follow-up item done."""
+    incident = get_incident_for(request, pk)
+    item = get_object_or_404(incident.follow_ups, pk=item_pk)
+    if request.user.role != Role.LEADER and item.owner_id != request.user.pk:
+        raise PermissionDenied
+    if item.done_on is None:
+        item.done_on = timezone.localdate()
+        item.save()
+        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+    return redirect(incident)
+
+
+# Home-page overview ---------------------------------------------------------------------
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def overview(request):
+    """What needs attention: for the leader deadlines, overdue items, bans and reviews
+    due; for staff the active bans at their centres and what they owe."""
+    user = request.user
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=14)
+    bans = Ban.objects.for_user(user).select_related("centre")
+    context = {"today": today, "is_leader": user.role == Role.LEADER}
+    if user.role == Role.LEADER:
+        incidents = Incident.objects.for_user(user)
+        context.update(
+            work_injuries=incidents.work_injury_pending()
+            .select_related("centre")
+            .order_by("absence_first_day"),
+            overdue=stats.follow_ups_for(user)
+            .overdue(today)
+            .select_related("owner", "incident__centre"),
+            bans_ending=bans.filter(ends_on__gte=today, ends_on__lte=soon).order_by("ends_on"),
+            bans_review=bans.filter(review_on__lte=soon, ends_on__gte=today).order_by("review_on"),
+            risk_due=stats.risk_assessments_due(user, soon),
+            unacknowledged=stats.unacknowledged_count(user),
+            fobs_to_suspend=list(stats.fobs_to_suspend(user.organisation_id, today)),
+        )
+        shown_bans = list(context["bans_ending"]) + list(context["bans_review"])
+        flagged = [loan.banned_alias for loan in context["fobs_to_suspend"]]
+    else:
+        context.update(
+            active_bans=bans.active(today).order_by("alias"),
+            my_follow_ups=stats.follow_ups_for(user)
+            .open()
+            .filter(owner=user)
+            .select_related("incident__centre"),
+            procedures_to_read=stats.procedures_to_acknowledge(user),
+        )
+        shown_bans = list(context["active_bans"])
+        flagged = []
+    if shown_bans or flagged:
+        log_access(
+            request,
+            AccessAction.VIEW,
+            "ban_list",
+            aliases=[b.alias_key for b in shown_bans] + flagged,
+        )
+    template = "incidents/overview.html"
+    if request.htmx:
+        template += "#overview"
+    return render(request, template, context)
+
+
+# Bans -----------------------------------------------------------------------------------
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def ban_list(request):
+    """Active and coming bans; the leader also sees the ended ones."""
+    today = timezone.localdate()
+    bans = Ban.objects.for_user(request.user).select_related("centre", "decided_by")
+    show = request.GET.get("show", "current")
+    if show != "all" or request.user.role != Role.LEADER:
+        bans = bans.filter(ends_on__gte=today)
+    bans = list(bans.order_by("starts_on", "alias"))
+    log_access(request, AccessAction.VIEW, "ban_list", aliases=[b.alias_key for b in bans])
+    return render(
+        request,
+        "incidents/ban_list.html",
+        {"bans": bans, "today": today, "show": show, "is_leader": request.user.is_leader},
+    )
+
+
+@no_store
+@role_required(Role.LEADER)
+def ban_create(request):
+    form = BanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        ban = services.ban_create(form=form)
+        if ban is not None:
+            log_access(
+                request, AccessAction.CHANGE, "ban", object_id=ban.pk, aliases=[ban.alias_key]
+            )
+            messages.success(request, _("The ban is saved."))
+            return redirect(ban)
+    return render(request, "incidents/ban_form.html", {"form": form})
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def ban_edit(request, pk):
+    """Correct a ban: record when the person was told, move the review date, end it early."""
+    ban = get_ban_for(request, pk)
+    if request.user.role != Role.LEADER:
+        raise PermissionDenied
+    form = BanForm(request.POST or None, instance=ban, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = services.ban_create(form=form)
+        if saved is not None:
+            log_access(
+                request, AccessAction.CHANGE, "ban", object_id=ban.pk, aliases=[saved.alias_key]
+            )
+            messages.success(request, _("The ban is saved."))
+            return redirect(saved)
+    return render(request, "incidents/ban_form.html", {"form": form, "ban": ban})
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def centre_bans(request, centre_pk):
+    """The bans in force at one centre today, for the people who work there."""
+    centre = get_centre_for(request, centre_pk, roles=INCIDENT_ROLES)
+    today = timezone.localdate()
+    bans = list(
+        Ban.objects.filter(organisation_id=centre.organisation_id)
+        .filter(Q(scope=BanScope.ORGANISATION) | Q(centre=centre))
+        .active(today)
+        .select_related("centre")
+        .order_by("alias")
+    )
+    log_access(request, AccessAction.VIEW, "ban_list", aliases=[b.alias_key for b in bans])
+    return render(
+        request,
+        "incidents/centre_bans.html",
+        {"centre": centre, "bans": bans, "today": today},
+    )
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def ban_detail(request, pk):
+    ban = get_ban_for(request, pk)
+    log_access(request, AccessAction.VIEW, "ban", object_id=ban.pk, aliases=[ban.alias_key])
+    today = timezone.localdate()
+    fobs_to_suspend = []
+    if ban.key_holder_id and ban.starts_on <= today <= ban.ends_on:
+        fobs_to_suspend = ban.key_holder.loans.open().select_related("fob").order_by("fob__number")
+    return render(
+        request,
+        "incidents/ban_detail.html",
+        {
+            "ban": ban,
+            "today": today,
+            "fobs_to_suspend": fobs_to_suspend,
+            "is_leader": request.user.is_leader,
+            "history": ban.history.select_related("history_user").order_by("-history_id"),
+        },
+    )
+
+
+# Risk assessments and procedures --------------------------------------------------------
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def risk_list(request):
+    """Each centre's current written risk assessment and when it is due for review."""
+    centres = Centre.objects.for_user(request.user).prefetch_related(
+        Prefetch(
+            "risk_assessments",
+            queryset=RiskAssessment.objects.select_related("written_by").order_by(
+                "-assessed_on", "-pk"
+            ),
+        )
+    )
+    return render(
+        request,
+        "incidents/risk_list.html",
+        {"centres": centres, "today": timezone.localdate()},
+    )
+
+
+@no_store
+@role_required(*INCIDENT_ROLES)
+def risk_create(request, centre_pk):
+    centre = get_centre_for(request, centre_pk, roles=INCIDENT_ROLES)
+    form = RiskAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        form.instance.written_by = request.user
+        form.save()
+        messages.success(request, _("The risk assessment is saved."))
+        return redirect("incidents:risk_list")
+    return render(request, "incidents/risk_form.html", {"form": form, "centre": centre})
+
+
+@role_required(*INCIDENT_ROLES)
+def procedure_list(request):
+    """Each centre's current procedure; the leader sees who has not acknowledged it."""
+    user = request.user
+    centres = list(
+        Centre.objects.for_user(user).prefetch_related(
+            Prefetch(
+                "procedures",
+                queryset=Procedure.objects.order_by("-version").prefetch_related(
+                    "acknowledgements"
+                ),
+            ),
+            Prefetch(
+                "assigned_users",
+                queryset=User.objects.filter(role=Role.STAFF, is_active=True).order_by(
+                    "first_name", "username"
+                ),
+                to_attr="staff",
+            ),
+        )
+    )
+    rows = []
+    for centre in centres:
+        procedure = centre.procedures.all()[0] if centre.procedures.all() else None
+        acknowledged = {a.user_id for a in procedure.acknowledgements.all()} if procedure else set()
+        rows.append(
+            {
+                "centre": centre,
+                "procedure": procedure,
+                "missing": [u for u in centre.staff if u.pk not in acknowledged],
+                "acknowledged_by_me": user.pk in acknowledged,
+                "can_acknowledge": user.role == Role.STAFF
+                and any(u.pk == user.pk for u in centre.staff),
+            }
+        )
+    return render(
+        request,
+        "incidents/procedure_list.html",
+        {"rows": rows, "is_leader": user.role == Role.LEADER},
+    )
+
+
+@role_required(*INCIDENT_ROLES)
+def procedure_create(request, centre_pk):
+    """Publish a new version of a centre's procedure (everyone acknowledges it again)."""
+    centre = get_centre_for(request, centre_pk, roles=(Role.LEADER,))
+    current = centre.procedures.order_by("-version").first()
+    form = ProcedureForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        form.instance.version = (current.version if current else 0) + 1
+        form.instance.published_by = request.user
+        services.procedure_publish(form=form)
+        if form.instance.pk:
+            messages.success(request, _("The new version is published."))
+            return redirect("incidents:procedure_list")
+    return render(
+        request,
+        "incidents/procedure_form.html",
+        {"form": form, "centre": centre, "current": current},
+    )
+
+
+@require_POST
+@role_required(Role.STAFF)
+def procedure_acknowledge(request, pk):
+    procedure = get_object_or_404(
+        Procedure.objects.filter(centre__in=Centre.objects.for_user(request.user)), pk=pk
+    )
+    Acknowledgement.objects.get_or_create(procedure=procedure, user=request.user)
+    messages.success(request, _("Thank you: you have acknowledged the procedure."))
+    return redirect("incidents:procedure_list")
+
+
+# Access log and figures -----------------------------------------------------------------
+
+
+@no_store
+@role_required(Role.LEADER)
+def access_log(request):
+    """Who read, searched, exported or changed data about one alias."""
+    search = AliasSearchForm(request.GET or None)
+    entries = None
+    if search.is_valid() and search.cleaned_data["alias"]:
+        key = normalise_alias(search.cleaned_data["alias"])
+        entries = AccessLogEntry.objects.filter(
+            organisation_id=request.user.organisation_id, aliases__contains=[key]
+        )[:500]
+    return render(request, "incidents/access_log.html", {"search": search, "entries": entries})
+
+
+def quarter_from(request):
+    form = QuarterForm(request.GET or None)
+    if form.is_valid():
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+    else:
+        year, quarter = QuarterForm.current()
+        form = QuarterForm(initial={"year": year, "quarter": quarter})
+    return form, year, quarter
+
+
+@no_store
+@role_required(Role.LEADER)
+def figures(request):
+    """Figures for the quarterly review: per month by kind, severity and centre."""
+    form, year, quarter = quarter_from(request)
+    start, end = quarter_bounds(year, quarter)
+    table = stats.quarter_figures(request.user, start, end)
+    log_access(request, AccessAction.VIEW, "figures")
+    return render(
+        request,
+        "incidents/figures.html",
+        {"form": form, "year": year, "quarter": quarter, "start": start, "end": end, **table},
+    )
+
+
+@no_store
+@role_required(Role.LEADER)
+def figures_xlsx(request):
+    _form, year, quarter = quarter_from(request)
+    start, end = quarter_bounds(year, quarter)
+    content = stats.quarter_figures_xlsx(request.user, start, end)
+    log_access(request, AccessAction.EXPORT, "figures")
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="haendelser-{year}-k{quarter}.xlsx"'
+    return response

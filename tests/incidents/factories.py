@@ -1,0 +1,65 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from incidents.models import (
+    AffectedRole,
+    Ban,
+    BanScope,
+    FollowUpItem,
+    FollowUpKind,
+    Incident,
+    Kind,
+    Procedure,
+    RiskAssessment,
+)
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Incident
+
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=2))
+    kinds = factory.LazyFunction(lambda: [Kind.VERBAL_ABUSE])
+    affected_role = AffectedRole.STAFF
+    summary = "Råbte ad personalet ved kaffen"
+    involved_aliases = factory.LazyFunction(lambda: ["Ravnen"])
+    reported_by = factory.LazyAttribute(lambda o: o.centre.organisation.members.first())
+
+
+class FollowUpItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpItem
+
+    kind = FollowUpKind.DEBRIEF
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+class BanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ban
+
+    alias = "Ravnen"
+    scope = BanScope.CENTRE
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    reason = "Truede personalet"
+    organisation = factory.LazyAttribute(lambda o: o.decided_by.organisation)
+
+
+class RiskAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskAssessment
+
+    risks = "Køkkenknive tilgængelige"
+    measures = "Knive og sakse låses inde; to personaler til stede om aftenen"
+    review_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Procedure
+
+    version = factory.Sequence(lambda n: n + 1)
+    text = "Tal roligt, hold afstand, tilkald hjælp. I brugerstyrede åbninger ringer I 112."
