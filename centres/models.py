@@ -275,6 +275,11 @@ class User(AbstractUser):
     def is_leader(self):
         return self.role == Role.LEADER
 
+    @property
+    def requires_two_factor(self):
+        """Whether sign-in needs a one-time code: for those who read every incident report."""
+        return self.role == Role.LEADER or self.is_safety_representative
+
     def has_role(self, *roles):
         return self.is_authenticated and self.role in roles
 

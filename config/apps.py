@@ -6,6 +6,6 @@ class ConfigConfig(AppConfig):
     verbose_name = "Værested"
 
     def ready(self):
-        from config import calendar_sources
+        from config import calendar_sources, two_factor  # noqa: F401 (connects its signal)
 
         calendar_sources.register()

@@ -5,8 +5,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+from config.two_factor import PENDING_SESSION_KEY
 
 SESSION_STARTED_KEY = "vaerested_session_started"
 
@@ -51,3 +57,60 @@ class DanishFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreForSignedInMiddleware:
+    """Tell browsers and proxies to keep no copy of any page shown to a signed-in user.
+
+    Pages name incidents, bans and key holders; a shared computer's back button or disk
+    cache must not show them to the next person. Static files (served by WhiteNoise
+    before this runs) and the health check are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name == "healthz":
+            return response
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+# What a signed-in user who still owes a one-time code may open.
+TWO_FACTOR_OPEN_VIEWS = {
+    "two_factor",
+    "two_factor_qr",
+    "two_factor_verify",
+    "logout",
+    "set_language",
+    "healthz",
+}
+
+
+class TwoFactorRequiredMiddleware:
+    """Hold a signed-in user at the two-factor pages until a code is given.
+
+    Applies to leaders and safety representatives always (without a device they are sent
+    to set one up), and to anyone else who has turned two-factor sign-in on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if not (user.requires_two_factor or request.session.get(PENDING_SESSION_KEY)):
+            return None
+        if request.resolver_match.view_name in TWO_FACTOR_OPEN_VIEWS:
+            return None
+        target = "two_factor_verify" if user_has_device(user, confirmed=True) else "two_factor"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from config import views
+from config import two_factor, views
 
 admin.site.site_header = admin.site.site_title = _("Værested administration")
 # The admin edits reference data across organisations: superusers only, never a
@@ -35,6 +35,11 @@ account_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("two-factor/", two_factor.setup, name="two_factor"),
+    path("two-factor/qr.svg", two_factor.qr_code, name="two_factor_qr"),
+    path("two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    path("two-factor/backup-codes/", two_factor.new_backup_codes, name="two_factor_backup_codes"),
+    path("two-factor/remove/", two_factor.remove, name="two_factor_remove"),
 ]
 
 urlpatterns = [

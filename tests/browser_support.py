@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an event loop running in the main thread for the whole
 # session once a browser test has started, so Django would refuse every later ORM call
@@ -88,7 +89,18 @@ def assert_accessible(page):
 
 
 def sign_in(page, live_server, username, password="correct horse battery staple"):
+    """Sign in through the form; leaders and safety representatives also enter the code
+    their authenticator app would show."""
+    from centres.models import User
+    from tests.factories import app_device_for, totp_code
+
     page.goto(live_server.url + "/account/login/")
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(password)
+    user = User.objects.filter(username=username).first()
+    device = app_device_for(user) if user is not None and user.requires_two_factor else None
     page.get_by_role("button", name="Log ind").click()
+    if device is not None:
+        page.get_by_label("Kode").fill(totp_code(device))
+        page.get_by_role("button", name="Fortsæt").click()
+        expect(page.get_by_role("heading", name="Indtast kode")).to_have_count(0)

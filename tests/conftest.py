@@ -8,9 +8,16 @@ Organisation Z runs centre Z; its leader Zoe must see nothing of A's.
 from dataclasses import dataclass
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from centres.models import Role
-from tests.factories import CentreFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CentreFactory,
+    OrganisationFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+    app_device_for,
+)
 
 pytest_plugins = ["tests.browser_support"]
 
@@ -51,7 +58,7 @@ def world(db):
     centre_a = CentreFactory(organisation=org_a, name="Værestedet 76F")
     centre_b = CentreFactory(organisation=org_a, name="Værestedet Frederiksgade")
     centre_z = CentreFactory(organisation=org_z, name="Zentrum")
-    return World(
+    world = World(
         org_a=org_a,
         org_z=org_z,
         centre_a=centre_a,
@@ -80,16 +87,25 @@ def world(db):
             username="zoe", first_name="Zoe", organisation=org_z, role=Role.LEADER
         ),
     )
+    # Leaders must sign in with a code from an authenticator app.
+    for leader in (world.leader, world.other_leader):
+        TOTPDeviceFactory(user=leader)
+    return world
 
 
 @pytest.fixture
 def client_for(client):
-    """Return a client signed in as the given user (None: anonymous)."""
+    """Return a client signed in as the given user (None: anonymous), past two-factor
+    sign-in for those who must use it."""
 
     def sign_in(user):
         client.logout()
         if user is not None:
             client.force_login(user)
+            if user.requires_two_factor:
+                session = client.session
+                session[DEVICE_ID_SESSION_KEY] = app_device_for(user).persistent_id
+                session.save()
         return client
 
     return sign_in

@@ -13,10 +13,11 @@ def test_staff_home_shows_their_centre_today(world, client_for):
 
 def test_leader_home_lists_centres_with_staff_counts(world, client_for, django_assert_num_queries):
     client = client_for(world.leader)
-    # session, user, organisation, centres with staff counts; then the idle-timeout session
+    # session, user, the two-factor device that verified the session, organisation, centres
+    # with staff counts; then the idle-timeout session
     # save (savepoint, update, release); centres' panels: centres, then closures, open days,
     # hours, user-run openings and shifts of all centres at once.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("home"))
     html = response.content.decode()
     assert "Banebryderne" in html
@@ -60,8 +61,9 @@ def test_people_page_lists_the_organisation_in_constant_queries(
     for _ in range(10):
         UserFactory(organisation=world.org_a, role=Role.STAFF, centres=[world.centre_a])
     client = client_for(world.leader)
-    # session, user, members, their centres, and the session save: not one per member.
-    with django_assert_num_queries(7):
+    # session, user, two-factor device, members, their centres, and the session save: not
+    # one per member.
+    with django_assert_num_queries(8):
         html = client.get(reverse("centres:people")).content.decode()
     assert "Carol" in html and "Zoe" not in html
     assert "Fremskudt medarbejder" in html

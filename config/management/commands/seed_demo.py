@@ -6,6 +6,7 @@ from django.db import transaction
 
 from centres import demo as centres_demo
 from centres.models import Role
+from config.two_factor import replace_backup_codes
 
 APP_DEMOS = ["activities.demo", "advice.demo", "incidents.demo"]
 
@@ -30,6 +31,13 @@ class Command(BaseCommand):
         organisation, centres, people = centres_demo.seed()
         for name in APP_DEMOS:
             import_module(name).seed(organisation=organisation, centres=centres, people=people)
+        # Leaders sign in with a second step; the demo leader uses backup codes, new on
+        # every run, so the demo needs no phone.
+        backup_codes = {
+            username: replace_backup_codes(user)
+            for username, user in people.items()
+            if user.requires_two_factor
+        }
 
         self.stdout.write(self.style.SUCCESS(f"Demo data for {organisation} is in place."))
         self.stdout.write(
@@ -38,3 +46,6 @@ class Command(BaseCommand):
         for username, _first, _last, role, centre_names in centres_demo.PEOPLE:
             where = ", ".join(centre_names) or "all centres"
             self.stdout.write(f"  {username:<24} {Role(role).label} ({where})")
+            if username in backup_codes:
+                codes = " ".join(backup_codes[username])
+                self.stdout.write(f"  {'':<24} then one of these one-time codes: {codes}")
