@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,6 +16,23 @@ from django_otp import user_has_device
 from config.two_factor import PENDING_SESSION_KEY
 
 SESSION_STARTED_KEY = "vaerested_session_started"
+# Every page is read with GET (or HEAD) and changed with a form's POST.
+SERVED_METHODS = ("GET", "HEAD", "POST")
+
+
+def served_methods_only(get_response):
+    """Answer 405 to PUT, PATCH, DELETE, OPTIONS and the rest before any view runs.
+
+    Function views treat any method but POST as a GET; refusing the others in one place
+    means no view can be reached by a method it was never written for.
+    """
+
+    def middleware(request):
+        if request.method not in SERVED_METHODS:
+            return HttpResponseNotAllowed(SERVED_METHODS)
+        return get_response(request)
+
+    return middleware
 
 
 class AbsoluteSessionLimitMiddleware:

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.served_methods_only",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -17,12 +17,12 @@ from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -199,11 +199,12 @@ def setup(request):
 
 
 @login_required
-@require_GET
 def qr_code(request):
     """The QR code of the app being set up, as an SVG image (never cached)."""
     if not may_enrol(request):
         raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     device = enrolment_device(request.user)
     svg = BytesIO()
     segno.make(device.config_url, error="m").save(
