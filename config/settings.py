@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "config.middleware.AbsoluteSessionLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "centres.middleware.SubmissionTokenMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
             ],
+            "builtins": ["centres.templatetags.submission"],
         },
     },
 ]
