@@ -154,6 +154,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # shares one address and anyone could pause anyone's sign-in.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "config.sign_in.attempted_username"
 AXES_VERBOSE = False
 
 # Internationalisation: Danish first, English second.
