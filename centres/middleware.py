@@ -19,16 +19,24 @@ from django.utils.translation import gettext as _
 
 TOKEN_FIELD = "submission_token"
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-# A deadlock or serialisation failure rolls the whole request back; it is run again
-# from the start (the token included) this many times before the error is shown.
+# A request that lost a race is rolled back whole and run again from the start (the token
+# included), up to this many times before the error is shown: after a deadlock or a
+# serialisation failure, and after a unique violation, where the form's own check then
+# sees the row the other request saved and answers with its error instead of a 500.
 RETRIES = 3
-RETRYABLE = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
+RETRYABLE = (
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.SerializationFailure,
+    psycopg.errors.UniqueViolation,
+)
 # Answers larger than this are not kept for a replay (htmx partials are small).
 MAX_KEPT_BODY = 256 * 1024
 
 
 def _retryable(error):
-    return isinstance(error, OperationalError) and isinstance(error.__cause__, RETRYABLE)
+    return isinstance(error, OperationalError | IntegrityError) and isinstance(
+        error.__cause__, RETRYABLE
+    )
 
 
 def _is_htmx(request):
@@ -70,7 +78,7 @@ class SubmissionTokenMiddleware:
 
     def process_exception(self, request, exception):
         # The view's exception becomes a 500 answer before __call__ sees it; keep it to
-        # tell a deadlock (run again) from a bug (roll back and show the error page).
+        # tell a lost race (run again) from a bug (roll back and show the error page).
         request._submission_error = exception
 
     def _claim(self, request, token):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from activities.models import SignUp, SignUpStatus
 from centres.middleware import TOKEN_FIELD
-from centres.models import KeyLoan, VisitCount
+from centres.models import Census, KeyLoan, VisitCount
 from incidents.models import Ban, BanScope, Incident, Kind
 from tests.activities.factories import ActivityFactory
 from tests.centres.factories import KeyFobFactory, KeyHolderFactory
@@ -197,3 +197,17 @@ def test_overlapping_bans_issued_at_once_leave_exactly_one(world, browser):
     for status, _, body in results:
         if status == 200:
             assert re.search(r"har allerede en karantæne", body), body[:2000]
+
+
+def test_two_censuses_for_one_day_at_once_save_one_and_explain_the_other(world, browser):
+    bob = browser(world.staff_a)
+    url = reverse("centres:census", args=[world.centre_a.pk])
+    day = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    data = {"date": day, "weekly": "20", "monthly": "5", "occasional": "3"}
+    results = race(3, lambda i: bob.post(url, data))
+    # The losers' unique violation runs their request again, and the form then says why.
+    assert statuses(results) == [200, 200, 302]
+    assert Census.objects.filter(centre=world.centre_a).count() == 1
+    for status, _, body in results:
+        if status == 200:
+            assert "Der er allerede en optælling for denne dato." in body
