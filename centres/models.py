@@ -742,3 +742,23 @@ class Census(models.Model):
     @property
     def total(self):
         return self.weekly + self.monthly + self.occasional
+
+
+class SubmissionToken(models.Model):
+    """A form's one-time token, kept once the form was saved, with what the saving
+    answered: the same form sent again gets that answer and saves nothing.
+
+    Rows are short-lived (see the purge_submission_tokens command).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    location = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.token

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "config.middleware.TwoFactorRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "centres.middleware.SubmissionTokenMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
             ],
+            "builtins": ["centres.templatetags.submission"],
         },
     },
 ]
@@ -159,6 +161,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # shares one address and anyone could pause anyone's sign-in.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "config.sign_in.attempted_username"
 AXES_VERBOSE = False
 
 # Two-factor sign-in (TOTP apps and backup codes). Leaders and safety representatives must

@@ -281,6 +281,9 @@ class BanForm(forms.ModelForm):
         self.fields["key_holder"].queryset = KeyHolder.objects.for_user(user)
         self.fields["starts_on"].initial = timezone.localdate
         self.fields["reason"].help_text = _("Required when no incident is linked.")
+        # clean() drops the activity unless the scope is one activity, before the model's
+        # own check would see it: a CPR number typed there must be refused all the same.
+        self.fields["activity"].validators.append(reject_cpr_numbers)
 
     def clean(self):
         data = super().clean()

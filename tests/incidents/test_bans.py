@@ -301,3 +301,11 @@ def test_a_deadlocked_ban_is_saved_on_a_retry(transactional_db, world, monkeypat
     ban = services.ban_create(form=form)
     assert ban is not None and ban.pk
     assert len(calls) == 2
+
+
+def test_a_cpr_number_in_the_activity_is_refused_even_when_the_scope_drops_it(world, client_for):
+    data = ban_data(world, scope=BanScope.CENTRE, activity="Gåtur med 010190-1234")
+    response = client_for(world.leader).post(reverse("incidents:ban_create"), data)
+    assert response.status_code == 200
+    assert "CPR" in response.content.decode()
+    assert not Ban.objects.exists()
