@@ -49,12 +49,18 @@ def test_refuses_a_database_with_data(db, settings):
     assert Organisation.objects.count() == 1
 
 
+# Rows the running app writes for itself, not data a centre would have.
+NOT_DATA = {"centres.SubmissionToken"}
+
+
 def test_fills_every_model_and_reports_counts(scale):
     empty = [
         model._meta.label
         for label in APPS
         for model in apps.get_app_config(label).get_models()
-        if not model.__name__.startswith("Historical") and not model.objects.exists()
+        if not model.__name__.startswith("Historical")
+        and model._meta.label not in NOT_DATA
+        and not model.objects.exists()
     ]
     assert empty == []
     assert Organisation.objects.count() == 2

@@ -26,7 +26,10 @@ def test_new_leader_sets_up_the_app_and_then_signs_in_with_it(
     expect(page.get_by_text("Sæt det op, før du går videre")).to_be_visible()
     qr = page.get_by_role("img", name="QR-kode til godkendelsesappen")
     expect(qr).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth > 0", qr.element_handle())
+    # The image loads after the page does: wait for it rather than look once.
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=10_000
+    )
     assert_accessible(page)
 
     # Another page is not reachable before the app is set up.

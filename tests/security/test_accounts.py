@@ -11,8 +11,10 @@ from tests.factories import UserFactory
 
 def reset_page(client, email):
     response = client.post(reverse("password_reset"), {"email": email}, follow=True)
-    # The only per-request difference: the CSRF token, masked anew for every page.
-    return response.status_code, re.sub(r"\b[A-Za-z0-9]{64}\b", "TOKEN", response.text)
+    # The only per-request differences: the CSRF token, masked anew for every page, and
+    # each form's one-time submission token.
+    text = re.sub(r"\b[A-Za-z0-9]{64}\b", "TOKEN", response.text)
+    return response.status_code, re.sub(r'(name="submission_token" value=")[^"]+', r"\1TOKEN", text)
 
 
 def test_password_reset_answers_the_same_whether_or_not_an_account_exists(db, client):
