@@ -231,17 +231,23 @@ def open_day_add(request, pk):
 # --- Visit tallies -----------------------------------------------------------------------
 
 
-def tally_context(request, centre):
+def tally_context(request, centre, kind=None):
+    """The counter's context; `kind` saves working out the opening again after a tap."""
     now = timezone.now()
     today = timezone.localdate(now)
-    counts = VisitCount.objects.filter(centre=centre, date=today)
+    per_kind = {
+        row["kind"]: row for row in VisitCount.objects.filter(centre=centre, date=today).per_kind()
+    }
     taps = request.session.get(tally_session_key(centre), [])
     return {
         "centre": centre,
         "today": today,
-        "kind": services.visit_kind_at(centre, now),
-        "counted": counts.totals(),
-        "per_kind": {row["kind"]: row for row in counts.per_kind()},
+        "kind": kind or services.visit_kind_at(centre, now),
+        "counted": {
+            "visits": sum(row["total"] for row in per_kind.values()),
+            "new_visits": sum(row["new"] for row in per_kind.values()),
+        },
+        "per_kind": per_kind,
         "can_undo": bool(taps),
         "last_tap": taps[-1] if taps else None,
     }
@@ -258,9 +264,9 @@ def tally(request, pk):
     return render(request, "centres/tally.html", tally_context(request, centre))
 
 
-def tally_response(request, centre, **extra):
+def tally_response(request, centre, kind=None, **extra):
     if request.htmx:
-        context = {**tally_context(request, centre), **extra}
+        context = {**tally_context(request, centre, kind=kind), **extra}
         return render(request, "centres/tally.html#counter", context)
     return redirect("centres:tally", pk=centre.pk)
 
@@ -269,10 +275,11 @@ def tally_response(request, centre, **extra):
 @login_required
 def tally_tap(request, pk):
     centre = get_centre_for(request, pk)
-    tap = services.record_tap(centre=centre, new=request.POST.get("new") == "1")
+    kind = services.visit_kind_at(centre, timezone.now())
+    tap = services.record_tap(centre=centre, new=request.POST.get("new") == "1", kind=kind)
     key = tally_session_key(centre)
     request.session[key] = [*request.session.get(key, []), tap][-UNDO_DEPTH:]
-    return tally_response(request, centre)
+    return tally_response(request, centre, kind=kind)
 
 
 @require_POST

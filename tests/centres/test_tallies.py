@@ -1,11 +1,13 @@
 """Anonymous visit tallies: taps, undo, a day entered afterwards, and the census."""
 
 import datetime
+import secrets
 import threading
 from zoneinfo import ZoneInfo
 
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -159,6 +161,25 @@ def test_tally_pages_take_constant_queries(world, client_for, django_assert_max_
         assert client.get(reverse("centres:tally", args=[world.centre_a.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("centres:tally_day", args=[world.centre_a.pk])).status_code == 200
+
+
+def test_a_tap_works_out_the_opening_once(world, client_for):
+    # The tap is the busiest write: session, user, centre, the opening in progress (four
+    # reads), the counter, today's sums, the one-time token (insert, result) and the
+    # session's save. Savepoints are the test's transaction, not the request's.
+    client = client_for(world.staff_a)
+    url = reverse("centres:tally_tap", args=[world.centre_a.pk])
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                url,
+                {"new": "0", "submission_token": secrets.token_urlsafe(24)},
+                headers={"HX-Request": "true"},
+            )
+        assert response.status_code == 200
+        statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+        assert len(statements) <= 12, "\n".join(statements)
+    assert VisitCount.objects.filter(centre=world.centre_a).totals()["visits"] == 3
 
 
 def test_totals_per_centre_day_and_kind(world):
