@@ -27,7 +27,7 @@ SIGN_IN = "sign-in (once per user)"
 
 
 def targets(url):
-    """Users with the known password, their centres and their organisation's trips."""
+    """Staff with the known password, their centres and their organisation's trips."""
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             """
@@ -42,7 +42,10 @@ def targets(url):
                       WHERE a.organisation_id = u.organisation_id AND a.signup_required
                       ORDER BY a.id DESC LIMIT 2)
             FROM centres_user u
-            WHERE u.role IN ('leader', 'staff') AND u.password NOT LIKE '!%'
+            -- Leaders and safety representatives sign in with a second step the load
+            -- clients cannot give; the mix is staff work anyway.
+            WHERE u.role = 'staff' AND NOT u.is_safety_representative
+                AND u.password NOT LIKE '!%'
             ORDER BY u.username
             """
         ).fetchall()
