@@ -56,7 +56,9 @@ def mirror_world(world):
             # A value that must be unique; the fields needing these objects then report
             # that organisation Z has none.
             pass
-    return {model: model._default_manager.exclude(pk__in=pks) for model, pks in before.items()}
+    return {
+        model: model._default_manager.exclude(pk__in=list(pks)) for model, pks in before.items()
+    }
 
 
 def forms_in(context):
