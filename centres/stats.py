@@ -1,0 +1,324 @@
+"""Figures on visits, opening hours, staffing and keys for a set of centres and dates.
+
+Each function is a fixed number of queries whatever the number of centres or days, and
+takes centre ids (already scoped by the caller) and dates (inclusive).
+"""
+
+import datetime
+
+from django.db import connection
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from centres.models import (
+    Census,
+    KeyHolder,
+    KeyLoan,
+    OpeningHours,
+    OpeningKind,
+    VisitCount,
+    VisitKind,
+)
+from centres.openings import danish_holidays
+
+
+def week_start(date):
+    return date - datetime.timedelta(days=date.weekday())
+
+
+def visit_totals(centre_ids, first, last):
+    """Return {"staffed", "user_run", "visits", "new_visits"} summed over the period."""
+    rows = (
+        VisitCount.objects.filter(centre_id__in=centre_ids)
+        .between(first, last)
+        .values("kind")
+        .annotate(visits=Sum("visits"), new=Sum("new_visits"))
+        .order_by()
+    )
+    totals = {VisitKind.STAFFED: 0, VisitKind.USER_RUN: 0, "visits": 0, "new_visits": 0}
+    for row in rows:
+        totals[row["kind"]] += row["visits"]
+        totals["visits"] += row["visits"]
+        totals["new_visits"] += row["new"]
+    return {
+        "staffed": totals[VisitKind.STAFFED],
+        "user_run": totals[VisitKind.USER_RUN],
+        "visits": totals["visits"],
+        "new_visits": totals["new_visits"],
+    }
+
+
+def visits_per_day(centre_ids, first, last):
+    """Return {date: {"staffed": n, "user_run": n}} for every day of the period."""
+    result = {
+        first + datetime.timedelta(days=i): {"staffed": 0, "user_run": 0}
+        for i in range((last - first).days + 1)
+    }
+    rows = (
+        VisitCount.objects.filter(centre_id__in=centre_ids)
+        .between(first, last)
+        .values("date", "kind")
+        .annotate(n=Sum("visits"))
+        .order_by()
+    )
+    for row in rows:
+        result[row["date"]][row["kind"]] += row["n"]
+    return result
+
+
+def per_week(per_day):
+    """Fold {date: {kind: n}} into {monday: {kind: n}}."""
+    weeks = {}
+    for date, counts in per_day.items():
+        week = weeks.setdefault(week_start(date), dict.fromkeys(counts, 0))
+        for kind, n in counts.items():
+            week[kind] += n
+    return weeks
+
+
+def visits_per_centre(centre_ids, first, last):
+    """Return {centre id: visits} over the period (centres without visits left out)."""
+    return dict(
+        VisitCount.objects.filter(centre_id__in=centre_ids)
+        .between(first, last)
+        .values("centre_id")
+        .annotate(n=Sum("visits"))
+        .order_by()
+        .values_list("centre_id", "n")
+    )
+
+
+def visits_per_centre_week(centre_ids, first, last):
+    """Return {(centre id, monday): visits} over the period. One query."""
+    rows = (
+        VisitCount.objects.filter(centre_id__in=centre_ids)
+        .between(first, last)
+        .annotate(week=TruncWeek("date"))
+        .values("centre_id", "week")
+        .annotate(n=Sum("visits"))
+        .order_by()
+        .values_list("centre_id", "week", "n")
+    )
+    return {(centre_id, week): n for centre_id, week, n in rows}
+
+
+def heat_map(centre_ids, first, last):
+    """Return {(weekday, hour): visits} of tallies with an hour (day totals have none)."""
+    rows = (
+        VisitCount.objects.filter(centre_id__in=centre_ids, hour__isnull=False)
+        .between(first, last)
+        .values("date__iso_week_day", "hour")
+        .annotate(n=Sum("visits"))
+        .order_by()
+        .values_list("date__iso_week_day", "hour", "n")
+    )
+    return {(iso_day - 1, hour): n for iso_day, hour, n in rows}
+
+
+def census_at(centre_ids, date):
+    """Return the sum over centres of each one's latest census on or before `date`:
+    {"weekly", "monthly", "occasional", "total", "centres"} (zeros when none)."""
+    latest = (
+        Census.objects.filter(centre_id__in=centre_ids, date__lte=date)
+        .order_by("centre_id", "-date")
+        .distinct("centre_id")
+        .values("weekly", "monthly", "occasional")
+    )
+    result = {"weekly": 0, "monthly": 0, "occasional": 0, "centres": 0}
+    for row in latest:
+        for key in ("weekly", "monthly", "occasional"):
+            result[key] += row[key]
+        result["centres"] += 1
+    result["total"] = result["weekly"] + result["monthly"] + result["occasional"]
+    return result
+
+
+def census_trend(centre_ids, first, last):
+    """Return [(date, total)] of the censuses taken from `first` to `last`, summed per day."""
+    rows = (
+        Census.objects.filter(centre_id__in=centre_ids, date__gte=first, date__lte=last)
+        .values("date")
+        .annotate(weekly=Sum("weekly"), monthly=Sum("monthly"), occasional=Sum("occasional"))
+        .order_by("date")
+    )
+    return [(r["date"], r["weekly"] + r["monthly"] + r["occasional"]) for r in rows]
+
+
+def census_per_centre(centre_ids, date):
+    """Return {centre id: latest census on or before `date`} (a Census)."""
+    return {
+        c.centre_id: c
+        for c in Census.objects.filter(centre_id__in=centre_ids, date__lte=date)
+        .order_by("centre_id", "-date")
+        .distinct("centre_id")
+    }
+
+
+# The weekly slots of the period, on days the centre is not closed (see openings.py):
+# a closure or a public holiday closes a day unless an open day reopens it. A planned
+# user-run opening at exactly a user-run or maybe-open slot replaces it.
+SLOTS_SQL = """
+WITH days AS (
+    SELECT day::date AS day
+    FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS day
+),
+slots AS (
+    SELECT h.centre_id, h.kind, days.day,
+           (days.day + h.starts) AT TIME ZONE %(tz)s AS slot_start,
+           (days.day + h.ends) AT TIME ZONE %(tz)s AS slot_end,
+           EXTRACT(EPOCH FROM (h.ends - h.starts)) / 3600.0 AS hours
+    FROM centres_openinghours h
+    JOIN days ON EXTRACT(ISODOW FROM days.day) - 1 = h.weekday
+        AND h.valid_from <= days.day
+        AND (h.valid_until IS NULL OR h.valid_until >= days.day)
+    WHERE h.centre_id = ANY(%(ids)s)
+      AND (
+        NOT (days.day = ANY(%(holidays)s::date[]) OR EXISTS (
+            SELECT 1 FROM centres_closure c
+            WHERE c.centre_id = h.centre_id AND c.starts <= days.day AND c.ends >= days.day
+        ))
+        OR EXISTS (
+            SELECT 1 FROM centres_openday o WHERE o.centre_id = h.centre_id AND o.date = days.day
+        )
+      )
+),
+runs AS (
+    SELECT r.centre_id, r.starts, r.ends,
+           (r.starts AT TIME ZONE %(tz)s)::date AS day,
+           EXTRACT(EPOCH FROM (r.ends - r.starts)) / 3600.0 AS hours,
+           EXISTS (
+               SELECT 1 FROM slots s
+               WHERE s.centre_id = r.centre_id AND s.kind <> 'staffed'
+                 AND s.slot_start = r.starts AND s.slot_end = r.ends
+           ) AS fills_slot
+    FROM centres_userrunopening r
+    WHERE r.centre_id = ANY(%(ids)s) AND r.starts < %(end)s AND r.ends > %(start)s
+)
+"""
+
+HOURS_PER_WEEK_SQL = (
+    SLOTS_SQL
+    + """
+SELECT centre_id, date_trunc('week', day)::date AS week, kind, sum(hours) FROM (
+    SELECT s.centre_id, s.day, s.kind, s.hours FROM slots s
+    WHERE NOT (s.kind <> 'staffed' AND EXISTS (
+        SELECT 1 FROM runs r WHERE r.fills_slot AND r.centre_id = s.centre_id
+          AND r.starts = s.slot_start AND r.ends = s.slot_end
+    ))
+    UNION ALL
+    SELECT r.centre_id, r.day, 'user_run', r.hours FROM runs r
+) AS openings
+GROUP BY 1, 2, 3
+"""
+)
+
+UNDERSTAFFED_SQL = (
+    SLOTS_SQL
+    + """
+, staffed AS (
+    SELECT centre_id, slot_start, slot_end FROM slots WHERE kind = 'staffed'
+),
+moments AS (
+    SELECT centre_id, slot_start, slot_end, slot_start AS moment FROM staffed
+    UNION
+    SELECT o.centre_id, o.slot_start, o.slot_end, t.moment
+    FROM staffed o
+    JOIN centres_shift sh ON sh.centre_id = o.centre_id
+        AND sh.starts < o.slot_end AND sh.ends > o.slot_start
+    CROSS JOIN LATERAL (VALUES (sh.starts), (sh.ends)) AS t(moment)
+    WHERE t.moment > o.slot_start AND t.moment < o.slot_end
+)
+SELECT count(*) FROM (
+    SELECT m.centre_id, m.slot_start
+    FROM moments m
+    CROSS JOIN LATERAL (
+        SELECT count(DISTINCT sh.worker_id) AS present FROM centres_shift sh
+        WHERE sh.centre_id = m.centre_id AND sh.starts <= m.moment AND sh.ends > m.moment
+    ) AS p
+    GROUP BY m.centre_id, m.slot_start
+    HAVING min(p.present) < 2
+) AS flagged
+"""
+)
+
+
+def _slot_params(centre_ids, first, last):
+    from centres.openings import local_datetime
+
+    return {
+        "ids": list(centre_ids),
+        "first": first,
+        "last": last,
+        "start": local_datetime(first, datetime.time()),
+        "end": local_datetime(last + datetime.timedelta(days=1), datetime.time()),
+        "tz": timezone.get_current_timezone_name(),
+        "holidays": list(danish_holidays(first, last)),
+    }
+
+
+def opening_hours_per_centre_week(centre_ids, first, last):
+    """Return {(centre id, monday): {kind: hours}} of the openings on the days of the
+    period (weeks cut at the period's ends). One query."""
+    weeks = {}
+    with connection.cursor() as cursor:
+        cursor.execute(HOURS_PER_WEEK_SQL, _slot_params(centre_ids, first, last))
+        for centre_id, week, kind, hours in cursor.fetchall():
+            hours_of = weeks.setdefault((centre_id, week), dict.fromkeys(OpeningKind.values, 0.0))
+            hours_of[kind] += float(hours)
+    return weeks
+
+
+def opening_hours_per_week(centre_ids, first, last):
+    """Return {monday: {kind: hours}} of the openings on the days of the period."""
+    weeks = {}
+    for (_centre, week), hours in opening_hours_per_centre_week(centre_ids, first, last).items():
+        total = weeks.setdefault(week, dict.fromkeys(OpeningKind.values, 0.0))
+        for kind, n in hours.items():
+            total[kind] += n
+    return weeks
+
+
+def opening_hours_totals(centre_ids, first, last):
+    """Return {kind: hours} of the openings on the days of the period."""
+    totals = dict.fromkeys(OpeningKind.values, 0.0)
+    for hours in opening_hours_per_week(centre_ids, first, last).values():
+        for kind, n in hours.items():
+            totals[kind] += n
+    return totals
+
+
+def understaffed_count(centre_ids, first, last):
+    """How many staffed openings of the period had fewer than two staff at some moment."""
+    with connection.cursor() as cursor:
+        cursor.execute(UNDERSTAFFED_SQL, _slot_params(centre_ids, first, last))
+        return cursor.fetchone()[0]
+
+
+def opening_hours_changes(centre_ids, first, last):
+    """Opening hours that started or ended in the period, dated, oldest first."""
+    return (
+        OpeningHours.objects.filter(centre_id__in=centre_ids)
+        .filter(
+            Q(valid_from__gte=first, valid_from__lte=last)
+            | Q(valid_until__gte=first, valid_until__lte=last)
+        )
+        .select_related("centre")
+        .order_by("valid_from", "centre__name", "weekday", "starts")
+    )
+
+
+def keys(centre_ids, organisation_id):
+    """Return {"fobs_out", "holders_without_briefing"}: fobs opening one of the centres
+    that are lent out now, and active key holders of the organisation who hold such a
+    fob and were never given the safety briefing. Two queries."""
+    loans = KeyLoan.objects.open().filter(
+        fob__organisation_id=organisation_id, fob__centres__in=centre_ids
+    )
+    holders = KeyHolder.objects.without_safety_briefing().filter(
+        organisation_id=organisation_id, loans__in=loans
+    )
+    return {
+        "fobs_out": loans.values("fob_id").distinct().count(),
+        "holders_without_briefing": holders.distinct().count(),
+    }
