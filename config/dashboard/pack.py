@@ -129,12 +129,13 @@ def compute(*, centres, organisation_id, year, shared, now=None):
         rows.append(
             CentreRow(
                 centre=centre,
+                # Without a census the cells are empty, not hidden.
                 census={
                     "date": census.date if census else None,
-                    "weekly": cell(census.weekly) if census else None,
-                    "monthly": cell(census.monthly) if census else None,
-                    "occasional": cell(census.occasional) if census else None,
-                    "total": cell(census.total) if census else None,
+                    "weekly": cell(census.weekly) if census else "",
+                    "monthly": cell(census.monthly) if census else "",
+                    "occasional": cell(census.occasional) if census else "",
+                    "total": cell(census.total) if census else "",
                 },
                 visits=cell(visits),
                 visits_per_week=None if cell(visits) is None else round(visits / weeks_in_year, 1),
