@@ -183,16 +183,17 @@ slots AS (
         )
       )
 ),
+fillable AS (
+    SELECT DISTINCT centre_id, slot_start, slot_end FROM slots WHERE kind <> 'staffed'
+),
 runs AS (
     SELECT r.centre_id, r.starts, r.ends,
            (r.starts AT TIME ZONE %(tz)s)::date AS day,
            EXTRACT(EPOCH FROM (r.ends - r.starts)) / 3600.0 AS hours,
-           EXISTS (
-               SELECT 1 FROM slots s
-               WHERE s.centre_id = r.centre_id AND s.kind <> 'staffed'
-                 AND s.slot_start = r.starts AND s.slot_end = r.ends
-           ) AS fills_slot
+           f.centre_id IS NOT NULL AS fills_slot
     FROM centres_userrunopening r
+    LEFT JOIN fillable f
+        ON f.centre_id = r.centre_id AND f.slot_start = r.starts AND f.slot_end = r.ends
     WHERE r.centre_id = ANY(%(ids)s) AND r.starts < %(end)s AND r.ends > %(start)s
 )
 """
@@ -213,31 +214,45 @@ GROUP BY 1, 2, 3
 """
 )
 
+# The fewest staff present during each staffed opening, by a sweep over the starts (+1)
+# and ends (-1) of the shifts clipped to it: after all changes at a moment, the running
+# sum is who is there until the next change. Nobody works two shifts at once (an
+# exclusion constraint), so the sum counts distinct people.
 UNDERSTAFFED_SQL = (
     SLOTS_SQL
     + """
 , staffed AS (
     SELECT centre_id, slot_start, slot_end FROM slots WHERE kind = 'staffed'
 ),
-moments AS (
-    SELECT centre_id, slot_start, slot_end, slot_start AS moment FROM staffed
-    UNION
-    SELECT o.centre_id, o.slot_start, o.slot_end, t.moment
+shifts AS (
+    SELECT centre_id, starts, ends FROM centres_shift
+    WHERE centre_id = ANY(%(ids)s) AND ends > %(start)s - interval '1 day'
+      AND starts < %(end)s + interval '1 day'
+),
+changes AS (
+    SELECT o.centre_id, o.slot_start, o.slot_end, o.slot_start AS moment, 0 AS delta
     FROM staffed o
-    JOIN centres_shift sh ON sh.centre_id = o.centre_id
+    UNION ALL
+    SELECT o.centre_id, o.slot_start, o.slot_end, greatest(sh.starts, o.slot_start), 1
+    FROM staffed o JOIN shifts sh ON sh.centre_id = o.centre_id
         AND sh.starts < o.slot_end AND sh.ends > o.slot_start
-    CROSS JOIN LATERAL (VALUES (sh.starts), (sh.ends)) AS t(moment)
-    WHERE t.moment > o.slot_start AND t.moment < o.slot_end
+    UNION ALL
+    SELECT o.centre_id, o.slot_start, o.slot_end, sh.ends, -1
+    FROM staffed o JOIN shifts sh ON sh.centre_id = o.centre_id
+        AND sh.starts < o.slot_end AND sh.ends > o.slot_start AND sh.ends < o.slot_end
+),
+per_moment AS (
+    SELECT centre_id, slot_start, moment, sum(delta) AS delta
+    FROM changes GROUP BY centre_id, slot_start, moment
+),
+present AS (
+    SELECT centre_id, slot_start,
+           sum(delta) OVER (PARTITION BY centre_id, slot_start ORDER BY moment) AS staff
+    FROM per_moment
 )
 SELECT count(*) FROM (
-    SELECT m.centre_id, m.slot_start
-    FROM moments m
-    CROSS JOIN LATERAL (
-        SELECT count(DISTINCT sh.worker_id) AS present FROM centres_shift sh
-        WHERE sh.centre_id = m.centre_id AND sh.starts <= m.moment AND sh.ends > m.moment
-    ) AS p
-    GROUP BY m.centre_id, m.slot_start
-    HAVING min(p.present) < 2
+    SELECT centre_id, slot_start FROM present
+    GROUP BY centre_id, slot_start HAVING min(staff) < 2
 ) AS flagged
 """
 )
