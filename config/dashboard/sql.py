@@ -8,6 +8,8 @@ from config.dashboard.periods import Period
 from incidents.models import Kind, Severity
 
 IN = "centre_id = ANY(%(ids)s)"
+KIND_COUNTS = ", ".join(f"count(*) FILTER (WHERE kinds @> '[\"{k}\"]')" for k in Kind.values)
+SEVERITY_COUNTS = ", ".join(f"count(*) FILTER (WHERE severity = '{s}')" for s in Severity.values)
 
 PER_PERIOD = [
     # Visits by kind.
@@ -27,8 +29,7 @@ PER_PERIOD = [
          SELECT 1 FROM activities_activity_centres ac
          WHERE ac.activity_id = o.activity_id AND ac.centre_id = ANY(%(ids)s))""",
     # Incidents by kind and severity.
-    f"""SELECT count(*), {", ".join(f"count(*) FILTER (WHERE kinds @> '[\"{k}\"]')" for k in Kind.values)},
-              {", ".join(f"count(*) FILTER (WHERE severity = '{s}')" for s in Severity.values)}
+    f"""SELECT count(*), {KIND_COUNTS}, {SEVERITY_COUNTS}
        FROM incidents_incident
        WHERE {IN} AND (occurred_at AT TIME ZONE %(tz)s)::date BETWEEN %(first)s AND %(last)s""",
     # Advice contacts by channel, helper, duration, outcome; topics; outreach meetings.
