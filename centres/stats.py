@@ -198,9 +198,7 @@ runs AS (
 )
 """
 
-HOURS_PER_WEEK_SQL = (
-    SLOTS_SQL
-    + """
+OPENINGS_BY_WEEK = """
 SELECT centre_id, date_trunc('week', day)::date AS week, kind, sum(hours) FROM (
     SELECT s.centre_id, s.day, s.kind, s.hours FROM slots s
     WHERE NOT (s.kind <> 'staffed' AND EXISTS (
@@ -212,15 +210,12 @@ SELECT centre_id, date_trunc('week', day)::date AS week, kind, sum(hours) FROM (
 ) AS openings
 GROUP BY 1, 2, 3
 """
-)
 
 # The fewest staff present during each staffed opening, by a sweep over the starts (+1)
 # and ends (-1) of the shifts clipped to it: after all changes at a moment, the running
 # sum is who is there until the next change. Nobody works two shifts at once (an
 # exclusion constraint), so the sum counts distinct people.
-UNDERSTAFFED_SQL = (
-    SLOTS_SQL
-    + """
+STAFF_PRESENT = """
 , staffed AS (
     SELECT centre_id, slot_start, slot_end FROM slots WHERE kind = 'staffed'
 ),
@@ -249,12 +244,24 @@ present AS (
     SELECT centre_id, slot_start,
            sum(delta) OVER (PARTITION BY centre_id, slot_start ORDER BY moment) AS staff
     FROM per_moment
+),
+understaffed AS (
+    SELECT count(*) AS n FROM (
+        SELECT centre_id, slot_start FROM present
+        GROUP BY centre_id, slot_start HAVING min(staff) < 2
+    ) AS flagged
 )
-SELECT count(*) FROM (
-    SELECT centre_id, slot_start FROM present
-    GROUP BY centre_id, slot_start HAVING min(staff) < 2
-) AS flagged
 """
+
+HOURS_PER_WEEK_SQL = SLOTS_SQL + OPENINGS_BY_WEEK
+UNDERSTAFFED_SQL = SLOTS_SQL + STAFF_PRESENT + "SELECT n FROM understaffed"
+# Both in one statement, so the slots are worked out once: the understaffed count comes
+# as an extra row of kind "understaffed".
+OPENING_FIGURES_SQL = (
+    SLOTS_SQL
+    + STAFF_PRESENT
+    + OPENINGS_BY_WEEK
+    + "UNION ALL SELECT NULL, NULL, 'understaffed', n FROM understaffed"
 )
 
 
@@ -301,6 +308,20 @@ def opening_hours_totals(centre_ids, first, last):
         for kind, n in hours.items():
             totals[kind] += n
     return totals
+
+
+def opening_figures(centre_ids, first, last):
+    """Return ({kind: hours}, understaffed count) for the period. One query."""
+    totals = dict.fromkeys(OpeningKind.values, 0.0)
+    understaffed = 0
+    with connection.cursor() as cursor:
+        cursor.execute(OPENING_FIGURES_SQL, _slot_params(centre_ids, first, last))
+        for _centre, _week, kind, hours in cursor.fetchall():
+            if kind == "understaffed":
+                understaffed = int(hours)
+            else:
+                totals[kind] += float(hours)
+    return totals, understaffed
 
 
 def understaffed_count(centre_ids, first, last):

@@ -56,7 +56,7 @@ def period_figures(centre_ids, organisation_id, period, now):
     """The figures of one period that the dashboard compares year on year."""
     first, last = period.start, period.end
     visits = centre_stats.visit_totals(centre_ids, first, last)
-    hours = centre_stats.opening_hours_totals(centre_ids, first, last)
+    hours, understaffed = centre_stats.opening_figures(centre_ids, first, last)
     activities = activity_stats.occurrence_totals(centre_ids, first, last, now=now)
     incidents = incident_stats.incident_totals(centre_ids, first, last)
     advice = advice_stats.compute(
@@ -72,7 +72,7 @@ def period_figures(centre_ids, organisation_id, period, now):
         "visits": visits,
         "census": centre_stats.census_at(centre_ids, last),
         "hours": hours,
-        "understaffed": centre_stats.understaffed_count(centre_ids, first, last),
+        "understaffed": understaffed,
         "activities": activities,
         "incidents": incidents,
         "advice": advice,

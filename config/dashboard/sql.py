@@ -3,7 +3,7 @@ the page (ORM, Python and template) is measured against."""
 
 from django.db import connection
 
-from centres.stats import HOURS_PER_WEEK_SQL, UNDERSTAFFED_SQL, _slot_params
+from centres.stats import OPENING_FIGURES_SQL, _slot_params
 from config.dashboard.periods import Period
 from incidents.models import Kind, Severity
 
@@ -44,8 +44,7 @@ PER_PERIOD = [
     f"""SELECT month, sum(held), sum(no_show), sum(cancelled) FROM advice_meetingtally
         WHERE {IN} AND month BETWEEN date_trunc('month', %(first)s::date) AND %(last)s
         GROUP BY 1""",
-    HOURS_PER_WEEK_SQL,
-    UNDERSTAFFED_SQL,
+    OPENING_FIGURES_SQL,
 ]
 
 ONCE = [

@@ -13,7 +13,7 @@ from activities.models import Occurrence
 from advice.models import Channel, Contact, HelperRole
 from centres.models import Census, OpeningKind, VisitCount, VisitKind
 from centres.openings import hours_per_kind, local_datetime, openings_for, understaffed
-from centres.stats import opening_hours_totals, understaffed_count
+from centres.stats import opening_figures, opening_hours_totals, understaffed_count
 from config.dashboard.figures import dashboard
 from config.dashboard.periods import Period
 from incidents.models import Incident, Kind, Severity
@@ -309,6 +309,7 @@ def test_opening_hours_and_two_staff_rule_agree_with_the_openings_module(
     for kind in OpeningKind.values:
         assert got[kind] == pytest.approx(hours[kind], abs=1e-6), kind
     assert understaffed_count([centre.pk], first, last) == flags
+    assert opening_figures([centre.pk], first, last) == (got, flags)
 
 
 def test_a_year_earlier_keeps_weekdays_for_weeks_and_dates_otherwise():
