@@ -12,13 +12,17 @@ PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { echo $$p; break; }; done)
 
-.PHONY: help install run test lint format migrations-check deploy-check ci db-stop clean translations messages
+.PHONY: help install run test lint format migrations-check deploy-check ci db-stop clean translations messages \
+	seed-scale load backup-drill
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test   - install and run every test, browser tests included"
 	@echo "make lint   - ruff lint and format check"
 	@echo "make ci     - what CI runs: tests, lint, migrations check, deploy check"
+	@echo "make seed-scale   - fill the scratch database vaerested_scale with 400 centres x 5 years"
+	@echo "make load         - load test: scale data, gunicorn with production settings, locust"
+	@echo "make backup-drill - dump the scale data, restore it elsewhere, compare every table"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -77,6 +81,20 @@ messages: install
 		DJANGO_DEBUG=1 ../$(BIN)/python ../manage.py makemessages --locale da --no-obsolete) || exit 1; done
 
 ci: test lint migrations-check deploy-check
+
+# Scale data in a scratch database beside the app's own (scripts/scale_db.py).
+CENTRES ?= 400
+YEARS ?= 5
+
+seed-scale: install
+	$(BIN)/python scripts/scale_db.py --centres $(CENTRES) --years $(YEARS)
+
+load: install
+	$(BIN)/python -m pip install --quiet -e '.[load]'
+	$(BIN)/python scripts/load_test.py --centres $(CENTRES) --years $(YEARS)
+
+backup-drill: install
+	$(BIN)/python scripts/backup_drill.py --centres $(CENTRES) --years $(YEARS)
 
 db-stop: install
 	@if [ -f .pgdata/postmaster.pid ]; then \

@@ -7,13 +7,17 @@ Randomness comes from PostgreSQL's random() after setseed(), so a seed repeats a
 """
 
 import datetime
+import logging
 import math
+import time
 from dataclasses import dataclass
 from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 
 from centres.openings import danish_holidays
+
+logger = logging.getLogger(__name__)
 
 # Weekly patterns, picked by centre: (variant, period, weekday, from hour, until hour, kind).
 # Period 1 runs until the mid-period change, period 2 after it (as in the 2023 cuts,
@@ -50,6 +54,7 @@ STAFF_PER_CENTRE = 3
 CENTRES_PER_ORGANISATION = 4
 KEY_HOLDERS_PER_ORGANISATION = 6
 FOBS_PER_CENTRE = 3
+SHIFT_HISTORY_DAYS = 365
 # Users of this many organisations get the known password, when one is given.
 KNOWN_PASSWORD_ORGANISATIONS = 10
 
@@ -122,15 +127,26 @@ class Plan:
             "key_holders": KEY_HOLDERS_PER_ORGANISATION,
             "fobs": FOBS_PER_CENTRE,
             "variants": VARIANTS,
+            "shift_days": SHIFT_HISTORY_DAYS,
             "towns": TOWNS,
             "streets": STREETS,
         }
 
 
-def run(cursor, plan, statements):
-    params = plan.params()
+def next_ids(table):
+    """SQL for the next value of `table`'s id sequence, to know ids before inserting."""
+    return f"nextval(pg_get_serial_sequence('{table}', 'id'))"
+
+
+def run(cursor, plan, statements, extra=None):
+    """Execute `statements` with the plan's values (and `extra`) as query parameters."""
+    params = plan.params() | (extra or {})
     for sql in statements:
+        started = time.monotonic()
         cursor.execute(sql, params)
+        elapsed = time.monotonic() - started
+        if elapsed > 5:
+            logger.info("%.0f s, %s rows: %s", elapsed, cursor.rowcount, " ".join(sql.split())[:70])
 
 
 ORGANISATIONS_AND_CENTRES = [
@@ -329,13 +345,16 @@ TALLIES = [
 
 SHIFTS = [
     # Staffed openings have two staff members, one in about one opening in six; from half
-    # an hour before opening until a quarter of an hour after closing.
+    # an hour before opening until a quarter of an hour after closing. Rotas go back a
+    # year only: filling the no-overlap exclusion index is by far the slowest insert, and
+    # older rotas are not read.
     """
     INSERT INTO centres_shift (centre_id, worker_id, starts, ends)
     SELECT o.centre_id, u.id, o.start_at - interval '30 minutes',
         o.end_at + interval '15 minutes'
     FROM (SELECT *, CASE WHEN random() < 0.17 THEN 1 ELSE 2 END AS workers
-          FROM scale_opening WHERE kind = 'staffed') o
+          FROM scale_opening
+          WHERE kind = 'staffed' AND day > %(today)s::date - %(shift_days)s::int) o
     CROSS JOIN LATERAL generate_series(0, o.workers - 1) AS j
     JOIN scale_user u ON u.centre_idx = o.centre_idx
         AND u.k = mod(o.day - %(first)s::date + j, %(staff_per_centre)s)

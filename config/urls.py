@@ -1,9 +1,11 @@
+import os
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from config import views
+from config import bench, views
 
 admin.site.site_header = admin.site.site_title = _("Værested administration")
 # The admin edits reference data across organisations: superusers only, never a
@@ -49,3 +51,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# For `make load` only: the cost of the bare stack, to compare the app's pages with.
+if os.environ.get("VAERESTED_BENCH_VIEWS") == "1":
+    urlpatterns.append(path("bench/plain/", bench.plain, name="bench_plain"))

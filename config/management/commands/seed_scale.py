@@ -12,7 +12,7 @@ from centres.models import Organisation
 from centres.scale import KNOWN_PASSWORD_ORGANISATIONS, Plan
 
 # Each app adds its rows on top of the centres, people and openings of centres.scale.
-APP_SCALES = ["centres.scale"]
+APP_SCALES = ["centres.scale", "activities.scale", "advice.scale", "incidents.scale"]
 APP_LABELS = ["centres", "activities", "advice", "incidents"]
 
 

@@ -1,0 +1,121 @@
+import datetime
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from activities.models import Activity
+from advice.models import ContactTopic
+from centres.models import (
+    Centre,
+    KeyLoan,
+    OpeningKind,
+    Organisation,
+    Shift,
+    User,
+    UserRunOpening,
+    VisitCount,
+)
+from centres.openings import openings_for
+from incidents.models import Ban, FollowUpItem, Incident
+
+APPS = ["centres", "activities", "advice", "incidents"]
+
+
+@pytest.fixture
+def scale(db, settings):
+    """Eight centres of two organisations over a year: small enough to check by hand."""
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_scale", centres=8, years=1, seed=7, password="kendt-kodeord", stdout=out)
+    return out.getvalue()
+
+
+def test_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_scale", centres=1, years=1)
+    assert not Organisation.objects.exists()
+
+
+def test_refuses_a_database_with_data(db, settings):
+    settings.DEBUG = True
+    Organisation.objects.create(name="Already here")
+    with pytest.raises(CommandError, match="--replace"):
+        call_command("seed_scale", centres=1, years=1)
+    assert Organisation.objects.count() == 1
+
+
+def test_fills_every_model_and_reports_counts(scale):
+    empty = [
+        model._meta.label
+        for label in APPS
+        for model in apps.get_app_config(label).get_models()
+        if not model.__name__.startswith("Historical") and not model.objects.exists()
+    ]
+    assert empty == []
+    assert Organisation.objects.count() == 2
+    assert Centre.objects.count() == 8
+    assert "centres_visitcount" in scale and "8 centres over 1 years" in scale
+
+
+def test_tallies_are_plausible_and_only_within_opening_hours(scale):
+    assert not VisitCount.objects.filter(Q(visits__lt=0) | Q(new_visits__gt=F("visits")))
+    centres = list(Centre.objects.all())
+    counts = VisitCount.objects.order_by()
+    first, last = min(c.date for c in counts), max(c.date for c in counts)
+    assert last < timezone.localdate()
+    start = datetime.datetime.combine(first, datetime.time(), tzinfo=datetime.UTC)
+    end = datetime.datetime.combine(last, datetime.time(23, 59), tzinfo=datetime.UTC)
+    open_hours = set()
+    for centre_id, openings in openings_for(centres, start, end).items():
+        for opening in openings:
+            kind = "staffed" if opening.kind == OpeningKind.STAFFED else "user_run"
+            moment = opening.start
+            while moment < opening.end:
+                local = timezone.localtime(moment)
+                open_hours.add((centre_id, local.date(), local.hour, kind))
+                moment += datetime.timedelta(hours=1)
+    outside = [
+        (c.centre_id, c.date, c.hour, c.kind)
+        for c in counts
+        if (c.centre_id, c.date, c.hour, c.kind) not in open_hours
+    ]
+    assert outside == []
+    assert counts.filter(kind="staffed").count() > counts.filter(kind="user_run").count() > 0
+
+
+def test_staffed_openings_have_one_or_two_staff(scale):
+    per_opening = Shift.objects.values("centre", "starts").annotate(n=Count("id"))
+    assert {row["n"] for row in per_opening} == {1, 2}
+    assert not Shift.objects.exclude(worker__role="staff").exists()
+
+
+def test_every_row_stays_in_its_organisation(scale):
+    org = "centre__organisation"
+    assert not Shift.objects.exclude(worker__organisation=F(org)).exists()
+    assert not User.objects.filter(centres__isnull=False).exclude(
+        centres__organisation=F("organisation")
+    )
+    assert not Activity.objects.exclude(centres__organisation=F("organisation")).exists()
+    assert not ContactTopic.objects.exclude(
+        topic__organisation=F("contact__centre__organisation")
+    ).exists()
+    assert not KeyLoan.objects.exclude(holder__organisation=F("fob__organisation")).exists()
+    assert not UserRunOpening.objects.exclude(key_holder__organisation=F(org)).exists()
+    assert not Incident.objects.exclude(reported_by__organisation=F(org)).exists()
+    assert not FollowUpItem.objects.exclude(
+        owner__organisation=F("incident__centre__organisation")
+    ).exists()
+    assert not Ban.objects.exclude(decided_by__organisation=F("organisation")).exists()
+
+
+def test_known_password_signs_in_leaders_and_staff_only(scale):
+    def signs_in(username):
+        return User.objects.get(username=username).check_password("kendt-kodeord")
+
+    assert signs_in("leder-1") and signs_in("personale-1-0")
+    assert not signs_in("forening-1")
