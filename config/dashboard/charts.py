@@ -3,6 +3,9 @@ they pass the strict CSP and print. Every chart has a table with the same number
 
 from dataclasses import dataclass
 
+from django.utils.formats import localize
+from django.utils.html import format_html_join
+
 from centres.models import Weekday
 
 WIDTH = 600
@@ -57,8 +60,17 @@ def stacked_bars(series, kinds):
         {"label": label, "values": [counts.get(k, 0) for k, _l in kinds], "total": total}
         for (label, counts), total in zip(series, totals, strict=True)
     ]
+    for row in rows:
+        row["cells"] = number_cells([*row["values"], row["total"]])
     return {
         "rects": rects,
+        # Drawn here once rather than by the template: a month of days is hundreds of
+        # attributes, and the template's per-value lookups cost more than the queries.
+        "svg": format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}" class="{}"><title>{}</title></rect>',
+            ((str(r.x), str(r.y), str(r.width), str(r.height), r.css, r.title) for r in rects),
+        ),
         "rows": rows,
         "kinds": kinds,
         "max": max(totals, default=0),
@@ -86,5 +98,20 @@ def heat_map(counts, hours=None):
             n = counts.get((day.value, hour), 0)
             level = 0 if not n else max(1, round(HEAT_LEVELS * n / top))
             cells.append({"hour": hour, "n": n, "level": level})
-        rows.append({"weekday": day.label, "cells": cells})
-    return {"hours": shown, "rows": rows, "max": top}
+        rows.append(
+            {
+                "weekday": day.label,
+                "cells": cells,
+                "html": format_html_join(
+                    "",
+                    '<td class="num heat-{}">{}</td>',
+                    ((c["level"], localize(c["n"])) for c in cells),
+                ),
+            }
+        )
+    return {"hours": shown, "hour_labels": [f"{h:02d}" for h in shown], "rows": rows, "max": top}
+
+
+def number_cells(values):
+    """Table cells of numbers, formatted as the template would."""
+    return format_html_join("", '<td class="num">{}</td>', ((localize(v),) for v in values))

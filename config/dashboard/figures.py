@@ -7,6 +7,7 @@ A fixed number of queries whatever the number of centres, days or rows.
 import datetime
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,20 @@ class Figure:
             return None
         return self.current - self.previous
 
+    # Formatted here rather than in the template, where each value's filter and
+    # conditions cost more than the figure's query.
+    def _text(self, value):
+        return "\u2013" if value is None else floatformat(value, self.decimals)
+
+    @property
+    def texts(self):
+        """The current, previous and change columns as shown."""
+        change = self.change
+        change_text = self._text(change)
+        if change is not None and change > 0:
+            change_text = f"+{change_text}"
+        return self._text(self.current), self._text(self.previous), change_text
+
 
 @dataclass
 class Section:
@@ -52,23 +67,31 @@ def per_thousand(incidents, visits):
     return incident_stats.per_thousand(incidents, visits)
 
 
-def period_figures(centre_ids, organisation_id, period, now):
-    """The figures of one period that the dashboard compares year on year."""
+def period_figures(centre_ids, organisation_id, period, now, tables=True):
+    """The figures of one period that the dashboard compares year on year; with `tables`,
+    also the advice tables the dashboard shows for its own period only."""
     first, last = period.start, period.end
     visits = centre_stats.visit_totals(centre_ids, first, last)
     hours, understaffed = centre_stats.opening_figures(centre_ids, first, last)
     activities = activity_stats.occurrence_totals(centre_ids, first, last, now=now)
     incidents = incident_stats.incident_totals(centre_ids, first, last)
-    advice = advice_stats.compute(
-        contacts=Contact.objects.filter(centre_id__in=centre_ids),
-        meetings=MeetingTally.objects.filter(centre_id__in=centre_ids),
-        centres=[],
-        organisation_id=organisation_id,
-        start=first,
-        end=last,
-        suppressed=False,
-    )
+    if tables:
+        advice = advice_stats.compute(
+            contacts=Contact.objects.filter(centre_id__in=centre_ids),
+            meetings=MeetingTally.objects.filter(centre_id__in=centre_ids),
+            centres=[],
+            organisation_id=organisation_id,
+            start=first,
+            end=last,
+            suppressed=False,
+        )
+        contacts, no_show_rate = advice.total, advice.no_show_rate
+    else:
+        advice = None
+        contacts, no_show_rate = advice_stats.contacts_and_no_show_rate(centre_ids, first, last)
     return {
+        "contacts": contacts,
+        "no_show_rate": no_show_rate,
         "visits": visits,
         "census": centre_stats.census_at(centre_ids, last),
         "hours": hours,
@@ -86,7 +109,7 @@ def dashboard(*, centre_ids, organisation_id, period, now=None):
     today = timezone.localdate(now)
     earlier = period.year_earlier()
     cur = period_figures(centre_ids, organisation_id, period, now)
-    prev = period_figures(centre_ids, organisation_id, earlier, now)
+    prev = period_figures(centre_ids, organisation_id, earlier, now, tables=False)
     weeks, prev_weeks = period.weeks, earlier.weeks
 
     def weekly(value, span):
@@ -166,12 +189,10 @@ def dashboard(*, centre_ids, organisation_id, period, now=None):
         "advice",
         _("Advice"),
         [
-            pair(_("Advice contacts"), lambda f: f["advice"].total),
+            pair(_("Advice contacts"), lambda f: f["contacts"]),
             pair(
                 _("No-shows at outreach meetings (%)"),
-                lambda f: (
-                    None if f["advice"].no_show_rate is None else round(f["advice"].no_show_rate, 1)
-                ),
+                lambda f: None if f["no_show_rate"] is None else round(f["no_show_rate"], 1),
                 decimals=1,
             ),
         ],
