@@ -726,6 +726,64 @@ class VisitCount(models.Model):
         return f"{self.centre_id} {self.date} {self.hour} {self.kind}: {self.visits}"
 
 
+class VisitDay(models.Model):
+    """Visits of a centre on one day, of one kind: the rows of VisitCount summed.
+
+    Kept by PostgreSQL triggers on centres_visitcount (migration 0005), in the same
+    statement as every change to the tallies, so the dashboard reads a day's figure from
+    one row instead of summing up to 24 hourly ones. Never written from Python.
+    """
+
+    pk = models.CompositePrimaryKey("centre", "date", "kind")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=VisitKind.choices)
+    visits = models.IntegerField(_("visits"), default=0)
+    new_visits = models.IntegerField(_("new visitors"), default=0)
+
+    class Meta:
+        verbose_name = _("visits of a day")
+        verbose_name_plural = _("visits of days")
+        # The figures in the index: the dashboard's sums read no table pages.
+        indexes = [
+            models.Index(
+                fields=["centre", "date"],
+                include=["kind", "visits", "new_visits"],
+                name="visit_day_figures",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.date} {self.kind}: {self.visits}"
+
+
+class VisitHeat(models.Model):
+    """Visits of a centre in one month on one weekday (0 Monday) at one hour, all kinds:
+    the dashboard's heat map, summed from the hourly rows of VisitCount by the same
+    triggers as VisitDay. Day totals entered afterwards have no hour and are left out."""
+
+    pk = models.CompositePrimaryKey("centre", "month", "weekday", "hour")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    hour = models.PositiveSmallIntegerField(_("hour"))
+    visits = models.IntegerField(_("visits"), default=0)
+
+    class Meta:
+        verbose_name = _("visits by weekday and hour")
+        verbose_name_plural = _("visits by weekday and hour")
+        indexes = [
+            models.Index(
+                fields=["centre", "month"],
+                include=["weekday", "hour", "visits"],
+                name="visit_heat_figures",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.month} {self.weekday} {self.hour}: {self.visits}"
+
+
 class Census(models.Model):
     """Staff's estimate of how many people use a centre weekly, monthly, occasionally."""
 

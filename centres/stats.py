@@ -17,7 +17,7 @@ from centres.models import (
     KeyLoan,
     OpeningHours,
     OpeningKind,
-    VisitCount,
+    VisitDay,
     VisitKind,
 )
 from centres.openings import danish_holidays
@@ -30,8 +30,7 @@ def week_start(date):
 def visit_totals(centre_ids, first, last):
     """Return {"staffed", "user_run", "visits", "new_visits"} summed over the period."""
     rows = (
-        VisitCount.objects.filter(centre_id__in=centre_ids)
-        .between(first, last)
+        VisitDay.objects.filter(centre_id__in=centre_ids, date__gte=first, date__lte=last)
         .values("kind")
         .annotate(visits=Sum("visits"), new=Sum("new_visits"))
         .order_by()
@@ -56,8 +55,7 @@ def visits_per_day(centre_ids, first, last):
         for i in range((last - first).days + 1)
     }
     rows = (
-        VisitCount.objects.filter(centre_id__in=centre_ids)
-        .between(first, last)
+        VisitDay.objects.filter(centre_id__in=centre_ids, date__gte=first, date__lte=last)
         .values("date", "kind")
         .annotate(n=Sum("visits"))
         .order_by()
@@ -80,8 +78,7 @@ def per_week(per_day):
 def visits_per_centre(centre_ids, first, last):
     """Return {centre id: visits} over the period (centres without visits left out)."""
     return dict(
-        VisitCount.objects.filter(centre_id__in=centre_ids)
-        .between(first, last)
+        VisitDay.objects.filter(centre_id__in=centre_ids, date__gte=first, date__lte=last)
         .values("centre_id")
         .annotate(n=Sum("visits"))
         .order_by()
@@ -92,8 +89,7 @@ def visits_per_centre(centre_ids, first, last):
 def visits_per_centre_week(centre_ids, first, last):
     """Return {(centre id, monday): visits} over the period. One query."""
     rows = (
-        VisitCount.objects.filter(centre_id__in=centre_ids)
-        .between(first, last)
+        VisitDay.objects.filter(centre_id__in=centre_ids, date__gte=first, date__lte=last)
         .annotate(week=TruncWeek("date"))
         .values("centre_id", "week")
         .annotate(n=Sum("visits"))
@@ -103,17 +99,63 @@ def visits_per_centre_week(centre_ids, first, last):
     return {(centre_id, week): n for centre_id, week, n in rows}
 
 
-def heat_map(centre_ids, first, last):
-    """Return {(weekday, hour): visits} of tallies with an hour (day totals have none)."""
-    rows = (
-        VisitCount.objects.filter(centre_id__in=centre_ids, hour__isnull=False)
-        .between(first, last)
-        .values("date__iso_week_day", "hour")
-        .annotate(n=Sum("visits"))
-        .order_by()
-        .values_list("date__iso_week_day", "hour", "n")
+# Whole months of the period come from the monthly heat map, the days at either end that
+# make only part of a month from the tallies themselves.
+HEAT_FROM_MONTHS = """
+SELECT weekday, hour, visits FROM centres_visitheat
+WHERE centre_id = ANY(%(ids)s) AND month >= %(first_month)s AND month < %(end_month)s
+"""
+HEAT_FROM_TALLIES = """
+SELECT (extract(isodow FROM date) - 1)::smallint AS weekday, hour, visits
+FROM centres_visitcount
+WHERE centre_id = ANY(%(ids)s) AND hour IS NOT NULL AND date >= %({0})s AND date < %({1})s
+"""
+
+
+def whole_months(first, last):
+    """Return (first month, month after the last) of the months wholly inside the dates;
+    the two are equal when there are none."""
+    first_month = (
+        first
+        if first.day == 1
+        else (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     )
-    return {(iso_day - 1, hour): n for iso_day, hour, n in rows}
+    after_last = last + datetime.timedelta(days=1)
+    end_month = after_last.replace(day=1)
+    return first_month, max(first_month, end_month)
+
+
+def heat_map_query(centre_ids, first, last):
+    """The SQL and parameters of `heat_map`: whole months from the heat-map summary, the
+    days that make only part of a month from the tallies."""
+    first_month, end_month = whole_months(first, last)
+    after_last = last + datetime.timedelta(days=1)
+    params = {
+        "ids": list(centre_ids),
+        "first": first,
+        "after_last": after_last,
+        "first_month": first_month,
+        "end_month": end_month,
+    }
+    parts = []
+    if first_month < end_month:
+        parts.append(HEAT_FROM_MONTHS)
+        if first < first_month:
+            parts.append(HEAT_FROM_TALLIES.format("first", "first_month"))
+        if end_month < after_last:
+            parts.append(HEAT_FROM_TALLIES.format("end_month", "after_last"))
+    else:
+        parts.append(HEAT_FROM_TALLIES.format("first", "after_last"))
+    sql = f"SELECT weekday, hour, sum(visits) FROM ({' UNION ALL '.join(parts)}) AS cells "
+    return sql + "GROUP BY 1, 2", params
+
+
+def heat_map(centre_ids, first, last):
+    """Return {(weekday, hour): visits} of tallies with an hour (day totals have none).
+    One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(*heat_map_query(centre_ids, first, last))
+        return {(weekday, hour): n for weekday, hour, n in cursor.fetchall()}
 
 
 def census_at(centre_ids, date):

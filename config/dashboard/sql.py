@@ -3,7 +3,7 @@ the page (ORM, Python and template) is measured against."""
 
 from django.db import connection
 
-from centres.stats import OPENING_FIGURES_SQL, _slot_params
+from centres.stats import OPENING_FIGURES_SQL, _slot_params, heat_map_query
 from config.dashboard.periods import Period
 from incidents.models import Kind, Severity
 
@@ -12,8 +12,8 @@ KIND_COUNTS = ", ".join(f"count(*) FILTER (WHERE kinds @> '[\"{k}\"]')" for k in
 SEVERITY_COUNTS = ", ".join(f"count(*) FILTER (WHERE severity = '{s}')" for s in Severity.values)
 
 PER_PERIOD = [
-    # Visits by kind.
-    f"""SELECT kind, sum(visits), sum(new_visits) FROM centres_visitcount
+    # Visits by kind (from the daily summary kept by triggers, as the page does).
+    f"""SELECT kind, sum(visits), sum(new_visits) FROM centres_visitday
         WHERE {IN} AND date BETWEEN %(first)s AND %(last)s GROUP BY kind""",
     # Latest census per centre.
     f"""SELECT sum(weekly), sum(monthly), sum(occasional) FROM (
@@ -48,10 +48,8 @@ PER_PERIOD = [
 ]
 
 ONCE = [
-    f"""SELECT date, kind, sum(visits) FROM centres_visitcount
+    f"""SELECT date, kind, sum(visits) FROM centres_visitday
         WHERE {IN} AND date BETWEEN %(first)s AND %(last)s GROUP BY 1, 2""",
-    f"""SELECT extract(isodow FROM date), hour, sum(visits) FROM centres_visitcount
-        WHERE {IN} AND hour IS NOT NULL AND date BETWEEN %(first)s AND %(last)s GROUP BY 1, 2""",
     f"""SELECT date, sum(weekly + monthly + occasional) FROM centres_census
         WHERE {IN} AND date BETWEEN %(last)s::date - 730 AND %(last)s GROUP BY 1""",
     """SELECT o.activity_id, a.title, sum(attendance), count(*) FROM activities_occurrence o
@@ -110,4 +108,8 @@ def run(centre_ids, organisation_id, period: Period, now, today):
             cursor.execute(sql, values)
             cursor.fetchall()
             statements += 1
+        # The heat map, from the monthly summary and the days of part months.
+        cursor.execute(*heat_map_query(centre_ids, period.start, period.end))
+        cursor.fetchall()
+        statements += 1
     return statements
