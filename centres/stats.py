@@ -199,7 +199,8 @@ def census_per_centre(centre_ids, date):
 
 # The weekly slots of the period, on days the centre is not closed (see openings.py):
 # a closure or a public holiday closes a day unless an open day reopens it. A planned
-# user-run opening at exactly a user-run or maybe-open slot replaces it.
+# user-run opening at exactly a user-run or maybe-open slot replaces it, and so does a
+# second one planned at exactly the same times: it is the same opening.
 SLOTS_SQL = """
 WITH days AS (
     SELECT day::date AS day
@@ -229,7 +230,7 @@ fillable AS (
     SELECT DISTINCT centre_id, slot_start, slot_end FROM slots WHERE kind <> 'staffed'
 ),
 runs AS (
-    SELECT r.centre_id, r.starts, r.ends,
+    SELECT DISTINCT ON (r.centre_id, r.starts, r.ends) r.centre_id, r.starts, r.ends,
            (r.starts AT TIME ZONE %(tz)s)::date AS day,
            EXTRACT(EPOCH FROM (r.ends - r.starts)) / 3600.0 AS hours,
            f.centre_id IS NOT NULL AS fills_slot
