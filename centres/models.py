@@ -458,7 +458,16 @@ class Shift(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="shift_end_after_start"),
         ]
-        indexes = [models.Index(fields=["centre", "starts"])]
+        # (centre, ends) bounds "shifts that end after the period starts" to recent rows;
+        # (centre, starts) alone would read a centre's whole history for the same question.
+        indexes = [
+            models.Index(fields=["centre", "starts"]),
+            models.Index(fields=["centre", "ends"], name="shift_centre_ends"),
+            # The dashboard's two-staff check asks for the shifts of many centres that end
+            # after a date: ends first, so it reads that range once rather than per centre
+            # (PostgreSQL otherwise read every shift of the centres), starts included.
+            models.Index(fields=["ends", "centre"], include=["starts"], name="shift_ends_centre"),
+        ]
 
     def __str__(self):
         return f"{self.worker} {timezone.localtime(self.starts):%d.%m %H:%M}"
@@ -631,7 +640,13 @@ class UserRunOpening(models.Model):
                 condition=Q(ends__gt=F("starts")), name="user_run_end_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["centre", "starts"])]
+        indexes = [
+            models.Index(fields=["centre", "starts"]),
+            # As for shifts: the openings of many centres ending after a date.
+            models.Index(
+                fields=["ends", "centre"], include=["starts"], name="user_run_ends_centre"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.centre} {timezone.localtime(self.starts):%d.%m.%Y %H:%M}"
@@ -712,9 +727,76 @@ class VisitCount(models.Model):
                 name="visit_count_new_within_visits",
             ),
         ]
+        # The dashboard sums hourly rows of many centres and days: with the counts in
+        # the index, PostgreSQL answers from the index alone (no table reads).
+        indexes = [
+            models.Index(
+                fields=["centre", "date"],
+                include=["hour", "kind", "visits", "new_visits"],
+                name="visit_count_figures",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.centre_id} {self.date} {self.hour} {self.kind}: {self.visits}"
+
+
+class VisitDay(models.Model):
+    """Visits of a centre on one day, of one kind: the rows of VisitCount summed.
+
+    Kept by PostgreSQL triggers on centres_visitcount (migration 0005), in the same
+    statement as every change to the tallies, so the dashboard reads a day's figure from
+    one row instead of summing up to 24 hourly ones. Never written from Python.
+    """
+
+    pk = models.CompositePrimaryKey("centre", "date", "kind")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=VisitKind.choices)
+    visits = models.IntegerField(_("visits"), default=0)
+    new_visits = models.IntegerField(_("new visitors"), default=0)
+
+    class Meta:
+        verbose_name = _("visits of a day")
+        verbose_name_plural = _("visits of days")
+        # The figures in the index: the dashboard's sums read no table pages.
+        indexes = [
+            models.Index(
+                fields=["centre", "date"],
+                include=["kind", "visits", "new_visits"],
+                name="visit_day_figures",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.date} {self.kind}: {self.visits}"
+
+
+class VisitHeat(models.Model):
+    """Visits of a centre in one month on one weekday (0 Monday) at one hour, all kinds:
+    the dashboard's heat map, summed from the hourly rows of VisitCount by the same
+    triggers as VisitDay. Day totals entered afterwards have no hour and are left out."""
+
+    pk = models.CompositePrimaryKey("centre", "month", "weekday", "hour")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    hour = models.PositiveSmallIntegerField(_("hour"))
+    visits = models.IntegerField(_("visits"), default=0)
+
+    class Meta:
+        verbose_name = _("visits by weekday and hour")
+        verbose_name_plural = _("visits by weekday and hour")
+        indexes = [
+            models.Index(
+                fields=["centre", "month"],
+                include=["weekday", "hour", "visits"],
+                name="visit_heat_figures",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.month} {self.weekday} {self.hour}: {self.visits}"
 
 
 class Census(models.Model):

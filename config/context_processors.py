@@ -3,6 +3,8 @@ from importlib import import_module
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from centres.models import Role
+
 APP_UIS = ["centres.ui", "activities.ui", "advice.ui", "incidents.ui"]
 
 
@@ -16,6 +18,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("Home"), reverse("home"))]
+    if user.role in (Role.LEADER, Role.STAFF):
+        items.append((_("Dashboard"), reverse("dashboard:index")))
     for ui in app_uis():
         items.extend(ui.nav_items(request))
     if user.is_superuser:

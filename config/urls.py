@@ -47,6 +47,7 @@ account_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("dashboard/", include("config.dashboard.urls")),
     path("", include("centres.urls")),
     path("", include("activities.urls")),
     path("", include("advice.urls")),

@@ -13,6 +13,7 @@ from centres.models import Centre, KeyLoan, Role, User
 from incidents.models import (
     Acknowledgement,
     Ban,
+    BanScope,
     FollowUpItem,
     Incident,
     Kind,
@@ -268,3 +269,124 @@ def quarter_figures_xlsx(user, start, end):
     )
     workbook.close()
     return output.getvalue()
+
+
+# --- Dashboard and report pack ----------------------------------------------------------
+
+
+def incident_totals(centre_ids, first, last):
+    """Return {"total", "kind": {value: n}, "severity": {value: n}} of the episodes of
+    the days `first` to `last` at the centres. One query."""
+    counts = (
+        Incident.objects.filter(centre_id__in=centre_ids)
+        .in_period(first, last)
+        .aggregate(
+            total=Count("pk"),
+            **{f"kind_{k}": Count("pk", filter=Q(kinds__contains=[k])) for k in Kind.values},
+            **{f"severity_{s}": Count("pk", filter=Q(severity=s)) for s in Severity.values},
+        )
+    )
+    return {
+        "total": counts["total"],
+        "kind": {k: counts[f"kind_{k}"] for k in Kind.values},
+        "severity": {s: counts[f"severity_{s}"] for s in Severity.values},
+    }
+
+
+def incidents_per_centre(centre_ids, first, last):
+    """Return {centre id: {"total", "kind": {value: n}, "follow_ups", "follow_ups_done"}}
+    of the episodes in the period and their follow-up items. Two queries."""
+    incidents = Incident.objects.filter(centre_id__in=centre_ids).in_period(first, last)
+    rows = (
+        incidents.values("centre_id")
+        .annotate(
+            total=Count("pk"),
+            **{f"kind_{k}": Count("pk", filter=Q(kinds__contains=[k])) for k in Kind.values},
+        )
+        .order_by()
+    )
+    result = {
+        r["centre_id"]: {
+            "total": r["total"],
+            "kind": {k: r[f"kind_{k}"] for k in Kind.values},
+            "follow_ups": 0,
+            "follow_ups_done": 0,
+        }
+        for r in rows
+    }
+    items = (
+        FollowUpItem.objects.filter(incident__in=incidents)
+        .values("incident__centre_id")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(done_on__isnull=False)))
+        .order_by()
+    )
+    for item in items:
+        row = result[item["incident__centre_id"]]
+        row["follow_ups"], row["follow_ups_done"] = item["n"], item["done"]
+    return result
+
+
+def follow_up_state(centre_ids, organisation_id, today=None):
+    """Return the state of follow-up at the centres on `today`: open follow-up items,
+    work-injury reports due, bans in force (the centres' own and the organisation's) and
+    centres whose risk assessment is overdue or missing. Three queries."""
+    today = today or timezone.localdate()
+    items = FollowUpItem.objects.filter(incident__centre_id__in=centre_ids).aggregate(
+        open=Count("pk", filter=Q(done_on__isnull=True)),
+        overdue=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=today)),
+    )
+    work_injuries = Incident.objects.filter(centre_id__in=centre_ids).work_injury_pending().count()
+    bans = (
+        Ban.objects.filter(organisation_id=organisation_id)
+        .filter(Q(scope=BanScope.ORGANISATION) | Q(centre_id__in=centre_ids))
+        .active(today)
+        .count()
+    )
+    latest = RiskAssessment.objects.filter(centre=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    risk_overdue = (
+        Centre.objects.filter(pk__in=centre_ids)
+        .annotate(review_on=Subquery(latest.values("review_on")[:1]))
+        .filter(Q(review_on__isnull=True) | Q(review_on__lt=today))
+        .count()
+    )
+    return {
+        "open_follow_ups": items["open"],
+        "overdue_follow_ups": items["overdue"],
+        "work_injuries_due": work_injuries,
+        "active_bans": bans,
+        "risk_assessments_overdue": risk_overdue,
+    }
+
+
+def risk_assessments(centre_ids):
+    """Return {centre id: the newest RiskAssessment}. One query."""
+    return {
+        r.centre_id: r for r in RiskAssessment.objects.filter(centre_id__in=centre_ids).current()
+    }
+
+
+def procedure_introductions(centre_ids, organisation_id):
+    """Return {centre id: {"staff", "acknowledged"}}: active staff at each centre and how
+    many of them acknowledged its current procedure on violence. One query."""
+    acknowledged = Acknowledgement.objects.filter(
+        procedure_id=Subquery(
+            Procedure.objects.filter(centre_id=OuterRef(OuterRef("centre_id")))
+            .order_by("-version")
+            .values("pk")[:1]
+        ),
+        user_id=OuterRef("user_id"),
+    )
+    rows = (
+        User.centres.through.objects.filter(
+            centre_id__in=centre_ids,
+            user__role=Role.STAFF,
+            user__is_active=True,
+            user__organisation_id=organisation_id,
+        )
+        .values("centre_id")
+        .annotate(
+            staff=Count("user_id"), acknowledged=Count("user_id", filter=Q(Exists(acknowledged)))
+        )
+        .order_by()
+    )
+    return {r["centre_id"]: {"staff": r["staff"], "acknowledged": r["acknowledged"]} for r in rows}

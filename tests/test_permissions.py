@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.activities import permissions as activities_permissions
 from tests.advice import permissions as advice_permissions
 from tests.centres import permissions as centres_permissions
+from tests.config import permissions as config_permissions
 from tests.conftest import PERSONAS
 from tests.incidents import permissions as incidents_permissions
 
@@ -18,6 +19,7 @@ APP_PERMISSIONS = [
     activities_permissions,
     advice_permissions,
     incidents_permissions,
+    config_permissions,
 ]
 
 # Column order: anonymous, staff_a, staff_b, leader, outreach, association, other_leader.

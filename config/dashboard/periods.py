@@ -1,0 +1,187 @@
+"""The period a dashboard or report shows, read from the query string, and its year-earlier twin."""
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+# Longest custom period: five years and a leap day.
+MAX_CUSTOM_DAYS = 5 * 365 + 1
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+class PeriodKind:
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    CUSTOM = "custom"
+
+    CHOICES = [
+        (WEEK, _("Week")),
+        (MONTH, _("Month")),
+        (QUARTER, _("Quarter")),
+        (YEAR, _("Year")),
+        (CUSTOM, _("Custom")),
+    ]
+
+
+def year_earlier(date):
+    """The same day a year earlier; 29 February becomes the 28th."""
+    try:
+        return date.replace(year=date.year - 1)
+    except ValueError:
+        return date.replace(year=date.year - 1, day=28)
+
+
+def add_months(date, months):
+    """The first of the month `months` after `date`'s month."""
+    index = date.year * 12 + date.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: datetime.date
+    end: datetime.date  # inclusive
+
+    @classmethod
+    def containing(cls, kind, date):
+        """The week (Monday to Sunday), month, quarter or year that contains `date`."""
+        if kind == PeriodKind.WEEK:
+            start = date - datetime.timedelta(days=date.weekday())
+            return cls(kind, start, start + datetime.timedelta(days=6))
+        if kind == PeriodKind.MONTH:
+            start = date.replace(day=1)
+            return cls(kind, start, add_months(start, 1) - datetime.timedelta(days=1))
+        if kind == PeriodKind.QUARTER:
+            start = datetime.date(date.year, 3 * ((date.month - 1) // 3) + 1, 1)
+            return cls(kind, start, add_months(start, 3) - datetime.timedelta(days=1))
+        if kind == PeriodKind.YEAR:
+            return cls(kind, datetime.date(date.year, 1, 1), datetime.date(date.year, 12, 31))
+        raise ValueError(kind)
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    @property
+    def weeks(self):
+        return self.days / 7
+
+    def year_earlier(self):
+        """The same period a year earlier: for a week, the week 52 weeks before (same
+        weekdays); for months, quarters and years the same dates; a custom range shifted
+        by a year."""
+        if self.kind == PeriodKind.WEEK:
+            shift = datetime.timedelta(weeks=52)
+            return Period(self.kind, self.start - shift, self.end - shift)
+        if self.kind == PeriodKind.CUSTOM:
+            return Period(self.kind, year_earlier(self.start), year_earlier(self.end))
+        return Period.containing(self.kind, year_earlier(self.start))
+
+    def previous(self):
+        if self.kind == PeriodKind.CUSTOM:
+            return None
+        return Period.containing(self.kind, self.start - datetime.timedelta(days=1))
+
+    def next(self):
+        if self.kind == PeriodKind.CUSTOM:
+            return None
+        return Period.containing(self.kind, self.end + datetime.timedelta(days=1))
+
+    @property
+    def label(self):
+        if self.kind == PeriodKind.WEEK:
+            year, week, _day = self.start.isocalendar()
+            return _("Week %(week)s, %(year)s") % {"week": week, "year": year}
+        if self.kind == PeriodKind.MONTH:
+            return formats.date_format(self.start, "F Y").capitalize()
+        if self.kind == PeriodKind.QUARTER:
+            return _("Quarter %(quarter)s, %(year)s") % {
+                "quarter": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
+        if self.kind == PeriodKind.YEAR:
+            return str(self.start.year)
+        return f"{formats.date_format(self.start)}\N{EN DASH}{formats.date_format(self.end)}"
+
+
+class PeriodForm(forms.Form):
+    """The dashboard's choice of period and centre, from the query string."""
+
+    period = forms.ChoiceField(
+        label=_("Period"), choices=PeriodKind.CHOICES, required=False, initial=PeriodKind.MONTH
+    )
+    date = forms.DateField(
+        label=_("A day in the period"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    centre = forms.TypedChoiceField(label=_("Centre"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, centres, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["centre"].choices = [("", _("All centres")), *((c.pk, c.name) for c in centres)]
+
+    @staticmethod
+    def default_period(today):
+        return Period.containing(PeriodKind.MONTH, today)
+
+    def clean_date_in_range(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s."),
+                params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+                code="out_of_range",
+            )
+        return value
+
+    def clean_date(self):
+        return self.clean_date_in_range("date")
+
+    def clean_start(self):
+        return self.clean_date_in_range("start")
+
+    def clean_end(self):
+        return self.clean_date_in_range("end")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("period") or PeriodKind.MONTH
+        if kind == PeriodKind.CUSTOM:
+            start, end = data.get("start"), data.get("end")
+            if start is None or end is None:
+                if not self.errors:
+                    raise forms.ValidationError(
+                        _("A custom period needs a first and a last day."), code="incomplete"
+                    )
+                return data
+            if end < start:
+                raise forms.ValidationError(
+                    _("The last day comes before the first day."), code="reversed"
+                )
+            if (end - start).days + 1 > MAX_CUSTOM_DAYS:
+                raise forms.ValidationError(
+                    _("Choose a period of at most five years."), code="too_long"
+                )
+            data["the_period"] = Period(kind, start, end)
+        else:
+            data["the_period"] = Period.containing(kind, data.get("date") or self.today)
+        return data

@@ -1,0 +1,80 @@
+"""The leader's journey in Chromium: last quarter at one centre, the heat map's table, the
+report pack downloaded; and the heat map on a phone."""
+
+import datetime
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from centres.models import VisitCount
+from config.dashboard.periods import Period
+from tests.browser_support import PHONE, assert_accessible, sign_in
+
+
+def last_quarter():
+    return Period.containing("quarter", timezone.localdate()).previous()
+
+
+def a_tuesday_in(period):
+    return period.start + datetime.timedelta(days=(1 - period.start.weekday()) % 7)
+
+
+def test_leader_reads_last_quarter_at_one_centre_and_downloads_the_pack(
+    transactional_db, live_server, world, page, csp_violations
+):
+    quarter = last_quarter()
+    tuesday = a_tuesday_in(quarter)
+    VisitCount.objects.create(
+        centre=world.centre_a, date=tuesday, hour=10, kind="staffed", visits=17
+    )
+    VisitCount.objects.create(
+        centre=world.centre_b, date=tuesday, hour=10, kind="staffed", visits=5
+    )
+    sign_in(page, live_server, "alice")
+    page.get_by_role("link", name="Overblik").first.click()
+    expect(page.get_by_role("heading", name="Overblik", level=1)).to_be_visible()
+    page.get_by_label("Periode", exact=True).select_option(label="Kvartal")
+    page.get_by_label("Værested", exact=True).select_option(label="Værestedet 76F")
+    page.get_by_role("button", name="Vis").click()
+    page.get_by_role("link", name="Forrige").click()
+    expect(page.get_by_text(quarter.label).first).to_be_visible()
+
+    heat_map = page.locator("table.heat-map")
+    tuesday_row = heat_map.locator("tbody tr").nth(1)
+    expect(tuesday_row.locator("th")).to_have_text("Tirsdag")
+    hours = heat_map.locator("thead th").all_inner_texts()
+    expect(tuesday_row.locator("td").nth(hours.index("10") - 1)).to_have_text("17")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Rapport til Socialtilsynet").click()
+    expect(page.get_by_role("heading", name="Rapport til Socialtilsynet")).to_be_visible()
+    page.get_by_label("År").fill(str(quarter.start.year))
+    page.get_by_role("button", name="Vis").click()
+    expect(page.get_by_role("link", name="Hent Excel")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hent Excel").click()
+    assert download.value.suggested_filename == f"tilsynsrapport-{quarter.start.year}.xlsx"
+    assert csp_violations == []
+
+
+def test_heat_map_scrolls_inside_its_box_on_a_phone(
+    transactional_db, live_server, world, page, csp_violations
+):
+    page.set_viewport_size(PHONE)
+    quarter = last_quarter()
+    for hour in range(0, 24):
+        VisitCount.objects.create(
+            centre=world.centre_a, date=a_tuesday_in(quarter), hour=hour, kind="staffed", visits=3
+        )
+    sign_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/dashboard/?period=quarter&date={quarter.start.isoformat()}")
+    box = page.locator(".heat-map-scroll")
+    expect(box).to_be_visible()
+    box.focus()
+    expect(box).to_be_focused()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    box.press("End")
+    assert_accessible(page)
+    assert csp_violations == []
