@@ -92,7 +92,7 @@ ACTIVITIES = [
     """
     INSERT INTO activities_signup (activity_id, name, phone, status, created_at)
     SELECT a.id,
-        (ARRAY['Kaj', 'Inge', 'Bent', 'Lone', 'Poul', 'Hanne', 'Erik'])[1 + mod(n, 7)]
+        (ARRAY['Kaj', 'Inge', 'Bent', 'Lone', 'Poul', 'Hanne', 'Egon'])[1 + mod(n, 7)]
             || ' ' || n,
         '',
         CASE WHEN n <= 12 THEN 'confirmed' WHEN n <= 14 THEN 'waitlist' ELSE 'cancelled' END,

@@ -223,9 +223,9 @@ PEOPLE = [
     SELECT CASE WHEN %(password)s <> '' AND u.org_idx <= %(known)s AND u.role <> 'association'
             THEN %(password)s ELSE '!' || md5(u.username || random()::text) END,
         false, u.username,
-        (ARRAY['Anne', 'Bo', 'Camilla', 'Dennis', 'Ella', 'Frank', 'Gitte', 'Henrik',
-            'Ida', 'Jens', 'Karen', 'Lars'])[1 + floor(random() * 12)::int],
-        (ARRAY['Hansen', 'Jensen', 'Nielsen', 'Pedersen', 'Andersen', 'Larsen', 'Sørensen',
+        (ARRAY['Anne', 'Bo', 'Camilla', 'Dennis', 'Ella', 'Frida', 'Gitte', 'Henrik',
+            'Ida', 'Johan', 'Karen', 'Lars'])[1 + floor(random() * 12)::int],
+        (ARRAY['Hansen', 'Jensen', 'Nielsen', 'Mortensen', 'Andersen', 'Larsen', 'Sørensen',
             'Rasmussen'])[1 + floor(random() * 8)::int],
         u.username || '@example.org', false, true, %(first)s::timestamptz, u.role, o.id,
         u.role = 'staff' AND u.k = 0 AND mod(coalesce(u.centre_idx, 1), 4) = 1
@@ -366,7 +366,7 @@ KEYS = [
     INSERT INTO centres_keyholder (organisation_id, alias, phone, agreement_signed,
         safety_briefing, active)
     SELECT o.id,
-        (ARRAY['Mads', 'Kim', 'Lise', 'Ole', 'Tina', 'Per', 'Rikke', 'Søren'])[1 + mod(k, 8)]
+        (ARRAY['Malte', 'Kim', 'Lise', 'Ole', 'Tina', 'Per', 'Rikke', 'Søren'])[1 + mod(k, 8)]
             || ' ' || k,
         '', %(first)s::date + k * 30, CASE WHEN k = 2 THEN NULL ELSE %(first)s::date + k * 31 END,
         k <> %(key_holders)s
