@@ -10,12 +10,12 @@ from config.dashboard.figures import dashboard as dashboard_figures
 from config.dashboard.periods import PeriodForm, PeriodKind
 
 
-def scoped_centres(request):
-    """The user's centres, and the chosen one (None: all); a centre outside the user's
-    scope is a 404, as if it did not exist."""
+def scoped_centres(request, parameter):
+    """The user's centres; a centre named in the query's `parameter` that lies outside the
+    user's scope is a 404, as if it did not exist."""
     centres = list(Centre.objects.for_user(request.user).only("pk", "name"))
-    raw = request.GET.get("centre", "")
-    if raw.isdigit() and int(raw) not in {c.pk for c in centres}:
+    allowed = {c.pk for c in centres}
+    if any(v.isdigit() and int(v) not in allowed for v in request.GET.getlist(parameter)):
         raise Http404
     return centres
 
@@ -23,7 +23,7 @@ def scoped_centres(request):
 @role_required(*CENTRE_WORKERS)
 def dashboard(request):
     """Figures of a period for one or all of the user's centres, beside a year earlier."""
-    centres = scoped_centres(request)
+    centres = scoped_centres(request, "centre")
     form = PeriodForm(request.GET or None, centres=centres, today=timezone.localdate())
     context = {"form": form, "centres": centres}
     if request.GET and not form.is_valid():
@@ -76,18 +76,15 @@ def pack_xlsx(request):
 
 
 def _pack(request):
-    centres = list(Centre.objects.for_user(request.user).only("pk", "name"))
-    allowed = {c.pk for c in centres}
-    if any(v.isdigit() and int(v) not in allowed for v in request.GET.getlist("centres")):
-        raise Http404
+    centres = scoped_centres(request, "centres")
     form = report_pack.PackForm(request.GET or None, centres=centres, today=timezone.localdate())
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else {}
     year = data.get("year") or form.fields["year"].initial
-    chosen = data.get("centres") or [c.pk for c in centres]
+    chosen = set(data.get("centres") or (c.pk for c in centres))
     figures = report_pack.compute(
-        centres=[c for c in centres if c.pk in set(chosen)],
+        centres=[c for c in centres if c.pk in chosen],
         organisation_id=request.user.organisation_id,
         year=year,
         shared=bool(data.get("shared")),
