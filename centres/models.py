@@ -844,3 +844,34 @@ class SubmissionToken(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class FigureVersion(models.Model):
+    """A number that changes whenever data behind an organisation's figures changes.
+
+    Set by PostgreSQL triggers (centres.figure_versions) in the same transaction as the
+    change, from a sequence, so a number is never given twice, not even after a rollback:
+    a page computed at one version stays right for as long as the version is current.
+    The organisation is a plain number rather than a foreign key, so that deleting an
+    organisation never races its own triggers; a stale row is harmless.
+    """
+
+    organisation_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("figure version")
+        verbose_name_plural = _("figure versions")
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.version}"
+
+    @classmethod
+    def current(cls, organisation_id):
+        """The organisation's version now; 0 before its first change."""
+        return (
+            cls.objects.filter(organisation_id=organisation_id)
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        )

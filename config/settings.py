@@ -146,6 +146,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Each process keeps its own caches: what is kept is keyed by versions the database moves
+# (see config/dashboard/report.py), so processes never need to agree on what to forget.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered dashboard reports of past periods, 50-200 KB each.
+    "dashboard": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dashboard",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in at the latest.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -4,7 +4,10 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 # Longest custom period: five years and a leap day.
@@ -111,11 +114,38 @@ class Period:
         return f"{formats.date_format(self.start)}\N{EN DASH}{formats.date_format(self.end)}"
 
 
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python: through the widget templates, a list
+    of hundreds of centres costs a template render per option on every page view."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, mark_safe(" selected") if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        attributes = flatatt({**self.build_attrs(self.attrs, attrs), "name": name})
+        return format_html("<select{}>{}</select>", attributes, options)
+
+
 class PeriodForm(forms.Form):
-    """The dashboard's choice of period and centre, from the query string."""
+    """The dashboard's choice of period and centre, from the query string.
+
+    Drawn by the dashboard's own template with Bootstrap's classes set here, not by
+    crispy-forms: it is drawn on every view of the dashboard, and crispy's templates cost
+    more than the figures once those are kept.
+    """
 
     period = forms.ChoiceField(
-        label=_("Period"), choices=PeriodKind.CHOICES, required=False, initial=PeriodKind.MONTH
+        label=_("Period"),
+        choices=PeriodKind.CHOICES,
+        required=False,
+        initial=PeriodKind.MONTH,
+        widget=PlainSelect,
     )
     date = forms.DateField(
         label=_("A day in the period"),
@@ -132,12 +162,29 @@ class PeriodForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    centre = forms.TypedChoiceField(label=_("Centre"), required=False, coerce=int, empty_value=None)
+    centre = forms.TypedChoiceField(
+        label=_("Centre"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
 
     def __init__(self, *args, centres, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["centre"].choices = [("", _("All centres")), *((c.pk, c.name) for c in centres)]
+        for field in self.fields.values():
+            kind = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = kind
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {
+                        "class": self.fields[name].widget.attrs["class"] + " is-invalid",
+                        "aria-invalid": "true",
+                        "aria-describedby": f"{self[name].auto_id}_error",
+                    }
+                )
 
     @staticmethod
     def default_period(today):

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from centres.access import CENTRE_WORKERS, role_required
 from centres.models import Centre, Role
 from config.dashboard import pack as report_pack
-from config.dashboard.figures import dashboard as dashboard_figures
 from config.dashboard.periods import PeriodForm, PeriodKind
+from config.dashboard.report import report as dashboard_report
 
 
 def scoped_centres(request, parameter):
@@ -29,12 +29,20 @@ def dashboard(request):
     if request.GET and not form.is_valid():
         return render(request, "dashboard/dashboard.html", context, status=400)
     data = form.cleaned_data if form.is_bound else {}
-    period = data.get("the_period") or PeriodForm.default_period(timezone.localdate())
+    now = timezone.now()
+    today = timezone.localdate(now)
+    period = data.get("the_period") or PeriodForm.default_period(today)
     chosen = data.get("centre")
-    ids = [chosen] if chosen else [c.pk for c in centres]
     context.update(
-        dashboard_figures(
-            centre_ids=ids, organisation_id=request.user.organisation_id, period=period
+        period=period,
+        earlier=period.year_earlier(),
+        report=dashboard_report(
+            request,
+            centre_ids=[chosen] if chosen else [c.pk for c in centres],
+            organisation_id=request.user.organisation_id,
+            period=period,
+            today=today,
+            now=now,
         ),
         chosen=next((c for c in centres if c.pk == chosen), None),
         is_custom=period.kind == PeriodKind.CUSTOM,

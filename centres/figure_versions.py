@@ -1,0 +1,84 @@
+"""Triggers that move an organisation's FigureVersion when data behind its figures change.
+
+Each app names its own tables and how a changed row leads to its organisation; the
+migrations install the triggers with `install_sql` and remove them with `remove_sql`.
+The triggers are statement-level with transition tables, so a bulk insert of millions of
+rows moves each organisation's version once.
+"""
+
+SEQUENCE = "centres_figureversion_seq"
+
+FUNCTION_SQL = rf"""
+CREATE SEQUENCE {SEQUENCE};
+
+-- TG_ARGV[0]: a query giving organisation ids, with %1$s for the transition table.
+CREATE FUNCTION centres_touch_figures() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+DECLARE
+    organisations text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        UPDATE centres_figureversion SET version = nextval('{SEQUENCE}');
+        RETURN NULL;
+    END IF;
+    organisations := CASE TG_OP
+        WHEN 'INSERT' THEN format(TG_ARGV[0], 'new_rows')
+        WHEN 'DELETE' THEN format(TG_ARGV[0], 'old_rows')
+        ELSE format(TG_ARGV[0], 'new_rows') || ' UNION ' || format(TG_ARGV[0], 'old_rows')
+    END;
+    -- In order of organisation, so two statements never wait on each other's rows.
+    EXECUTE format($sql$
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('{SEQUENCE}') FROM (
+            SELECT DISTINCT organisation_id FROM (%s) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version
+    $sql$, organisations);
+    RETURN NULL;
+END
+$body$;
+"""
+
+REMOVE_FUNCTION_SQL = f"""
+DROP FUNCTION centres_touch_figures();
+DROP SEQUENCE {SEQUENCE};
+"""
+
+# A changed row that names a centre.
+VIA_CENTRE = "SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id"
+# A changed row that names its organisation.
+DIRECT = "SELECT organisation_id FROM %1$s"
+
+
+def _quote(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def install_sql(table, organisations, suffix="figures"):
+    """SQL creating the four triggers that touch the figure version on `table`;
+    `organisations` is a query of organisation ids with %1$s for the changed rows."""
+    argument = _quote(organisations)
+    statements = []
+    for event, transition in (
+        ("INSERT", "NEW TABLE AS new_rows"),
+        ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        ("DELETE", "OLD TABLE AS old_rows"),
+    ):
+        statements.append(
+            f"CREATE TRIGGER {table}_{suffix}_{event.lower()} AFTER {event} ON {table} "
+            f"REFERENCING {transition} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION centres_touch_figures({argument});"
+        )
+    statements.append(
+        f"CREATE TRIGGER {table}_{suffix}_truncate AFTER TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');"
+    )
+    return "\n".join(statements)
+
+
+def remove_sql(table, suffix="figures"):
+    return "\n".join(
+        f"DROP TRIGGER {table}_{suffix}_{event} ON {table};"
+        for event in ("insert", "update", "delete", "truncate")
+    )
