@@ -846,6 +846,33 @@ class SubmissionToken(models.Model):
         return self.token
 
 
+class OpeningMonth(models.Model):
+    """A centre's opening hours of one month by kind, and how many of its staffed openings
+    had fewer than two staff: worked out from the weekly hours, closures, open days,
+    Danish holidays, user-run openings and shifts (see centres.stats).
+
+    Filled when the dashboard first asks for a month; PostgreSQL triggers (migration 0009)
+    delete the months a change to those rules touches, in the same transaction, so a
+    month is worked out again on the next view. Deleting every row is always safe (after
+    an update of the holidays library, say): they come back as they are asked for.
+    """
+
+    pk = models.CompositePrimaryKey("centre", "month")
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    staffed = models.FloatField(_("staffed hours"))
+    user_run = models.FloatField(_("user-run hours"))
+    maybe = models.FloatField(_("maybe-open hours"))
+    understaffed = models.IntegerField(_("staffed openings with fewer than two staff"))
+
+    class Meta:
+        verbose_name = _("opening hours of a month")
+        verbose_name_plural = _("opening hours of months")
+
+    def __str__(self):
+        return f"{self.centre_id} {self.month:%Y-%m}"
+
+
 class FigureVersion(models.Model):
     """A number that changes whenever data behind an organisation's figures changes.
 

@@ -6,7 +6,7 @@ takes centre ids (already scoped by the caller) and dates (inclusive).
 
 import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -237,7 +237,7 @@ runs AS (
     FROM centres_userrunopening r
     LEFT JOIN fillable f
         ON f.centre_id = r.centre_id AND f.slot_start = r.starts AND f.slot_end = r.ends
-    WHERE r.centre_id = ANY(%(ids)s) AND r.starts < %(end)s AND r.ends > %(start)s
+    WHERE r.centre_id = ANY(%(ids)s) AND r.starts >= %(start)s AND r.starts < %(end)s
 )
 """
 
@@ -354,7 +354,28 @@ def opening_hours_totals(centre_ids, first, last):
 
 
 def opening_figures(centre_ids, first, last):
-    """Return ({kind: hours}, understaffed count) for the period. One query."""
+    """Return ({kind: hours}, understaffed count) for the period: whole months from the
+    monthly summary (worked out and kept when missing), the days of part months at either
+    end worked out directly. At most three queries while the summary holds the months."""
+    totals = dict.fromkeys(OpeningKind.values, 0.0)
+    understaffed = 0
+    first_month, end_month = whole_months(first, last)
+    if first_month < end_month:
+        parts = [opening_months(centre_ids, first_month, end_month)]
+        if first < first_month:
+            parts.append(_opening_figures_direct(centre_ids, first, first_month - ONE_DAY))
+        if end_month <= last:
+            parts.append(_opening_figures_direct(centre_ids, end_month, last))
+    else:
+        parts = [_opening_figures_direct(centre_ids, first, last)]
+    for hours, flags in parts:
+        for kind, n in hours.items():
+            totals[kind] += n
+        understaffed += flags
+    return totals, understaffed
+
+
+def _opening_figures_direct(centre_ids, first, last):
     totals = dict.fromkeys(OpeningKind.values, 0.0)
     understaffed = 0
     with connection.cursor() as cursor:
@@ -365,6 +386,133 @@ def opening_figures(centre_ids, first, last):
             else:
                 totals[kind] += float(hours)
     return totals, understaffed
+
+
+ONE_DAY = datetime.timedelta(days=1)
+# The first key of the advisory locks that keep a month being worked out from a change to
+# the rules behind it (the triggers of migration 0009 take the same lock, shared).
+OPENING_MONTH_LOCK = 79770
+
+OPENING_MONTHS_SQL = """
+SELECT count(*), coalesce(sum(staffed), 0), coalesce(sum(user_run), 0),
+       coalesce(sum(maybe), 0), coalesce(sum(understaffed), 0)
+FROM centres_openingmonth
+WHERE centre_id = ANY(%(ids)s) AND month >= %(first_month)s AND month < %(end_month)s
+"""
+
+MISSING_MONTHS_SQL = """
+SELECT centre_id, min(month), max(month) FROM (
+    SELECT centre_id, month::date AS month
+    FROM unnest(%(ids)s::bigint[]) AS centre_id,
+         generate_series(%(first_month)s::date, %(end_month)s::date - 1, interval '1 month')
+             AS month
+) AS wanted
+WHERE NOT EXISTS (
+    SELECT 1 FROM centres_openingmonth o
+    WHERE o.centre_id = wanted.centre_id AND o.month = wanted.month
+)
+GROUP BY centre_id
+"""
+
+LOCK_CENTRES_SQL = f"""
+SELECT coalesce(bool_and(pg_try_advisory_xact_lock({OPENING_MONTH_LOCK}, id::int)), true)
+FROM (SELECT DISTINCT unnest(%s::bigint[]) AS id ORDER BY 1) AS centres
+"""
+
+# Every month of every centre named, zeros included, so a missing row always means "not
+# worked out yet".
+FILL_OPENING_MONTHS_SQL = (
+    SLOTS_SQL
+    + STAFF_PRESENT
+    + """
+, flagged AS (
+    SELECT centre_id, date_trunc('month', slot_start AT TIME ZONE %(tz)s)::date AS month,
+           count(*) AS n
+    FROM (
+        SELECT centre_id, slot_start FROM present
+        GROUP BY centre_id, slot_start HAVING min(staff) < 2
+    ) AS understaffed_openings
+    GROUP BY 1, 2
+),
+hours AS (
+    SELECT centre_id, date_trunc('month', day)::date AS month,
+           sum(hours) FILTER (WHERE kind = 'staffed') AS staffed,
+           sum(hours) FILTER (WHERE kind = 'user_run') AS user_run,
+           sum(hours) FILTER (WHERE kind = 'maybe') AS maybe
+    FROM (
+        SELECT s.centre_id, s.day, s.kind, s.hours FROM slots s
+        WHERE NOT (s.kind <> 'staffed' AND EXISTS (
+            SELECT 1 FROM runs r WHERE r.fills_slot AND r.centre_id = s.centre_id
+              AND r.starts = s.slot_start AND r.ends = s.slot_end
+        ))
+        UNION ALL
+        SELECT r.centre_id, r.day, 'user_run', r.hours FROM runs r
+    ) AS openings
+    GROUP BY 1, 2
+),
+months AS (
+    SELECT centre_id, month::date AS month
+    FROM unnest(%(ids)s::bigint[]) AS centre_id,
+         generate_series(%(first_month)s::date, %(last_month)s::date, interval '1 month')
+             AS month
+)
+INSERT INTO centres_openingmonth (centre_id, month, staffed, user_run, maybe, understaffed)
+SELECT m.centre_id, m.month, coalesce(h.staffed, 0), coalesce(h.user_run, 0),
+       coalesce(h.maybe, 0), coalesce(f.n, 0)
+FROM months m
+LEFT JOIN hours h ON h.centre_id = m.centre_id AND h.month = m.month
+LEFT JOIN flagged f ON f.centre_id = m.centre_id AND f.month = m.month
+ORDER BY 1, 2
+ON CONFLICT DO NOTHING
+"""
+)
+
+
+def opening_months(centre_ids, first_month, end_month):
+    """({kind: hours}, understaffed count) of the whole months from `first_month` up to
+    `end_month` (first days of months), from the summary; months not in it are worked
+    out and kept first."""
+    params = {"ids": list(centre_ids), "first_month": first_month, "end_month": end_month}
+    with connection.cursor() as cursor:
+        cursor.execute(OPENING_MONTHS_SQL, params)
+        row = cursor.fetchone()
+        months = (end_month.year - first_month.year) * 12 + end_month.month - first_month.month
+        if row[0] < len(params["ids"]) * months:
+            cursor.execute(MISSING_MONTHS_SQL, params)
+            missing = cursor.fetchall()
+            if missing and not _fill_opening_months(cursor, missing):
+                # A change to these centres' rules is being saved right now: work the
+                # months out without keeping them.
+                return _opening_figures_direct(centre_ids, first_month, end_month - ONE_DAY)
+            cursor.execute(OPENING_MONTHS_SQL, params)
+            row = cursor.fetchone()
+    _count, staffed, user_run, maybe, understaffed = row
+    hours = {
+        OpeningKind.STAFFED: float(staffed),
+        OpeningKind.USER_RUN: float(user_run),
+        OpeningKind.MAYBE: float(maybe),
+    }
+    return hours, int(understaffed)
+
+
+def _fill_opening_months(cursor, missing):
+    """Work out and keep the months (centre id, first month, last month) of `missing`;
+    False, keeping nothing, when a change to one of the centres is not yet committed."""
+    ids = sorted(centre_id for centre_id, _first, _last in missing)
+    first = min(row[1] for row in missing)
+    last = max(row[2] for row in missing)
+    end = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    with transaction.atomic():
+        cursor.execute(LOCK_CENTRES_SQL, [ids])
+        if not cursor.fetchone()[0]:
+            return False
+        params = {
+            **_slot_params(ids, first, end - ONE_DAY),
+            "first_month": first,
+            "last_month": last,
+        }
+        cursor.execute(FILL_OPENING_MONTHS_SQL, params)
+    return True
 
 
 def understaffed_count(centre_ids, first, last):

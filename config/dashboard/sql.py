@@ -1,9 +1,17 @@
 """The dashboard's figures in hand-written SQL, for `manage.py bench` only: the floor that
 the page (ORM, Python and template) is measured against."""
 
+import datetime
+
 from django.db import connection
 
-from centres.stats import OPENING_FIGURES_SQL, _slot_params, heat_map_query
+from centres.stats import (
+    OPENING_FIGURES_SQL,
+    OPENING_MONTHS_SQL,
+    _slot_params,
+    heat_map_query,
+    whole_months,
+)
 from config.dashboard.periods import Period
 from incidents.models import Kind, Severity
 
@@ -44,7 +52,6 @@ PER_PERIOD = [
     f"""SELECT month, sum(held), sum(no_show), sum(cancelled) FROM advice_meetingtally
         WHERE {IN} AND month BETWEEN date_trunc('month', %(first)s::date) AND %(last)s
         GROUP BY 1""",
-    OPENING_FIGURES_SQL,
 ]
 
 ONCE = [
@@ -92,6 +99,27 @@ def params(centre_ids, organisation_id, period, now, today):
     }
 
 
+def opening_statements(centre_ids, period):
+    """Opening hours and the two-staff rule as the page reads them: whole months from the
+    monthly summary, the days of part months worked out."""
+    first_month, end_month = whole_months(period.start, period.end)
+    if first_month == end_month:
+        return [(OPENING_FIGURES_SQL, _slot_params(centre_ids, period.start, period.end))]
+    day = datetime.timedelta(days=1)
+    statements = [
+        (
+            OPENING_MONTHS_SQL,
+            {"ids": list(centre_ids), "first_month": first_month, "end_month": end_month},
+        )
+    ]
+    if period.start < first_month:
+        edge = _slot_params(centre_ids, period.start, first_month - day)
+        statements.append((OPENING_FIGURES_SQL, edge))
+    if end_month <= period.end:
+        statements.append((OPENING_FIGURES_SQL, _slot_params(centre_ids, end_month, period.end)))
+    return statements
+
+
 def run(centre_ids, organisation_id, period: Period, now, today):
     """Run every statement of the dashboard once for the period and once for a year
     earlier; return the number of statements."""
@@ -101,6 +129,10 @@ def run(centre_ids, organisation_id, period: Period, now, today):
             values = params(centre_ids, organisation_id, p, now, today)
             for sql in PER_PERIOD:
                 cursor.execute(sql, values)
+                cursor.fetchall()
+                statements += 1
+            for sql, opening_params in opening_statements(centre_ids, p):
+                cursor.execute(sql, opening_params)
                 cursor.fetchall()
                 statements += 1
         values = params(centre_ids, organisation_id, period, now, today)
