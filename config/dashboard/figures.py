@@ -103,13 +103,19 @@ def period_figures(centre_ids, organisation_id, period, now, tables=True):
     }
 
 
-def dashboard(*, centre_ids, organisation_id, period, now=None):
-    """Return the dashboard's context: sections of compared figures, charts and tables."""
+def dashboard(*, centre_ids, organisation_id, period, now=None, earlier_figures=None):
+    """Return the dashboard's context: sections of compared figures, charts and tables.
+
+    `earlier_figures`, if given, returns the year-earlier period's figures in place of
+    period_figures(..., tables=False) (the caller may keep them)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     earlier = period.year_earlier()
     cur = period_figures(centre_ids, organisation_id, period, now)
-    prev = period_figures(centre_ids, organisation_id, earlier, now, tables=False)
+    if earlier_figures is None:
+        prev = period_figures(centre_ids, organisation_id, earlier, now, tables=False)
+    else:
+        prev = earlier_figures(earlier)
     weeks, prev_weeks = period.weeks, earlier.weeks
 
     def weekly(value, span):

@@ -4,7 +4,8 @@ rendered for past periods.
 A past period's figures change only when data behind them change, and every such change
 moves the organisation's FigureVersion in the same transaction (centres.figure_versions).
 The rendered report is kept under that version, so a change is seen on the very next
-view. The current period is never kept: its taps and activities change by the minute.
+view. The current period's report is never kept: its taps and activities change by the
+minute. Its year-earlier figures are, under the same version.
 """
 
 import hashlib
@@ -15,13 +16,15 @@ from django.utils import translation
 
 from centres.models import FigureVersion
 from config.dashboard.figures import dashboard as dashboard_figures
+from config.dashboard.figures import period_figures
 
 CACHE = "dashboard"
 
 
-def cache_key(*, organisation_id, version, centre_ids, period, today):
+def cache_key(*, organisation_id, version, centre_ids, period, today, part="report"):
     centres = ",".join(str(pk) for pk in sorted(centre_ids))
     parts = [
+        part,
         translation.get_language(),
         organisation_id,
         version,
@@ -37,25 +40,44 @@ def cache_key(*, organisation_id, version, centre_ids, period, today):
 def report(request, *, centre_ids, organisation_id, period, today, now):
     """The rendered report; from the cache when the period is over and nothing behind its
     figures changed since it was rendered."""
+    cache = caches[CACHE]
+    version = FigureVersion.current(organisation_id)
+
+    def key(of, part):
+        return cache_key(
+            organisation_id=organisation_id,
+            version=version,
+            centre_ids=centre_ids,
+            period=of,
+            today=today,
+            part=part,
+        )
+
+    def earlier_figures(earlier):
+        if earlier.end >= today:  # a custom period of more than a year
+            return period_figures(centre_ids, organisation_id, earlier, now, tables=False)
+        figures_key = key(earlier, "figures")
+        figures = cache.get(figures_key)
+        if figures is None:
+            figures = period_figures(centre_ids, organisation_id, earlier, now, tables=False)
+            cache.set(figures_key, figures)
+        return figures
 
     def render():
         context = dashboard_figures(
-            centre_ids=centre_ids, organisation_id=organisation_id, period=period, now=now
+            centre_ids=centre_ids,
+            organisation_id=organisation_id,
+            period=period,
+            now=now,
+            earlier_figures=earlier_figures,
         )
         return render_to_string("dashboard/dashboard.html#report", context, request)
 
     if period.end >= today:
         return render()
-    key = cache_key(
-        organisation_id=organisation_id,
-        version=FigureVersion.current(organisation_id),
-        centre_ids=centre_ids,
-        period=period,
-        today=today,
-    )
-    cache = caches[CACHE]
-    html = cache.get(key)
+    report_key = key(period, "report")
+    html = cache.get(report_key)
     if html is None:
         html = render()
-        cache.set(key, html)
+        cache.set(report_key, html)
     return html

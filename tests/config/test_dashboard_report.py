@@ -118,3 +118,35 @@ def test_each_language_has_its_own_report(world, client_for, last_month):
     client.cookies["django_language"] = "en"
     english = client.get(DASHBOARD, last_month).content.decode()
     assert "Visits per day" in english and "Besøg pr. dag" not in english
+
+
+def visits_a_year_earlier(response):
+    html = response.content.decode()
+    row = html.split('<th scope="row" class="fw-normal">Besøg</th>', 1)[1]
+    return row.split('<td class="num">', 3)[2].split("<", 1)[0]
+
+
+def test_the_current_periods_year_earlier_figures_are_kept_until_a_change(world, client_for):
+    client = client_for(world.leader)
+    this_month = {"period": "month", "date": timezone.localdate().isoformat()}
+    a_year_ago = timezone.localdate().replace(day=1) - datetime.timedelta(days=365)
+    services.set_day_figures(
+        centre=world.centre_a,
+        date=a_year_ago + datetime.timedelta(days=3),
+        kind="staffed",
+        visits=8,
+        new_visits=0,
+    )
+    with CaptureQueriesContext(connection) as first:
+        assert visits_a_year_earlier(client.get(DASHBOARD, this_month)) == "8"
+    with CaptureQueriesContext(connection) as second:
+        assert visits_a_year_earlier(client.get(DASHBOARD, this_month)) == "8"
+    assert len(second) <= len(first) - 8
+    services.set_day_figures(
+        centre=world.centre_a,
+        date=a_year_ago + datetime.timedelta(days=4),
+        kind="staffed",
+        visits=5,
+        new_visits=0,
+    )
+    assert visits_a_year_earlier(client.get(DASHBOARD, this_month)) == "13"
