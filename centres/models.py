@@ -277,8 +277,9 @@ class User(AbstractUser):
 
     @property
     def requires_two_factor(self):
-        """Whether sign-in needs a one-time code: for those who read every incident report."""
-        return self.role == Role.LEADER or self.is_safety_representative
+        """Whether sign-in needs a one-time code: for those who read every incident report,
+        and for superusers, who may change anything in the admin."""
+        return self.role == Role.LEADER or self.is_safety_representative or self.is_superuser
 
     def has_role(self, *roles):
         return self.is_authenticated and self.role in roles

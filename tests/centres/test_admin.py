@@ -1,5 +1,6 @@
 from centres.admin import UserAdminCreationForm
 from centres.models import Role
+from tests.factories import TOTPDeviceFactory
 
 
 def form(world, **data):
@@ -36,11 +37,24 @@ def test_admin_refuses_staff_without_centre_and_users_without_role(world):
     assert form(world, role="").errors
 
 
-def test_superuser_opens_the_centres_admin_lists(db, client, django_user_model):
+def test_superuser_opens_the_centres_admin_lists(db, client_for, django_user_model):
+    from django.urls import reverse
+
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    client = client_for(root)
+    for model in ["openinghours", "closure", "keyholder", "keyfob", "keyloan"]:
+        assert client.get(reverse(f"admin:centres_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:centres_{model}_add")).status_code == 200
+
+
+def test_a_superuser_gives_a_code_before_the_admin(db, client, django_user_model):
     from django.urls import reverse
 
     root = django_user_model.objects.create_superuser("root", "root@example.org", "x")
     client.force_login(root)
-    for model in ["openinghours", "closure", "keyholder", "keyfob", "keyloan"]:
-        assert client.get(reverse(f"admin:centres_{model}_changelist")).status_code == 200
-        assert client.get(reverse(f"admin:centres_{model}_add")).status_code == 200
+    response = client.get(reverse("admin:centres_centre_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor"))
+    TOTPDeviceFactory(user=root)
+    response = client.get(reverse("admin:centres_centre_changelist"))
+    assert response["Location"].startswith(reverse("two_factor_verify"))
