@@ -1,4 +1,5 @@
-"""Triggers that move an organisation's FigureVersion when data behind its figures change.
+"""Triggers that move an organisation's FigureVersion when data behind its figures change,
+and the helpers that install statement-level triggers for this and other summaries.
 
 Each app names its own tables and how a changed row leads to its organisation; the
 migrations install the triggers with `install_sql` and remove them with `remove_sql`.
@@ -7,6 +8,13 @@ rows moves each organisation's version once.
 """
 
 SEQUENCE = "centres_figureversion_seq"
+
+# In a trigger function: the query of TG_ARGV[0] over the statement's changed rows.
+CHANGED_ROWS = """CASE TG_OP
+        WHEN 'INSERT' THEN format(TG_ARGV[0], 'new_rows')
+        WHEN 'DELETE' THEN format(TG_ARGV[0], 'old_rows')
+        ELSE format(TG_ARGV[0], 'new_rows') || ' UNION ' || format(TG_ARGV[0], 'old_rows')
+    END"""
 
 FUNCTION_SQL = rf"""
 CREATE SEQUENCE {SEQUENCE};
@@ -21,11 +29,7 @@ BEGIN
         UPDATE centres_figureversion SET version = nextval('{SEQUENCE}');
         RETURN NULL;
     END IF;
-    organisations := CASE TG_OP
-        WHEN 'INSERT' THEN format(TG_ARGV[0], 'new_rows')
-        WHEN 'DELETE' THEN format(TG_ARGV[0], 'old_rows')
-        ELSE format(TG_ARGV[0], 'new_rows') || ' UNION ' || format(TG_ARGV[0], 'old_rows')
-    END;
+    organisations := {CHANGED_ROWS};
     -- In order of organisation, so two statements never wait on each other's rows.
     EXECUTE format($sql$
         INSERT INTO centres_figureversion (organisation_id, version)
@@ -55,10 +59,10 @@ def _quote(text):
     return "'" + text.replace("'", "''") + "'"
 
 
-def install_sql(table, organisations, suffix="figures"):
-    """SQL creating the four triggers that touch the figure version on `table`;
-    `organisations` is a query of organisation ids with %1$s for the changed rows."""
-    argument = _quote(organisations)
+def install_sql(table, query, *, function="centres_touch_figures", suffix="figures"):
+    """SQL creating four statement-level triggers on `table` that call `function` with
+    `query` (SQL with %1$s for the transition table of changed rows) as argument."""
+    argument = _quote(query)
     statements = []
     for event, transition in (
         ("INSERT", "NEW TABLE AS new_rows"),
@@ -68,11 +72,11 @@ def install_sql(table, organisations, suffix="figures"):
         statements.append(
             f"CREATE TRIGGER {table}_{suffix}_{event.lower()} AFTER {event} ON {table} "
             f"REFERENCING {transition} FOR EACH STATEMENT "
-            f"EXECUTE FUNCTION centres_touch_figures({argument});"
+            f"EXECUTE FUNCTION {function}({argument});"
         )
     statements.append(
         f"CREATE TRIGGER {table}_{suffix}_truncate AFTER TRUNCATE ON {table} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');"
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}('');"
     )
     return "\n".join(statements)
 
@@ -82,3 +86,12 @@ def remove_sql(table, suffix="figures"):
         f"DROP TRIGGER {table}_{suffix}_{event} ON {table};"
         for event in ("insert", "update", "delete", "truncate")
     )
+
+
+def install_all(tables, **options):
+    """install_sql for each table of {table: query}."""
+    return "\n".join(install_sql(table, query, **options) for table, query in tables.items())
+
+
+def remove_all(tables, suffix="figures"):
+    return "\n".join(remove_sql(table, suffix) for table in tables)

@@ -241,8 +241,9 @@ runs AS (
 )
 """
 
-OPENINGS_BY_WEEK = """
-SELECT centre_id, date_trunc('week', day)::date AS week, kind, sum(hours) FROM (
+# Every opening of the period as (centre_id, day, kind, hours): the slots not replaced by
+# a planned user-run opening, and the planned openings.
+OPENINGS = """
     SELECT s.centre_id, s.day, s.kind, s.hours FROM slots s
     WHERE NOT (s.kind <> 'staffed' AND EXISTS (
         SELECT 1 FROM runs r WHERE r.fills_slot AND r.centre_id = s.centre_id
@@ -250,7 +251,11 @@ SELECT centre_id, date_trunc('week', day)::date AS week, kind, sum(hours) FROM (
     ))
     UNION ALL
     SELECT r.centre_id, r.day, 'user_run', r.hours FROM runs r
-) AS openings
+"""
+
+OPENINGS_BY_WEEK = f"""
+SELECT centre_id, date_trunc('week', day)::date AS week, kind, sum(hours)
+FROM ({OPENINGS}) AS openings
 GROUP BY 1, 2, 3
 """
 
@@ -424,7 +429,7 @@ FROM (SELECT DISTINCT unnest(%s::bigint[]) AS id ORDER BY 1) AS centres
 FILL_OPENING_MONTHS_SQL = (
     SLOTS_SQL
     + STAFF_PRESENT
-    + """
+    + f"""
 , flagged AS (
     SELECT centre_id, date_trunc('month', slot_start AT TIME ZONE %(tz)s)::date AS month,
            count(*) AS n
@@ -439,15 +444,7 @@ hours AS (
            sum(hours) FILTER (WHERE kind = 'staffed') AS staffed,
            sum(hours) FILTER (WHERE kind = 'user_run') AS user_run,
            sum(hours) FILTER (WHERE kind = 'maybe') AS maybe
-    FROM (
-        SELECT s.centre_id, s.day, s.kind, s.hours FROM slots s
-        WHERE NOT (s.kind <> 'staffed' AND EXISTS (
-            SELECT 1 FROM runs r WHERE r.fills_slot AND r.centre_id = s.centre_id
-              AND r.starts = s.slot_start AND r.ends = s.slot_end
-        ))
-        UNION ALL
-        SELECT r.centre_id, r.day, 'user_run', r.hours FROM runs r
-    ) AS openings
+    FROM ({OPENINGS}) AS openings
     GROUP BY 1, 2
 ),
 months AS (

@@ -13,8 +13,6 @@ TABLES = {
     "activities_activity_centres": VIA_ACTIVITY,
     "activities_occurrence": VIA_ACTIVITY,
 }
-INSTALL = "\n".join(fv.install_sql(table, query) for table, query in TABLES.items())
-REMOVE = "\n".join(fv.remove_sql(table) for table in TABLES)
 
 
 class Migration(migrations.Migration):
@@ -25,5 +23,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(INSTALL, REMOVE),
+        migrations.RunSQL(fv.install_all(TABLES), fv.remove_all(TABLES)),
     ]

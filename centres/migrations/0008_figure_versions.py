@@ -30,8 +30,6 @@ TABLES = {
         "SELECT f.organisation_id FROM %1$s r JOIN centres_keyfob f ON f.id = r.fob_id"
     ),
 }
-INSTALL = "\n".join(fv.install_sql(table, query) for table, query in TABLES.items())
-REMOVE = "\n".join(fv.remove_sql(table) for table in TABLES)
 
 
 class Migration(migrations.Migration):
@@ -52,5 +50,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'figure versions',
             },
         ),
-        migrations.RunSQL(fv.FUNCTION_SQL + INSTALL, REMOVE + fv.REMOVE_FUNCTION_SQL),
+        migrations.RunSQL(
+            fv.FUNCTION_SQL + fv.install_all(TABLES), fv.remove_all(TABLES) + fv.REMOVE_FUNCTION_SQL
+        ),
     ]

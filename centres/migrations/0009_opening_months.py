@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from centres import figure_versions as fv
+
 # A change to the rules behind opening hours deletes the months it touches; the
 # dashboard works them out again when next asked (centres.stats.opening_figures).
 # Before deleting, a change takes a shared lock per centre, held to the end of its
@@ -18,11 +20,7 @@ BEGIN
         DELETE FROM centres_openingmonth;
         RETURN NULL;
     END IF;
-    changed := CASE TG_OP
-        WHEN 'INSERT' THEN format(TG_ARGV[0], 'new_rows')
-        WHEN 'DELETE' THEN format(TG_ARGV[0], 'old_rows')
-        ELSE format(TG_ARGV[0], 'new_rows') || ' UNION ALL ' || format(TG_ARGV[0], 'old_rows')
-    END;
+    changed := """ + fv.CHANGED_ROWS + r""";
     -- 79770: the first key of these locks (centres.stats.OPENING_MONTH_LOCK).
     EXECUTE format($sql$
         SELECT count(pg_advisory_xact_lock_shared(79770, centre_id::int)) FROM (
@@ -54,37 +52,9 @@ TABLES = {
 }
 
 
-def _quote(text):
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _triggers(table, query):
-    argument = _quote(query)
-    statements = [
-        f"CREATE TRIGGER {table}_openings_{event.lower()} AFTER {event} ON {table} "
-        f"REFERENCING {transition} FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION centres_forget_opening_months({argument});"
-        for event, transition in (
-            ("INSERT", "NEW TABLE AS new_rows"),
-            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-            ("DELETE", "OLD TABLE AS old_rows"),
-        )
-    ]
-    statements.append(
-        f"CREATE TRIGGER {table}_openings_truncate AFTER TRUNCATE ON {table} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('');"
-    )
-    return "\n".join(statements)
-
-
-INSTALL = FORGET + "\n".join(_triggers(table, query) for table, query in TABLES.items())
-REMOVE = "\n".join(
-    f"DROP TRIGGER {table}_openings_{event} ON {table};"
-    for table in TABLES
-    for event in ("insert", "update", "delete", "truncate")
-) + """
-DROP FUNCTION centres_forget_opening_months();
-"""
+OPTIONS = {"function": "centres_forget_opening_months", "suffix": "openings"}
+INSTALL = FORGET + fv.install_all(TABLES, **OPTIONS)
+REMOVE = fv.remove_all(TABLES, OPTIONS["suffix"]) + "\nDROP FUNCTION centres_forget_opening_months();"
 
 
 class Migration(migrations.Migration):

@@ -14,8 +14,6 @@ TABLES = {
     "incidents_ban": fv.DIRECT,
     "incidents_riskassessment": fv.VIA_CENTRE,
 }
-INSTALL = "\n".join(fv.install_sql(table, query) for table, query in TABLES.items())
-REMOVE = "\n".join(fv.remove_sql(table) for table in TABLES)
 
 
 class Migration(migrations.Migration):
@@ -26,5 +24,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(INSTALL, REMOVE),
+        migrations.RunSQL(fv.install_all(TABLES), fv.remove_all(TABLES)),
     ]
