@@ -265,6 +265,16 @@ class MinutesForm(forms.ModelForm):
         fields = ["users_present", "staff_present", "minutes"]
         widgets = {"minutes": forms.Textarea(attrs={"rows": 10})}
 
+    def clean_minutes(self):
+        minutes = self.cleaned_data["minutes"]
+        # The association may already have read them: published minutes are corrected,
+        # never taken back.
+        if self.instance.is_published and not minutes.strip():
+            raise forms.ValidationError(
+                _("Published minutes cannot be emptied."), code="published_emptied"
+            )
+        return minutes
+
 
 class AgendaItemForm(forms.ModelForm):
     class Meta:

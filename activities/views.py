@@ -611,12 +611,9 @@ def meeting_minutes(request, pk):
     meeting = _managed_meeting(request, pk)
     form = MinutesForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        if meeting.is_published and not form.cleaned_data["minutes"].strip():
-            form.add_error("minutes", _("Published minutes cannot be emptied."))
-        else:
-            form.save()
-            messages.success(request, _("The minutes are saved."))
-            return redirect(meeting)
+        form.save()
+        messages.success(request, _("The minutes are saved."))
+        return redirect(meeting)
     return render(
         request,
         "activities/meeting_minutes.html",

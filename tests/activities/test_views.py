@@ -256,6 +256,14 @@ def test_staff_draft_and_publish_minutes(world, client_for):
     client.post(publish)
     meeting.refresh_from_db()
     assert meeting.is_published and meeting.users_present == 9
+    emptied = client.post(
+        reverse("activities:meeting_minutes", args=[meeting.pk]),
+        {"users_present": "9", "staff_present": "2", "minutes": "   "},
+    )
+    assert emptied.status_code == 400
+    assert "Et offentliggjort referat kan ikke tømmes." in emptied.text
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Godt møde."
 
 
 def test_meeting_form_requires_a_centre_for_house_meetings_only(world, client_for):
