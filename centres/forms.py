@@ -1,7 +1,9 @@
 import datetime
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.validators import MaxValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -334,3 +336,28 @@ class UserRunRecordForm(forms.Form):
         if cleaned.get("took_place") and cleaned.get("visitors") is None:
             self.add_error("visitors", _("Enter how many came (0 if nobody)."))
         return cleaned
+
+
+# At most one password-reset mail per account in this time, whoever asks and from which
+# app process: otherwise the form can flood someone's inbox.
+PASSWORD_RESET_INTERVAL = datetime.timedelta(minutes=15)
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending to an account at most once per interval. The answer
+    stays the same either way, so it tells nobody whether a mail went out."""
+
+    def get_users(self, email):
+        now = timezone.now()
+        for user in super().get_users(email):
+            claimed = (
+                type(user)
+                .objects.filter(pk=user.pk)
+                .filter(
+                    Q(password_reset_sent_at__isnull=True)
+                    | Q(password_reset_sent_at__lte=now - PASSWORD_RESET_INTERVAL)
+                )
+                .update(password_reset_sent_at=now)
+            )
+            if claimed:
+                yield user

@@ -254,6 +254,9 @@ class User(AbstractUser):
             "The safety representative may read every incident report of the organisation."
         ),
     )
+    password_reset_sent_at = models.DateTimeField(
+        _("password reset mail sent"), null=True, blank=True, editable=False
+    )
 
     objects = ScopedUserManager()
 
