@@ -164,6 +164,22 @@ def test_the_taps_of_the_day_leave_the_version_alone(centre):
     assert FigureVersion.current(centre.organisation_id) == before
 
 
+def test_past_figures_corrected_or_deleted_move_the_version(centre, other):
+    # The tally's triggers have a function of their own (centres 0011): every event.
+    day = timezone.localdate() + YESTERDAY
+    figures = {"centre": centre, "date": day, "kind": "staffed", "new_visits": 0}
+    services.set_day_figures(visits=3, **figures)
+    other_before = FigureVersion.current(other.organisation_id)
+    for change in (
+        lambda: services.set_day_figures(visits=5, **figures),
+        lambda: VisitCount.objects.filter(centre=centre, date=day).delete(),
+    ):
+        before = FigureVersion.current(centre.organisation_id)
+        change()
+        assert FigureVersion.current(centre.organisation_id) > before
+    assert FigureVersion.current(other.organisation_id) == other_before
+
+
 def test_a_rolled_back_version_is_never_given_again(centre):
     with transaction.atomic():
         IncidentFactory(centre=centre)
