@@ -7,6 +7,7 @@ The statements and what they do are unchanged.
 """
 
 import importlib
+import re
 
 from django.db import migrations
 
@@ -15,57 +16,15 @@ from centres import figure_versions as fv
 earlier = importlib.import_module("centres.migrations.0005_visit_summaries")
 figures = importlib.import_module("centres.migrations.0008_figure_versions")
 
-SUMMARY_STATEMENTS = r"""
-        WITH delta (centre_id, date, hour, kind, visits, new_visits) AS ({delta}),
-        changes AS (
-            SELECT centre_id, date, kind, sum(visits) AS visits, sum(new_visits) AS new_visits
-            FROM delta GROUP BY centre_id, date, kind
-            HAVING sum(visits) <> 0 OR sum(new_visits) <> 0
-        ),
-        updated AS (
-            UPDATE centres_visitday s
-            SET visits = s.visits + c.visits, new_visits = s.new_visits + c.new_visits
-            FROM changes c
-            WHERE s.centre_id = c.centre_id AND s.date = c.date AND s.kind = c.kind
-            RETURNING s.centre_id, s.date, s.kind
-        )
-        INSERT INTO centres_visitday (centre_id, date, kind, visits, new_visits)
-        SELECT c.centre_id, c.date, c.kind, c.visits, c.new_visits FROM changes c
-        WHERE c.visits >= 0 AND c.new_visits >= 0 AND NOT EXISTS (
-            SELECT 1 FROM updated u
-            WHERE u.centre_id = c.centre_id AND u.date = c.date AND u.kind = c.kind
-        )
-        ORDER BY 1, 2, 3
-        ON CONFLICT (centre_id, date, kind) DO UPDATE
-        SET visits = centres_visitday.visits + excluded.visits,
-            new_visits = centres_visitday.new_visits + excluded.new_visits;
-
-        WITH delta (centre_id, date, hour, kind, visits, new_visits) AS ({delta}),
-        changes AS (
-            SELECT centre_id, date_trunc('month', date)::date AS month,
-                   (extract(isodow FROM date) - 1)::smallint AS weekday, hour,
-                   sum(visits) AS visits
-            FROM delta WHERE hour IS NOT NULL
-            GROUP BY 1, 2, 3, 4 HAVING sum(visits) <> 0
-        ),
-        updated AS (
-            UPDATE centres_visitheat s SET visits = s.visits + c.visits
-            FROM changes c
-            WHERE s.centre_id = c.centre_id AND s.month = c.month
-              AND s.weekday = c.weekday AND s.hour = c.hour
-            RETURNING s.centre_id, s.month, s.weekday, s.hour
-        )
-        INSERT INTO centres_visitheat (centre_id, month, weekday, hour, visits)
-        SELECT c.centre_id, c.month, c.weekday, c.hour, c.visits FROM changes c
-        WHERE c.visits > 0 AND NOT EXISTS (
-            SELECT 1 FROM updated u
-            WHERE u.centre_id = c.centre_id AND u.month = c.month
-              AND u.weekday = c.weekday AND u.hour = c.hour
-        )
-        ORDER BY 1, 2, 3, 4
-        ON CONFLICT (centre_id, month, weekday, hour) DO UPDATE
-        SET visits = centres_visitheat.visits + excluded.visits;
-"""
+# The two statements of 0005's function, which it ran through format() with the delta's
+# query in place of %s.
+SUMMARY_STATEMENTS = "\n".join(
+    statement + ";"
+    for statement in re.findall(
+        r"EXECUTE format\(\$sql\$(.*?)\$sql\$, delta\);", earlier.SUMMARISE, re.DOTALL
+    )
+)
+assert SUMMARY_STATEMENTS.count("%s") == 2
 NEW_ROWS = "SELECT centre_id, date, hour, kind, visits, new_visits FROM new_rows"
 OLD_ROWS = "SELECT centre_id, date, hour, kind, -visits, -new_visits FROM old_rows"
 
@@ -74,11 +33,11 @@ CREATE OR REPLACE FUNCTION centres_visitcount_summarise() RETURNS trigger
 LANGUAGE plpgsql AS $body$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {SUMMARY_STATEMENTS.format(delta=NEW_ROWS)}
+        {SUMMARY_STATEMENTS.replace("%s", NEW_ROWS)}
     ELSIF TG_OP = 'DELETE' THEN
-        {SUMMARY_STATEMENTS.format(delta=OLD_ROWS)}
+        {SUMMARY_STATEMENTS.replace("%s", OLD_ROWS)}
     ELSE
-        {SUMMARY_STATEMENTS.format(delta=f"{NEW_ROWS} UNION ALL {OLD_ROWS}")}
+        {SUMMARY_STATEMENTS.replace("%s", f"{NEW_ROWS} UNION ALL {OLD_ROWS}")}
     END IF;
     RETURN NULL;
 END
