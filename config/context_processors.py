@@ -1,6 +1,7 @@
 from importlib import import_module
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Role
@@ -13,10 +14,15 @@ def app_uis():
 
 
 def navigation(request):
-    """The main navigation for the signed-in user's role, composed from every app."""
+    """The main navigation for the signed-in user's role, composed from every app; worked
+    out only if the template shows it (htmx partials do not)."""
+    return {"nav_items": SimpleLazyObject(lambda: nav_items(request))}
+
+
+def nav_items(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return []
     items = [(_("Home"), reverse("home"))]
     if user.role in (Role.LEADER, Role.STAFF):
         items.append((_("Dashboard"), reverse("dashboard:index")))
@@ -25,8 +31,4 @@ def navigation(request):
     if user.is_superuser:
         items.append((_("Administration"), reverse("admin:index")))
     current = request.path
-    return {
-        "nav_items": [
-            {"label": label, "url": url, "active": url == current} for label, url in items
-        ]
-    }
+    return [{"label": label, "url": url, "active": url == current} for label, url in items]

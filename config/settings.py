@@ -160,6 +160,7 @@ CACHES = {
 }
 
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in at the latest.
+SESSION_ENGINE = "config.sessions"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60

@@ -15,9 +15,9 @@ def test_leader_home_lists_centres_with_staff_counts(world, client_for, django_a
     client = client_for(world.leader)
     # session, user, the two-factor device that verified the session, organisation, centres
     # with staff counts; then the idle-timeout session
-    # save (savepoint, update, release); centres' panels: centres, then closures, open days,
+    # save (one update); centres' panels: centres, then closures, open days,
     # hours, user-run openings and shifts of all centres at once.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         response = client.get(reverse("home"))
     html = response.content.decode()
     assert "Banebryderne" in html
@@ -63,7 +63,7 @@ def test_people_page_lists_the_organisation_in_constant_queries(
     client = client_for(world.leader)
     # session, user, two-factor device, members, their centres, and the session save: not
     # one per member.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         html = client.get(reverse("centres:people")).content.decode()
     assert "Carol" in html and "Zoe" not in html
     assert "Fremskudt medarbejder" in html
