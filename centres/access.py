@@ -32,9 +32,11 @@ def role_required(*roles):
     return decorator
 
 
-def get_centre_for(request, pk, roles=CENTRE_WORKERS):
-    """Return the centre `pk` if the user may see it and has one of `roles`."""
-    centre = get_object_or_404(Centre.objects.for_user(request.user), pk=pk)
+def get_centre_for(request, pk, roles=CENTRE_WORKERS, queryset=None):
+    """Return the centre `pk` if the user may see it and has one of `roles`; `queryset`
+    (of centres) adds what the view needs to the same query."""
+    queryset = Centre.objects.all() if queryset is None else queryset
+    centre = get_object_or_404(queryset.for_user(request.user), pk=pk)
     if not request.user.has_role(*roles):
         raise PermissionDenied
     return centre

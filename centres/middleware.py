@@ -86,12 +86,9 @@ class SubmissionTokenMiddleware:
         from centres.models import SubmissionToken
 
         user_id = request.user.pk if request.user.is_authenticated else None
-        try:
-            with transaction.atomic():
-                SubmissionToken.objects.create(token=token, user_id=user_id)
+        new, first = SubmissionToken.objects.claim(token, user_id)
+        if new:
             return None
-        except IntegrityError:
-            first = SubmissionToken.objects.filter(token=token).first()
         if first is None or first.user_id != user_id:
             return HttpResponseBadRequest(_("The form is damaged. Reload the page."))
         return self._replay(request, first)
@@ -108,7 +105,7 @@ class SubmissionTokenMiddleware:
                 kept["location"] = response["Location"]
             elif len(response.content) <= MAX_KEPT_BODY:
                 kept["body"] = response.content.decode(response.charset, errors="replace")
-            SubmissionToken.objects.filter(token=token).update(**kept)
+            SubmissionToken.objects.keep(token, **kept)
         elif response.status_code >= 500:
             transaction.set_rollback(True)  # nothing half saved
         else:

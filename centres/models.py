@@ -3,8 +3,9 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, F, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +52,16 @@ class CentreQuerySet(models.QuerySet):
         if user.role in (Role.LEADER, Role.ASSOCIATION):
             return centres
         return self.none()
+
+    def with_figure_version(self):
+        """Annotate `figure_version`: the organisation's FigureVersion, 0 before any."""
+        # Raw, because the tally reads it on every tap: the ORM's Subquery takes a
+        # millisecond to compile, more than the query takes to run.
+        version = (
+            f"coalesce((SELECT v.version FROM {FigureVersion._meta.db_table} v "
+            f"WHERE v.organisation_id = {self.model._meta.db_table}.organisation_id), 0)"
+        )
+        return self.annotate(figure_version=RawSQL(version, []))
 
     def with_visit_totals(self, first, last):
         """Annotate `visits`, `new_visits`, `staffed_visits` and `user_run_visits`: the
@@ -830,6 +841,34 @@ class Census(models.Model):
         return self.weekly + self.monthly + self.occasional
 
 
+class SubmissionTokenManager(models.Manager):
+    def claim(self, token, user_id):
+        """Insert the row of `token`: (True, None) if it is new, else (False, the row
+        already there, or None if it went in the meantime).
+
+        One statement: a row being inserted by a transaction still open is waited for,
+        and returned once that transaction has committed it."""
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (token, user_id, created, status, location, body) "
+                "VALUES (%s, %s, %s, NULL, '', '') ON CONFLICT (token) DO NOTHING RETURNING id",
+                [token, user_id, timezone.now()],
+            )
+            if cursor.fetchone() is not None:
+                return True, None
+        return False, self.filter(token=token).first()
+
+    def keep(self, token, *, status, location="", body=""):
+        """Keep the answer to the form of `token` (raw: it runs on every tap)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {self.model._meta.db_table} SET status = %s, location = %s, body = %s "
+                "WHERE token = %s",
+                [status, location, body, token],
+            )
+
+
 class SubmissionToken(models.Model):
     """A form's one-time token, kept once the form was saved, with what the saving
     answered: the same form sent again gets that answer and saves nothing.
@@ -845,6 +884,8 @@ class SubmissionToken(models.Model):
     status = models.PositiveSmallIntegerField(null=True, blank=True)
     location = models.TextField(blank=True)
     body = models.TextField(blank=True)
+
+    objects = SubmissionTokenManager()
 
     def __str__(self):
         return self.token

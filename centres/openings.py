@@ -6,6 +6,7 @@ an opening: 8 to 16 stays 8 to 16 on the wall clock.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 import holidays
@@ -56,10 +57,19 @@ def days(first, last):
         day += datetime.timedelta(days=1)
 
 
+@functools.cache
+def _holidays_of_year(year):
+    return tuple(holidays.country_holidays("DK", years=year).items())
+
+
 def danish_holidays(first, last):
     """Return {date: name} of Danish public holidays from `first` to `last`."""
-    found = holidays.country_holidays("DK", years=range(first.year, last.year + 1))
-    return {day: name for day, name in found.items() if first <= day <= last}
+    return {
+        day: name
+        for year in range(first.year, last.year + 1)
+        for day, name in _holidays_of_year(year)
+        if first <= day <= last
+    }
 
 
 def closed_days(centres, first, last):
@@ -140,15 +150,28 @@ def openings_for(centres, start, end):
     return result
 
 
-def open_at(centre, moment):
-    """The opening of `centre` in progress at `moment`, staffed first, or None."""
-    current = [
-        o
-        for o in openings_for([centre], moment, moment + datetime.timedelta(seconds=1))[centre.pk]
-        if o.contains(moment)
-    ]
+def day_openings(centre, day):
+    """The openings of `centre` overlapping the local day `day`, sorted by start."""
+    start = local_datetime(day, datetime.time())
+    end = local_datetime(day + datetime.timedelta(days=1), datetime.time())
+    return openings_for([centre], start, end)[centre.pk]
+
+
+def in_progress(openings, moment):
+    """The opening of `openings` in progress at `moment`, staffed first, or None."""
+    current = [o for o in openings if o.contains(moment)]
     current.sort(key=lambda o: o.kind != OpeningKind.STAFFED)
     return current[0] if current else None
+
+
+def open_at(centre, moment):
+    """The opening of `centre` in progress at `moment`, staffed first, or None.
+
+    Worked out from the openings of the whole local day, which a caller may keep: an
+    opening in progress overlaps the day, and a planned user-run opening replaces only a
+    slot with its own start and end, so the day holds the same candidates as the moment.
+    """
+    return in_progress(day_openings(centre, timezone.localdate(moment)), moment)
 
 
 def next_opening(centre, moment):

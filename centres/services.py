@@ -1,13 +1,16 @@
 """Writes that must be safe under concurrency or span several rows: tallies and key loans."""
 
 import datetime
+from dataclasses import replace
 
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centres import openings
 from centres.models import FobStatus, KeyLoan, OpeningKind, VisitCount, VisitKind
 
 # --- Visit tallies ----------------------------------------------------------------------
@@ -21,13 +24,36 @@ UPSERT_VISITS = """
 """
 
 
+# The day's openings of a centre, kept per process for the tally (see day_openings).
+OPENINGS_CACHE = "openings"
+
+
 def visit_kind_at(centre, moment):
     """The tally kind for a visit at `moment`: user-run during a user-run or maybe-open
     opening without staff, otherwise staffed (staff are the ones tapping)."""
-    opening = centre.open_now(moment)
+    opening = openings.in_progress(day_openings(centre, timezone.localdate(moment)), moment)
     if opening is not None and opening.kind != OpeningKind.STAFFED:
         return VisitKind.USER_RUN
     return VisitKind.STAFFED
+
+
+def day_openings(centre, day):
+    """The openings of `centre` on the local day `day`.
+
+    A centre read with Centre.objects.with_figure_version() carries its organisation's
+    version, which every change to weekly hours, closures, open days and user-run
+    openings moves in its own transaction. The day's openings are kept under it, so a
+    tap reads no rules, and the first tap after a change sees the change."""
+    version = getattr(centre, "figure_version", None)
+    if version is None:
+        return openings.day_openings(centre, day)
+    cache = caches[OPENINGS_CACHE]
+    key = f"day-openings:{centre.pk}:{day.isoformat()}:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = [replace(o, user_run=None) for o in openings.day_openings(centre, day)]
+        cache.set(key, found)
+    return found
 
 
 def add_visits(*, centre, date, hour, kind, visits, new_visits=0):
@@ -40,17 +66,46 @@ def add_visits(*, centre, date, hour, kind, visits, new_visits=0):
         cursor.execute(UPSERT_VISITS, [centre.pk, date, hour, kind, visits, new_visits])
 
 
-def record_tap(*, centre, new=False, at=None, kind=None):
-    """Count one visitor (and one new visitor if `new`) now; return the tap's key for undo.
+# A tap, and the day's counts per kind with it. The counts are read in the statement's
+# snapshot, which does not hold the tapped row's new values: those come from RETURNING.
+TAP_AND_COUNT = """
+    WITH tapped AS (
+        INSERT INTO centres_visitcount (centre_id, date, hour, kind, visits, new_visits)
+        VALUES (%(centre)s, %(date)s, %(hour)s, %(kind)s, 1, %(new)s)
+        ON CONFLICT (centre_id, date, hour, kind)
+        DO UPDATE SET visits = centres_visitcount.visits + 1,
+                      new_visits = centres_visitcount.new_visits + EXCLUDED.new_visits
+        RETURNING kind, visits, new_visits
+    )
+    SELECT kind, sum(visits), sum(new_visits) FROM (
+        SELECT kind, visits, new_visits FROM centres_visitcount
+        WHERE centre_id = %(centre)s AND date = %(date)s
+            AND (hour IS DISTINCT FROM %(hour)s OR kind <> %(kind)s)
+        UNION ALL
+        SELECT kind, visits, new_visits FROM tapped
+    ) AS day
+    GROUP BY kind ORDER BY kind
+"""
 
-    `kind` defaults to the kind of the opening in progress (see visit_kind_at).
-    """
+
+def tap_and_count(*, centre, new=False, at=None, kind=None):
+    """Count one visitor (and one new visitor if `new`) at `at`, default now; return the
+    tap's key for undo and the day's counts per kind, as VisitCount.objects.per_kind()
+    gives them. One statement; `kind` defaults to the kind of the opening in progress
+    (see visit_kind_at)."""
     at = timezone.localtime(at or timezone.now())
     kind = kind or visit_kind_at(centre, at)
-    add_visits(
-        centre=centre, date=at.date(), hour=at.hour, kind=kind, visits=1, new_visits=int(new)
-    )
-    return {"date": at.date().isoformat(), "hour": at.hour, "kind": str(kind), "new": bool(new)}
+    values = {"centre": centre.pk, "date": at.date(), "hour": at.hour, "kind": kind}
+    with connection.cursor() as cursor:
+        cursor.execute(TAP_AND_COUNT, {**values, "new": int(new)})
+        counts = [{"kind": k, "total": total, "new": n} for k, total, n in cursor.fetchall()]
+    tap = {"date": at.date().isoformat(), "hour": at.hour, "kind": str(kind), "new": bool(new)}
+    return tap, counts
+
+
+def record_tap(*, centre, new=False, at=None, kind=None):
+    """tap_and_count without the counts: the tap's key for undo."""
+    return tap_and_count(centre=centre, new=new, at=at, kind=kind)[0]
 
 
 def undo_tap(*, centre, tap):

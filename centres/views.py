@@ -231,17 +231,20 @@ def open_day_add(request, pk):
 # --- Visit tallies -----------------------------------------------------------------------
 
 
-def tally_context(request, centre, kind=None):
-    """The counter's context; `kind` saves working out the opening again after a tap."""
+def tally_context(request, centre, kind=None, counts=None):
+    """The counter's context; `kind` saves working out the opening again after a tap, and
+    `counts` (rows of VisitCount.objects.per_kind()) reading the day's counts."""
     now = timezone.now()
     today = timezone.localdate(now)
-    per_kind = {
-        row["kind"]: row for row in VisitCount.objects.filter(centre=centre, date=today).per_kind()
-    }
+    if counts is None:
+        counts = VisitCount.objects.filter(centre=centre, date=today).per_kind()
+    per_kind = {row["kind"]: row for row in counts}
     taps = request.session.get(tally_session_key(centre), [])
     return {
         "centre": centre,
         "today": today,
+        "tap_url": reverse("centres:tally_tap", args=[centre.pk]),
+        "undo_url": reverse("centres:tally_undo", args=[centre.pk]),
         "kind": kind or services.visit_kind_at(centre, now),
         "counted": {
             "visits": sum(row["total"] for row in per_kind.values()),
@@ -253,6 +256,11 @@ def tally_context(request, centre, kind=None):
     }
 
 
+def tally_centre(request, pk):
+    """The centre, with what the tally needs to tell the opening in progress cheaply."""
+    return get_centre_for(request, pk, queryset=Centre.objects.with_figure_version())
+
+
 def tally_session_key(centre):
     return f"centres:taps:{centre.pk}"
 
@@ -260,13 +268,13 @@ def tally_session_key(centre):
 @login_required
 def tally(request, pk):
     """Today's count for a centre: big buttons for a phone."""
-    centre = get_centre_for(request, pk)
+    centre = tally_centre(request, pk)
     return render(request, "centres/tally.html", tally_context(request, centre))
 
 
-def tally_response(request, centre, kind=None, **extra):
+def tally_response(request, centre, kind=None, counts=None, **extra):
     if request.htmx:
-        context = {**tally_context(request, centre, kind=kind), **extra}
+        context = {**tally_context(request, centre, kind=kind, counts=counts), **extra}
         return render(request, "centres/tally.html#counter", context)
     return redirect("centres:tally", pk=centre.pk)
 
@@ -274,18 +282,21 @@ def tally_response(request, centre, kind=None, **extra):
 @require_POST
 @login_required
 def tally_tap(request, pk):
-    centre = get_centre_for(request, pk)
-    kind = services.visit_kind_at(centre, timezone.now())
-    tap = services.record_tap(centre=centre, new=request.POST.get("new") == "1", kind=kind)
+    centre = tally_centre(request, pk)
+    now = timezone.now()
+    kind = services.visit_kind_at(centre, now)
+    tap, counts = services.tap_and_count(
+        centre=centre, new=request.POST.get("new") == "1", kind=kind, at=now
+    )
     key = tally_session_key(centre)
     request.session[key] = [*request.session.get(key, []), tap][-UNDO_DEPTH:]
-    return tally_response(request, centre, kind=kind)
+    return tally_response(request, centre, kind=kind, counts=counts)
 
 
 @require_POST
 @login_required
 def tally_undo(request, pk):
-    centre = get_centre_for(request, pk)
+    centre = tally_centre(request, pk)
     key = tally_session_key(centre)
     taps = request.session.get(key, [])
     if taps:

@@ -157,6 +157,13 @@ CACHES = {
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
+    # The day's openings of each centre tapped at (centres.services.day_openings), < 1 KB.
+    "openings": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "openings",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in at the latest.

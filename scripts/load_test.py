@@ -124,6 +124,11 @@ def main():
     parser.add_argument("--bench-seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--phases",
+        default="mix,tally,bare",
+        help="which phases to run, comma-separated (default: all three)",
+    )
     options = parser.parse_args()
 
     url = ensure_scale_data(centres=options.centres, years=options.years)
@@ -177,34 +182,22 @@ def main():
             f"{'included' if dashboard else 'not on this branch (404), skipped'}."
         )
 
-        mix, raw = run_phase(
-            "mix",
-            users=options.users,
-            seconds=options.seconds,
-            host=host,
-            env=env,
-            workdir=workdir,
-        )
-        tally, _ = run_phase(
-            "tally",
-            users=options.users,
-            seconds=options.bench_seconds,
-            host=host,
-            env=env,
-            workdir=workdir,
-        )
-        bare, _ = run_phase(
-            "bare",
-            users=options.users,
-            seconds=options.bench_seconds,
-            host=host,
-            env=env,
-            workdir=workdir,
-        )
+        results = {"mix": ({}, {"endpoints": {}}), "tally": ({}, None), "bare": ({}, None)}
+        for phase in results:
+            if phase in options.phases.split(","):
+                results[phase] = run_phase(
+                    phase,
+                    users=options.users,
+                    seconds=options.seconds if phase == "mix" else options.bench_seconds,
+                    host=host,
+                    env=env,
+                    workdir=workdir,
+                )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
+    (mix, raw), (tally, _), (bare, _) = results.values()
     print(f"\nMix: {options.users} users for {options.seconds} s (times in ms)")
     print_table(sorted(mix.values(), key=lambda r: r["name"]))
     work = [t for name, s in raw["endpoints"].items() if name != SIGN_IN for t in s["times"]]

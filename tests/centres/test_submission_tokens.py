@@ -158,8 +158,8 @@ def test_a_server_error_keeps_nothing_of_the_request(world, client_for, monkeypa
         original(**kwargs)
         raise RuntimeError("after the write")
 
-    original = services.record_tap
-    monkeypatch.setattr(services, "record_tap", tap_then_fail)
+    original = services.tap_and_count
+    monkeypatch.setattr(services, "tap_and_count", tap_then_fail)
     client = client_for(world.staff_a)
     client.raise_request_exception = False
     tap = reverse("centres:tally_tap", args=[world.centre_a.pk])
@@ -174,12 +174,13 @@ def test_a_deadlock_runs_the_request_again_from_the_start(world, client_for, mon
 
     def deadlock_once(**kwargs):
         calls.append(kwargs)
-        original(**kwargs)
+        result = original(**kwargs)
         if len(calls) == 1:
             raise OperationalError("deadlock") from psycopg.errors.DeadlockDetected()
+        return result
 
-    original = services.record_tap
-    monkeypatch.setattr(services, "record_tap", deadlock_once)
+    original = services.tap_and_count
+    monkeypatch.setattr(services, "tap_and_count", deadlock_once)
     client = client_for(world.staff_a)
     client.raise_request_exception = False  # the first attempt's error is logged, not shown
     tap = reverse("centres:tally_tap", args=[world.centre_a.pk])
