@@ -79,7 +79,9 @@ CHANGES = {
         new_visits=1,
     ),
     "activity": activity,
-    "advice contact": lambda c: ContactFactory(centre=c),
+    "yesterday's advice contact": lambda c: ContactFactory(
+        centre=c, date=timezone.localdate() + YESTERDAY
+    ),
     "advice topic": lambda c: TopicFactory(organisation=c.organisation),
     "outreach meetings": lambda c: MeetingTally.objects.create(
         centre=c,
@@ -103,8 +105,11 @@ LINKED = {
         lambda c, made: KeyLoanFactory(fob=made[0], holder=made[1]),
     ),
     "key fob's centres": (fob, lambda c, made: made.centres.set([])),
-    "topic of a contact": (
-        lambda c: (ContactFactory(centre=c), TopicFactory(organisation=c.organisation)),
+    "topic of yesterday's contact": (
+        lambda c: (
+            ContactFactory(centre=c, date=timezone.localdate() + YESTERDAY),
+            TopicFactory(organisation=c.organisation),
+        ),
         lambda c, made: made[0].topics.add(made[1]),
     ),
     "follow-up item": (
@@ -178,6 +183,24 @@ def test_past_figures_corrected_or_deleted_move_the_version(centre, other):
         change()
         assert FigureVersion.current(centre.organisation_id) > before
     assert FigureVersion.current(other.organisation_id) == other_before
+
+
+def test_the_advice_contacts_of_the_day_leave_the_version_alone(centre):
+    # No kept figure holds a contact of today (config/dashboard/report.py).
+    topic = TopicFactory(organisation=centre.organisation)
+    before = FigureVersion.current(centre.organisation_id)
+    contact = ContactFactory(centre=centre)
+    contact.topics.add(topic)
+    contact.topics.remove(topic)
+    contact.delete()
+    assert FigureVersion.current(centre.organisation_id) == before
+
+
+def test_an_advice_contact_moved_from_an_earlier_day_moves_the_version(centre):
+    contact = ContactFactory(centre=centre, date=timezone.localdate() + YESTERDAY)
+    before = FigureVersion.current(centre.organisation_id)
+    type(contact).objects.filter(pk=contact.pk).update(date=timezone.localdate())
+    assert FigureVersion.current(centre.organisation_id) > before
 
 
 def test_a_rolled_back_version_is_never_given_again(centre):
