@@ -146,16 +146,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Each process keeps its own caches: what is kept is keyed by versions the database moves
-# (see config/dashboard/report.py), so processes never need to agree on what to forget.
+# What is kept is keyed by versions the database moves (see config/dashboard/report.py), so
+# nothing is ever forgotten on purpose: a change makes new keys.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered dashboard reports of past periods, 50-200 KB each.
+    # Rendered dashboard reports of past periods (50-200 KB each) and year-earlier figures,
+    # in the database: every worker and app server shares what one of them worked out.
+    # The table is made by `migrate` (config.apps).
     "dashboard": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "dashboard",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "vaerested_cache",
         "TIMEOUT": 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 200},
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     },
     # The day's openings of each centre tapped at (centres.services.day_openings), < 1 KB.
     "openings": {
