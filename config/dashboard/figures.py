@@ -103,11 +103,23 @@ def period_figures(centre_ids, organisation_id, period, now, tables=True):
     }
 
 
-def dashboard(*, centre_ids, organisation_id, period, now=None, earlier_figures=None):
+def right_now(centre_ids, organisation_id, today):
+    """(follow-up state, keys) of the "Right now" section: figures of the day and the
+    data, whatever the period."""
+    return (
+        incident_stats.follow_up_state(centre_ids, organisation_id, today),
+        centre_stats.keys(centre_ids, organisation_id),
+    )
+
+
+def dashboard(
+    *, centre_ids, organisation_id, period, now=None, earlier_figures=None, now_figures=None
+):
     """Return the dashboard's context: sections of compared figures, charts and tables.
 
     `earlier_figures`, if given, returns the year-earlier period's figures in place of
-    period_figures(..., tables=False) (the caller may keep them)."""
+    period_figures(..., tables=False), and `now_figures` those of right_now (the caller
+    may keep them)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     earlier = period.year_earlier()
@@ -219,8 +231,10 @@ def dashboard(*, centre_ids, organisation_id, period, now=None, earlier_figures=
             ],
         ],
     )
-    state = incident_stats.follow_up_state(centre_ids, organisation_id, today)
-    keys = centre_stats.keys(centre_ids, organisation_id)
+    if now_figures is None:
+        state, keys = right_now(centre_ids, organisation_id, today)
+    else:
+        state, keys = now_figures()
     now_section = Section(
         "now",
         _("Right now"),

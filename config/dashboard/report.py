@@ -5,7 +5,8 @@ A past period's figures change only when data behind them change, and every such
 moves the organisation's FigureVersion in the same transaction (centres.figure_versions).
 The rendered report is kept under that version, so a change is seen on the very next
 view. The current period's report is never kept: its taps and activities change by the
-minute. Its year-earlier figures are, under the same version.
+minute. Its year-earlier figures and its "right now" figures (follow-up, bans, keys: of
+the day and the data only) are, under the same version and day.
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from django.utils import translation
 
 from centres.models import FigureVersion
 from config.dashboard.figures import dashboard as dashboard_figures
-from config.dashboard.figures import period_figures
+from config.dashboard.figures import period_figures, right_now
 
 CACHE = "dashboard"
 
@@ -53,15 +54,24 @@ def report(request, *, centre_ids, organisation_id, period, today, now):
             part=part,
         )
 
-    def earlier_figures(earlier):
-        if earlier.end >= today:  # a custom period of more than a year
-            return period_figures(centre_ids, organisation_id, earlier, now, tables=False)
-        figures_key = key(earlier, "figures")
+    def kept(figures_key, compute):
         figures = cache.get(figures_key)
         if figures is None:
-            figures = period_figures(centre_ids, organisation_id, earlier, now, tables=False)
+            figures = compute()
             cache.set(figures_key, figures)
         return figures
+
+    def earlier_figures(earlier):
+        def compute():
+            return period_figures(centre_ids, organisation_id, earlier, now, tables=False)
+
+        if earlier.end >= today:  # a custom period of more than a year
+            return compute()
+        return kept(key(earlier, "figures"), compute)
+
+    def now_figures():
+        # Figures of the day and the data: the day is in the key.
+        return kept(key(period, "now"), lambda: right_now(centre_ids, organisation_id, today))
 
     def render():
         context = dashboard_figures(
@@ -70,6 +80,7 @@ def report(request, *, centre_ids, organisation_id, period, today, now):
             period=period,
             now=now,
             earlier_figures=earlier_figures,
+            now_figures=now_figures,
         )
         return render_to_string("dashboard/dashboard.html#report", context, request)
 

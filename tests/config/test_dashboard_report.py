@@ -150,3 +150,15 @@ def test_the_current_periods_year_earlier_figures_are_kept_until_a_change(world,
         new_visits=0,
     )
     assert visits_a_year_earlier(client.get(DASHBOARD, this_month)) == "13"
+
+
+def test_the_current_periods_right_now_figures_are_kept_until_a_change(world, client_for):
+    client = client_for(world.leader)
+    this_month = {"period": "month", "date": timezone.localdate().isoformat()}
+    client.get(DASHBOARD, this_month)
+    with CaptureQueriesContext(connection) as kept:
+        assert bans_in_force(client.get(DASHBOARD, this_month).content.decode()) == "0"
+    tables = ("incidents_followupitem", "incidents_ban", "centres_keyloan")
+    assert not any(t in q["sql"] for q in kept.captured_queries for t in tables)
+    BanFactory(centre=world.centre_a, decided_by=world.leader)
+    assert bans_in_force(client.get(DASHBOARD, this_month).content.decode()) == "1"
