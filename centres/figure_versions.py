@@ -16,7 +16,16 @@ CHANGED_ROWS = """CASE TG_OP
         ELSE format(TG_ARGV[0], 'new_rows') || ' UNION ' || format(TG_ARGV[0], 'old_rows')
     END"""
 
-FUNCTION_SQL = rf"""
+# The statement that gives each organisation of {rows} (SQL) a new version; in order of
+# organisation, so two statements never wait on each other's rows.
+TOUCH = f"""        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('{SEQUENCE}') FROM (
+            SELECT DISTINCT organisation_id FROM ({{rows}}) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version"""
+
+FUNCTION_SQL = f"""
 CREATE SEQUENCE {SEQUENCE};
 
 -- TG_ARGV[0]: a query giving organisation ids, with %1$s for the transition table.
@@ -32,12 +41,7 @@ BEGIN
     organisations := {CHANGED_ROWS};
     -- In order of organisation, so two statements never wait on each other's rows.
     EXECUTE format($sql$
-        INSERT INTO centres_figureversion (organisation_id, version)
-        SELECT organisation_id, nextval('{SEQUENCE}') FROM (
-            SELECT DISTINCT organisation_id FROM (%s) AS changed (organisation_id)
-            WHERE organisation_id IS NOT NULL ORDER BY 1
-        ) AS touched
-        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version
+{TOUCH.format(rows="%s")}
     $sql$, organisations);
     RETURN NULL;
 END
@@ -121,14 +125,7 @@ def static_function_sql(function, query):
         ),
     }
     branches = "\n    ELS".join(
-        f"""IF TG_OP = '{event}' THEN
-        INSERT INTO centres_figureversion (organisation_id, version)
-        SELECT organisation_id, nextval('{SEQUENCE}') FROM (
-            SELECT DISTINCT organisation_id FROM ({rows}) AS changed (organisation_id)
-            WHERE organisation_id IS NOT NULL ORDER BY 1
-        ) AS touched
-        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;"""
-        for event, rows in changed.items()
+        f"IF TG_OP = '{event}' THEN\n{TOUCH.format(rows=rows)};" for event, rows in changed.items()
     )
     return f"""
 CREATE FUNCTION {function}() RETURNS trigger

@@ -24,21 +24,21 @@ UPSERT_VISITS = """
 """
 
 
-# The day's openings of a centre, kept per process for the tally (see day_openings).
+# The day's openings of a centre, kept per process for the tally (see kept_day_openings).
 OPENINGS_CACHE = "openings"
 
 
 def visit_kind_at(centre, moment):
     """The tally kind for a visit at `moment`: user-run during a user-run or maybe-open
     opening without staff, otherwise staffed (staff are the ones tapping)."""
-    opening = openings.in_progress(day_openings(centre, timezone.localdate(moment)), moment)
+    opening = openings.in_progress(kept_day_openings(centre, timezone.localdate(moment)), moment)
     if opening is not None and opening.kind != OpeningKind.STAFFED:
         return VisitKind.USER_RUN
     return VisitKind.STAFFED
 
 
-def day_openings(centre, day):
-    """The openings of `centre` on the local day `day`.
+def kept_day_openings(centre, day):
+    """The openings of `centre` on the local day `day` (openings.day_openings), kept.
 
     A centre read with Centre.objects.with_figure_version() carries its organisation's
     version, which every change to weekly hours, closures, open days and user-run

@@ -159,7 +159,7 @@ CACHES = {
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
-    # The day's openings of each centre tapped at (centres.services.day_openings), < 1 KB.
+    # The day's openings of each centre tapped at (centres.services.kept_day_openings), < 1 KB.
     "openings": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "openings",

@@ -8,10 +8,7 @@ from centres import figure_versions as fv
 # Tally changes count only for days before today (in local time, with five minutes to
 # spare for a transaction open at midnight): only past periods are ever cached, so the
 # taps of the day never move the version.
-PAST_VISITS = (
-    fv.VIA_CENTRE + " WHERE r.date < ((clock_timestamp() + interval '5 minutes')"
-    " AT TIME ZONE 'Europe/Copenhagen')::date"
-)
+PAST_VISITS = f"{fv.VIA_CENTRE} WHERE r.date < {fv.TOMORROW_SOON}"
 TABLES = {
     "centres_centre": fv.DIRECT,
     "centres_visitcount": PAST_VISITS,
