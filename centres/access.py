@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from centres.models import Centre, Role
@@ -37,6 +38,20 @@ def get_centre_for(request, pk, roles=CENTRE_WORKERS, queryset=None):
     (of centres) adds what the view needs to the same query."""
     queryset = Centre.objects.all() if queryset is None else queryset
     centre = get_object_or_404(queryset.for_user(request.user), pk=pk)
+    return _with_role(request, roles, centre)
+
+
+def get_tally_centre(request, pk):
+    """get_centre_for(request, pk) with the centre's figure version, read the way each
+    tap can afford (Centre.objects.get_for_tally)."""
+    try:
+        centre = Centre.objects.get_for_tally(request.user, pk)
+    except Centre.DoesNotExist:
+        raise Http404 from None
+    return _with_role(request, CENTRE_WORKERS, centre)
+
+
+def _with_role(request, roles, centre):
     if not request.user.has_role(*roles):
         raise PermissionDenied
     return centre

@@ -40,28 +40,74 @@ class Role(models.TextChoices):
 CENTRE_BOUND_ROLES = frozenset({Role.STAFF, Role.OUTREACH})
 
 
+def centre_scope(user):
+    """Which centres `user` may see, as (organisation id, only the user's named centres),
+    or None for none: all of a leader's or association member's organisation, the named
+    centres of staff and outreach workers, none for others."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return None
+    if user.role in CENTRE_BOUND_ROLES:
+        return user.organisation_id, True
+    if user.role in (Role.LEADER, Role.ASSOCIATION):
+        return user.organisation_id, False
+    return None
+
+
+def figure_version_sql(centre_alias):
+    """SQL for the organisation's FigureVersion of the centre row `centre_alias`, 0 before
+    any."""
+    return (
+        f"coalesce((SELECT v.version FROM {FigureVersion._meta.db_table} v "
+        f"WHERE v.organisation_id = {centre_alias}.organisation_id), 0)"
+    )
+
+
 class CentreQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Centres the user may see: all of a leader's or association member's
-        organisation, the named centres of staff and outreach workers, none for others."""
-        if not user.is_authenticated or user.organisation_id is None:
+        """Centres the user may see (see centre_scope)."""
+        scope = centre_scope(user)
+        if scope is None:
             return self.none()
-        centres = self.filter(organisation_id=user.organisation_id)
-        if user.role in CENTRE_BOUND_ROLES:
-            return centres.filter(assigned_users=user)
-        if user.role in (Role.LEADER, Role.ASSOCIATION):
-            return centres
-        return self.none()
+        organisation_id, named_only = scope
+        centres = self.filter(organisation_id=organisation_id)
+        return centres.filter(assigned_users=user) if named_only else centres
 
     def with_figure_version(self):
         """Annotate `figure_version`: the organisation's FigureVersion, 0 before any."""
         # Raw, because the tally reads it on every tap: the ORM's Subquery takes a
         # millisecond to compile, more than the query takes to run.
-        version = (
-            f"coalesce((SELECT v.version FROM {FigureVersion._meta.db_table} v "
-            f"WHERE v.organisation_id = {self.model._meta.db_table}.organisation_id), 0)"
+        return self.annotate(
+            figure_version=RawSQL(figure_version_sql(self.model._meta.db_table), [])
         )
-        return self.annotate(figure_version=RawSQL(version, []))
+
+    def get_for_tally(self, user, pk):
+        """`for_user(user).with_figure_version().get(pk=pk)` as one raw statement.
+
+        Every tap reads it, and the ORM took 1.3 ms to build that query, three times what
+        PostgreSQL takes to run it. The rule is centre_scope's, as in for_user; a test
+        compares the two for every role."""
+        scope = centre_scope(user)
+        if scope is None:
+            raise self.model.DoesNotExist
+        organisation_id, named_only = scope
+        columns = ", ".join(f"c.{field.column}" for field in self.model._meta.concrete_fields)
+        assigned = self.model.assigned_users.through._meta.db_table
+        sql = f"""
+            SELECT {columns}, {figure_version_sql("c")} AS figure_version
+            FROM {self.model._meta.db_table} c
+            WHERE c.id = %(pk)s AND c.organisation_id = %(organisation)s
+                AND (NOT %(named_only)s OR EXISTS (
+                    SELECT FROM {assigned} a WHERE a.centre_id = c.id AND a.user_id = %(user)s))
+        """
+        params = {
+            "pk": pk,
+            "organisation": organisation_id,
+            "named_only": named_only,
+            "user": user.pk,
+        }
+        for centre in self.raw(sql, params):
+            return centre
+        raise self.model.DoesNotExist
 
     def with_visit_totals(self, first, last):
         """Annotate `visits`, `new_visits`, `staffed_visits` and `user_run_visits`: the

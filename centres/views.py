@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from centres import hooks, openings, services
-from centres.access import EVERY_ROLE, get_centre_for, role_required
+from centres.access import EVERY_ROLE, get_centre_for, get_tally_centre, role_required
 from centres.forms import (
     CensusForm,
     CentreProfileForm,
@@ -256,11 +256,6 @@ def tally_context(request, centre, kind=None, counts=None):
     }
 
 
-def tally_centre(request, pk):
-    """The centre, with what the tally needs to tell the opening in progress cheaply."""
-    return get_centre_for(request, pk, queryset=Centre.objects.with_figure_version())
-
-
 def tally_session_key(centre):
     return f"centres:taps:{centre.pk}"
 
@@ -268,7 +263,7 @@ def tally_session_key(centre):
 @login_required
 def tally(request, pk):
     """Today's count for a centre: big buttons for a phone."""
-    centre = tally_centre(request, pk)
+    centre = get_tally_centre(request, pk)
     return render(request, "centres/tally.html", tally_context(request, centre))
 
 
@@ -282,7 +277,7 @@ def tally_response(request, centre, kind=None, counts=None, **extra):
 @require_POST
 @login_required
 def tally_tap(request, pk):
-    centre = tally_centre(request, pk)
+    centre = get_tally_centre(request, pk)
     now = timezone.now()
     kind = services.visit_kind_at(centre, now)
     tap, counts = services.tap_and_count(
@@ -296,7 +291,7 @@ def tally_tap(request, pk):
 @require_POST
 @login_required
 def tally_undo(request, pk):
-    centre = tally_centre(request, pk)
+    centre = get_tally_centre(request, pk)
     key = tally_session_key(centre)
     taps = request.session.get(key, [])
     if taps:
