@@ -24,8 +24,10 @@ UPSERT_VISITS = """
 """
 
 
-# The day's openings of a centre, kept per process for the tally (see kept_day_openings).
+# The day's openings of a centre, kept in each process and in a table all processes share
+# (see kept_day_openings).
 OPENINGS_CACHE = "openings"
+SHARED_OPENINGS_CACHE = "shared-openings"
 
 
 def visit_kind_at(centre, moment):
@@ -43,16 +45,23 @@ def kept_day_openings(centre, day):
     A centre read with Centre.objects.with_figure_version() carries its organisation's
     version, which every change to weekly hours, closures, open days and user-run
     openings moves in its own transaction. The day's openings are kept under it, so a
-    tap reads no rules, and the first tap after a change sees the change."""
+    tap reads no rules, and the first tap after a change sees the change. They are kept
+    in the process, and in a table shared by every process: working them out takes
+    about 10 ms, reading them from the table under 1 ms, and each process would
+    otherwise work out every centre's day for itself."""
     version = getattr(centre, "figure_version", None)
     if version is None:
         return openings.day_openings(centre, day)
-    cache = caches[OPENINGS_CACHE]
     key = f"day-openings:{centre.pk}:{day.isoformat()}:{version}"
-    found = cache.get(key)
+    local = caches[OPENINGS_CACHE]
+    found = local.get(key)
     if found is None:
-        found = [replace(o, user_run=None) for o in openings.day_openings(centre, day)]
-        cache.set(key, found)
+        shared = caches[SHARED_OPENINGS_CACHE]
+        found = shared.get(key)
+        if found is None:
+            found = [replace(o, user_run=None) for o in openings.day_openings(centre, day)]
+            shared.set(key, found)
+        local.set(key, found)
     return found
 
 

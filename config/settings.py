@@ -159,10 +159,17 @@ CACHES = {
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
-    # The day's openings of each centre tapped at (centres.services.kept_day_openings), < 1 KB.
+    # The day's openings of each centre tapped at (centres.services.kept_day_openings), < 1 KB
+    # each: in every process, and in a table of their own that every process reads first.
     "openings": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "openings",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "shared-openings": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "vaerested_openings_cache",
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },

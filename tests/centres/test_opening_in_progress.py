@@ -210,6 +210,32 @@ def test_a_second_tap_reads_no_rules(world, client_for, tuesday_morning):
     assert len(second.captured_queries) < len(first.captured_queries)
 
 
+def test_a_process_finds_the_day_another_worked_out(world, client_for, tuesday_morning):
+    caches[services.OPENINGS_CACHE].clear()
+    OpeningHoursFactory(centre=world.centre_a, weekday=1, kind=OpeningKind.USER_RUN)
+    client = client_for(world.staff_a)
+    tap(client, world.centre_a)
+    caches[services.OPENINGS_CACHE].clear()  # as in another process, which kept nothing
+    with CaptureQueriesContext(connection) as other:
+        tap(client, world.centre_a)
+    rules = ("centres_openinghours", "centres_closure", "centres_userrunopening")
+    assert not any(t in q["sql"] for q in other.captured_queries for t in rules)
+    assert any("vaerested_openings_cache" in q["sql"] for q in other.captured_queries)
+    counts = VisitCount.objects.filter(centre=world.centre_a).per_kind()
+    assert {row["kind"]: row["total"] for row in counts} == {"user_run": 2}
+
+
+def test_what_a_process_finds_in_the_table_follows_a_change(world, client_for, tuesday_morning):
+    hours = OpeningHoursFactory(centre=world.centre_a, weekday=1, kind=OpeningKind.STAFFED)
+    client = client_for(world.staff_a)
+    tap(client, world.centre_a)
+    OpeningHours.objects.filter(pk=hours.pk).update(kind=OpeningKind.USER_RUN)
+    caches[services.OPENINGS_CACHE].clear()
+    tap(client, world.centre_a)
+    counts = VisitCount.objects.filter(centre=world.centre_a).per_kind()
+    assert {row["kind"]: row["total"] for row in counts} == {"staffed": 1, "user_run": 1}
+
+
 def test_the_tap_answers_the_days_counts_with_the_new_tap(world, client_for, tuesday_morning):
     centre = world.centre_a
     today = timezone.localdate()

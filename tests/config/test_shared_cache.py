@@ -1,4 +1,5 @@
-"""The dashboard's kept reports live in a table every worker and app server reads."""
+"""The dashboard's kept reports and the tally's kept openings live in tables every worker
+and app server reads."""
 
 import pytest
 from django.core.cache import caches
@@ -18,5 +19,7 @@ def test_what_one_worker_keeps_another_finds():
 def test_migrate_makes_the_cache_table_where_it_is_missing():
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE vaerested_cache")
+        cursor.execute("DROP TABLE vaerested_openings_cache")
     call_command("migrate", verbosity=0)
-    assert "vaerested_cache" in connection.introspection.table_names()
+    tables = connection.introspection.table_names()
+    assert {"vaerested_cache", "vaerested_openings_cache"} <= set(tables)
