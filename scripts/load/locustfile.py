@@ -29,6 +29,7 @@ TARGETS = (
 PHASE = os.environ.get("LOAD_PHASE", "mix")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 SIGN_IN = "sign-in (once per user)"
+OPEN_COUNTERS = "GET tally page (before the tally phase)"
 
 
 class Forms(HTMLParser):
@@ -158,6 +159,11 @@ class Staff(HttpUser):
         ) as response:
             if "/account/login/" in response.url:
                 response.failure(f"sign-in of {self.person['username']} failed")
+        if PHASE == "tally":
+            # Open the counters first, as staff do before the doors open: the phase
+            # measures taps, and the bare phase loads no page in its window either.
+            for centre in self.person["centres"]:
+                self.tally_forms[centre] = self.get(f"/centres/{centre}/tally/", OPEN_COUNTERS)
         wait_for_everyone(self.environment)
 
     def get(self, path, name):
