@@ -160,7 +160,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
     # The day's openings of each centre tapped at (centres.services.kept_day_openings), < 1 KB
-    # each: in every process, and in a table of their own that every process reads first.
+    # each: in every process, and in a table of their own that a process reads before it
+    # works a day out itself.
     "openings": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "openings",
