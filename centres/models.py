@@ -91,13 +91,16 @@ class CentreQuerySet(models.QuerySet):
             raise self.model.DoesNotExist
         organisation_id, named_only = scope
         columns = ", ".join(f"c.{field.column}" for field in self.model._meta.concrete_fields)
-        assigned = self.model.assigned_users.through._meta.db_table
+        assigned = self.model.assigned_users.through._meta
+        centre_id = assigned.get_field("centre").column
+        user_id = assigned.get_field("user").column
         sql = f"""
             SELECT {columns}, {figure_version_sql("c")} AS figure_version
             FROM {self.model._meta.db_table} c
             WHERE c.id = %(pk)s AND c.organisation_id = %(organisation)s
                 AND (NOT %(named_only)s OR EXISTS (
-                    SELECT FROM {assigned} a WHERE a.centre_id = c.id AND a.user_id = %(user)s))
+                    SELECT FROM {assigned.db_table} a
+                    WHERE a.{centre_id} = c.id AND a.{user_id} = %(user)s))
         """
         params = {
             "pk": pk,

@@ -23,16 +23,17 @@ CACHE = "dashboard"
 
 
 def cache_key(*, organisation_id, version, centre_ids, period, today, part="report"):
+    """The key of a kept `part`; `period` None for figures that are the same whatever the
+    period."""
     centres = ",".join(str(pk) for pk in sorted(centre_ids))
+    span = [period.kind, period.start.isoformat(), period.end.isoformat()] if period else []
     parts = [
         part,
         translation.get_language(),
         organisation_id,
         version,
         today.isoformat(),
-        period.kind,
-        period.start.isoformat(),
-        period.end.isoformat(),
+        *span,
         centres,
     ]
     return "dashboard:report:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -70,8 +71,8 @@ def report(request, *, centre_ids, organisation_id, period, today, now):
         return kept(key(earlier, "figures"), compute)
 
     def now_figures():
-        # Figures of the day and the data: the day is in the key.
-        return kept(key(period, "now"), lambda: right_now(centre_ids, organisation_id, today))
+        # Figures of the day and the data, whatever the period: the day is in the key.
+        return kept(key(None, "now"), lambda: right_now(centre_ids, organisation_id, today))
 
     def render():
         context = dashboard_figures(
