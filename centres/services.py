@@ -1,6 +1,7 @@
 """Writes that must be safe under concurrency or span several rows: tallies and key loans."""
 
 import datetime
+import hashlib
 from dataclasses import replace
 
 from django.core.cache import caches
@@ -52,14 +53,50 @@ def kept_day_openings(centre, day):
     version = getattr(centre, "figure_version", None)
     if version is None:
         return openings.day_openings(centre, day)
-    key = f"day-openings:{centre.pk}:{day.isoformat()}:{version}"
+    return _kept(
+        f"day-openings:{centre.pk}:{day.isoformat()}:{version}",
+        lambda: [replace(o, user_run=None) for o in openings.day_openings(centre, day)],
+    )
+
+
+def kept_openings(centres, first, last):
+    """({centre pk: [Opening]}, {centre pk: {date: reason}}): the openings overlapping the
+    local days `first` to `last` (openings.openings_for) and the days closed among them
+    (openings.closed_days), kept as kept_day_openings keeps a day.
+
+    Both follow only from rules that move the organisation's figure version and from the
+    public holidays, so the home page and the calendar read no rules while nothing
+    changes. Kept only when every centre carries its version (with_figure_version());
+    the openings come without their planned user-run opening's row."""
+    centres = list(centres)
+    start = openings.local_datetime(first, datetime.time())
+    end = openings.local_datetime(last + datetime.timedelta(days=1), datetime.time())
+
+    def work_out():
+        found = openings.openings_for(centres, start, end)
+        return (
+            {pk: [replace(o, user_run=None) for o in found[pk]] for pk in found},
+            openings.closed_days(centres, first, last),
+        )
+
+    scope = sorted((c.pk, getattr(c, "figure_version", None)) for c in centres)
+    if not scope or any(version is None for _pk, version in scope):
+        return work_out()
+    scope = ",".join(f"{pk}.{version}" for pk, version in scope)
+    digest = hashlib.sha256(scope.encode()).hexdigest()
+    return _kept(f"openings:{first.isoformat()}:{last.isoformat()}:{digest}", work_out)
+
+
+def _kept(key, work_out):
+    """The value under `key` in the process, else in the shared table, else work_out()'s,
+    stored in both."""
     local = caches[OPENINGS_CACHE]
     found = local.get(key)
     if found is None:
         shared = caches[SHARED_OPENINGS_CACHE]
         found = shared.get(key)
         if found is None:
-            found = [replace(o, user_run=None) for o in openings.day_openings(centre, day)]
+            found = work_out()
             shared.set(key, found)
         local.set(key, found)
     return found

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import TILBUDSPORTALEN_CHECK_DAYS, Centre, Role
-from centres.openings import NEXT_OPENING_HORIZON_DAYS, openings_for, understaffed
+from centres.openings import NEXT_OPENING_HORIZON_DAYS, understaffed
+from centres.services import kept_openings
 
 # The leader's home page warns about staffed openings this far ahead.
 STAFFING_LOOKAHEAD_DAYS = 14
@@ -55,14 +56,16 @@ def home_panels(request):
 
 def today_panels(request):
     """For staff: each of their centres open now or when next, with the tally button."""
-    centres = list(Centre.objects.for_user(request.user))
+    centres = list(Centre.objects.for_user(request.user).with_figure_version())
     if not centres:
         return []
     now = timezone.now()
-    found = openings_for(centres, now, now + datetime.timedelta(days=NEXT_OPENING_HORIZON_DAYS))
+    horizon = now + datetime.timedelta(days=NEXT_OPENING_HORIZON_DAYS)
+    # Whole days, kept: the same openings all day for every staff member of the centres.
+    found, _closed = kept_openings(centres, timezone.localdate(now), timezone.localdate(horizon))
     rows = []
     for centre in centres:
         current = next((o for o in found[centre.pk] if o.contains(now)), None)
-        upcoming = next((o for o in found[centre.pk] if o.start > now), None)
+        upcoming = next((o for o in found[centre.pk] if now < o.start < horizon), None)
         rows.append({"centre": centre, "current": current, "next": upcoming})
     return [("centres/_home_today.html", {"rows": rows})]

@@ -8,6 +8,7 @@ Organisation Z runs centre Z; its leader Zoe must see nothing of A's.
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import caches
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from centres.models import Role
@@ -109,3 +110,15 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def forget_kept():
+    """Call to forget what pages keep (openings, the calendar's days), so that the next
+    request works everything out as after a change; for tests of that path's cost."""
+
+    def forget():
+        for alias in ("openings", "shared-openings", "calendar"):
+            caches[alias].clear()
+
+    return forget
