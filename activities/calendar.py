@@ -3,24 +3,29 @@ centres' openings and closures as events.
 
 A fixed number of queries whatever the number of events: occurrences with their activity,
 the activities' centres (prefetched), meetings with their centre, and the centres'
-openings and closed days in bulk (centres.openings).
+openings and closed days in bulk, kept under their organisation's figure version
+(centres.services.kept_openings).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import icalendar
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, Category, Meeting, Occurrence
 from activities.recurrence import COPENHAGEN
-from centres.models import Centre
-from centres.openings import closed_days, openings_for
+from centres.models import Centre, FigureVersion
+from centres.services import kept_openings
 
 VIEWS = ("month", "week", "agenda")
+# The rendered days of a calendar page (activities.views), kept under the organisation's
+# figure version.
+CACHE = "calendar"
 AGENDA_DAYS = 28
 MEETING_LENGTH = timedelta(hours=2)
 
@@ -142,10 +147,13 @@ def events(
                 uid=f"meeting-{meeting.pk}@vaerested",
             )
         )
-    if kind in ("", "opening"):
-        result.extend(_openings(open_centres, start, end))
-    if kind in ("", "closure"):
-        result.extend(_closures(open_centres, start, end))
+    if kind in ("", "opening", "closure") and open_centres:
+        found, closed = kept_openings(open_centres, start, end - timedelta(days=1))
+        names = {c.pk: c.name for c in open_centres}
+        if kind in ("", "opening"):
+            result.extend(_openings(found, names))
+        if kind in ("", "closure"):
+            result.extend(_closures(closed, names))
     for source_kind, _label, source in CALENDAR_SOURCES:
         if kind in ("", source_kind) and open_centres:
             result.extend(source(open_centres, start, end))
@@ -153,12 +161,30 @@ def events(
     return result
 
 
-def _openings(centres, start, end):
-    """The centres' openings (staffed, user-run, maybe open) as events: four queries."""
-    if not centres:
-        return []
-    names = {c.pk: c.name for c in centres}
-    found = openings_for(centres, _midnight(start), _midnight(end))
+def days_key(*, organisation_id, scope, view, start, end, centre, kind, today):
+    """The key of a calendar page's rendered days.
+
+    Every table behind the events (activities, occurrences, meetings, the centres'
+    hours, closures and user-run openings, outreach hours and absences) moves the
+    organisation's figure version in the same transaction, so a change is seen on the
+    very next view. `scope` says what the page's querysets hold; today marks a day."""
+    parts = [
+        translation.get_language(),
+        organisation_id,
+        FigureVersion.current(organisation_id),
+        today.isoformat(),
+        view,
+        start.isoformat(),
+        end.isoformat(),
+        centre.pk if centre else None,
+        kind,
+        *scope,
+    ]
+    return "calendar:days:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _openings(found, names):
+    """Openings ({centre pk: [Opening]}: staffed, user-run, maybe open) as events."""
     return [
         Event(
             kind="opening",
@@ -175,13 +201,9 @@ def _openings(centres, start, end):
     ]
 
 
-def _closures(centres, start, end):
-    """Each day a centre is closed (its closures and public holidays) as an all-day event:
-    two queries."""
-    if not centres:
-        return []
-    names = {c.pk: c.name for c in centres}
-    found = closed_days(centres, start, end - timedelta(days=1))
+def _closures(closed, names):
+    """Each day a centre is closed ({centre pk: {date: reason}}: its closures and public
+    holidays) as an all-day event."""
     return [
         Event(
             kind="closure",
@@ -194,8 +216,8 @@ def _closures(centres, start, end):
             all_day=True,
             uid=f"closure-{pk}-{day:%Y%m%d}@vaerested",
         )
-        for pk, closed in found.items()
-        for day, reason in sorted(closed.items())
+        for pk, days_closed in closed.items()
+        for day, reason in sorted(days_closed.items())
     ]
 
 

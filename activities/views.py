@@ -2,11 +2,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,7 +102,13 @@ def _parse_day(value, default):
 # Calendar -------------------------------------------------------------------------------
 
 
-def _calendar_context(request, *, occurrences, meetings, centres, link_urls, base_url):
+def _calendar_context(
+    request, *, occurrences, meetings, centres, link_urls, base_url, organisation_id, scope
+):
+    """The calendar page's context. Its days are rendered once and kept under the
+    organisation's figure version, which every table behind their events moves (see
+    calendar_days_key); `scope` names what the occurrence and meeting querysets hold,
+    from the visible `centres`."""
     today = timezone.localdate()
     view = request.GET.get("view")
     view = view if view in calendar.VIEWS else "agenda"
@@ -113,35 +121,18 @@ def _calendar_context(request, *, occurrences, meetings, centres, link_urls, bas
     kinds = calendar.kind_choices()
     kind = request.GET.get("kind", "")
     kind = kind if kind in dict(kinds) else ""
-    event_list = calendar.events(
-        occurrences=occurrences,
-        meetings=meetings,
-        start=start,
-        end=end,
-        centre=centre,
-        kind=kind,
-        link_urls=link_urls,
-        open_centres=centres,
-    )
     if view == "month":
         previous = calendar.period("month", start - timedelta(days=1))[0]
-        following = end
-        cells = calendar.month_grid(start, end, event_list, today)
     else:
-        length = end - start
-        previous, following = start - length, end
-        cells = calendar.days(start, end, event_list, today)
-        if view == "agenda":
-            cells = [c for c in cells if c["events"] or c["is_today"]]
-    return {
+        previous = start - (end - start)
+    context = {
         "view": view,
         "views": [("agenda", _("List")), ("week", _("Week")), ("month", _("Month"))],
         "start": start,
         "last": end - timedelta(days=1),
         "today": today,
-        "cells": cells,
         "previous": previous,
-        "following": following,
+        "following": end,
         "centres": centres,
         "centre": centre,
         "kinds": kinds,
@@ -149,6 +140,42 @@ def _calendar_context(request, *, occurrences, meetings, centres, link_urls, bas
         "base_url": base_url,
         "weekday_headers": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
     }
+
+    def render_days():
+        event_list = calendar.events(
+            occurrences=occurrences,
+            meetings=meetings,
+            start=start,
+            end=end,
+            centre=centre,
+            kind=kind,
+            link_urls=link_urls,
+            open_centres=centres,
+        )
+        if view == "month":
+            cells = calendar.month_grid(start, end, event_list, today)
+        else:
+            cells = calendar.days(start, end, event_list, today)
+            if view == "agenda":
+                cells = [c for c in cells if c["events"] or c["is_today"]]
+        return render_to_string("activities/calendar.html#days", {**context, "cells": cells})
+
+    key = calendar.days_key(
+        organisation_id=organisation_id,
+        scope=(*scope, link_urls, sorted(c.pk for c in centres)),
+        view=view,
+        start=start,
+        end=end,
+        centre=centre,
+        kind=kind,
+        today=today,
+    )
+    days = caches[calendar.CACHE].get(key)
+    if days is None:
+        days = render_days()
+        caches[calendar.CACHE].set(key, days)
+    context["days"] = days
+    return context
 
 
 @role_required(*EVERY_ROLE)
@@ -160,9 +187,11 @@ def calendar_view(request):
         request,
         occurrences=Occurrence.objects.for_user(user),
         meetings=meetings,
-        centres=list(Centre.objects.for_user(user)),
+        centres=list(Centre.objects.for_user(user).with_figure_version()),
         link_urls=user.role in CENTRE_WORKERS,
         base_url=reverse("activities:calendar"),
+        organisation_id=user.organisation_id,
+        scope=("user", user.role in MEETING_READERS),
     )
     context["can_share"] = user.role == Role.LEADER
     return render(request, "activities/calendar.html", context)
@@ -183,9 +212,11 @@ def shared_calendar(request, token):
         request,
         occurrences=occurrences,
         meetings=meetings,
-        centres=list(link.centres()),
+        centres=list(link.centres().with_figure_version()),
         link_urls=False,
         base_url=reverse("activities:shared_calendar", args=[token]),
+        organisation_id=link.organisation_id,
+        scope=("link", link.centre_id),
     )
     context.update(link=link, shared=True)
     return render(request, "activities/calendar.html", context)

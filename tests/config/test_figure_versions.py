@@ -11,8 +11,13 @@ from activities.models import Occurrence
 from advice.models import MeetingService, MeetingTally
 from centres import services
 from centres.models import Census, FigureVersion, OpenDay, VisitCount
-from tests.activities.factories import ActivityFactory
-from tests.advice.factories import ContactFactory, TopicFactory
+from tests.activities.factories import ActivityFactory, MeetingFactory
+from tests.advice.factories import (
+    ContactFactory,
+    OutreachAbsenceFactory,
+    OutreachHoursFactory,
+    TopicFactory,
+)
 from tests.centres.factories import (
     ClosureFactory,
     KeyFobFactory,
@@ -90,6 +95,8 @@ CHANGES = {
         held=3,
         no_show=1,
     ),
+    "outreach hours": lambda c: OutreachHoursFactory(centre=c),
+    "meeting": lambda c: MeetingFactory(organisation=c.organisation, centre=c),
     "incident": lambda c: IncidentFactory(centre=c),
     "ban": lambda c: BanFactory(centre=c, decided_by=c.organisation.members.first()),
     "risk assessment": lambda c: RiskAssessmentFactory(
@@ -117,6 +124,10 @@ LINKED = {
         lambda c, made: FollowUpItemFactory(incident=made, owner=c.organisation.members.first()),
     ),
     "activity's centres": (activity, lambda c, made: made.centres.set([])),
+    "outreach absence": (
+        lambda c: OutreachHoursFactory(centre=c),
+        lambda c, made: OutreachAbsenceFactory(hours=made),
+    ),
 }
 
 

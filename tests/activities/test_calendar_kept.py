@@ -1,0 +1,139 @@
+"""The calendar's days are rendered once and kept under the organisation's figure
+version: the next view reads no event, every change behind them is seen on the very next
+view, and each scope, language and day has days of its own."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from activities import calendar
+from activities.models import Activity, Occurrence
+from centres.models import Centre
+from tests.activities.factories import ActivityFactory, MeetingFactory
+from tests.centres.factories import ClosureFactory, OpeningHoursFactory
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+EVENT_TABLES = (
+    "activities_occurrence",
+    "activities_meeting",
+    "centres_openinghours",
+    "centres_closure",
+    "centres_userrunopening",
+    "advice_outreachhours",
+)
+
+
+def week(client):
+    response = client.get(reverse("activities:calendar"), {"view": "week", "date": MONDAY})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def petanque(world):
+    return ActivityFactory(
+        organisation=world.org_a,
+        centres=[world.centre_a],
+        title="Petanque",
+        schedule__weekdays="0123456",
+    )
+
+
+def test_the_next_view_reads_no_event(world, client_for, petanque):
+    client = client_for(world.staff_a)
+    first = week(client)
+    with CaptureQueriesContext(connection) as kept:
+        second = week(client)
+    read = " ".join(q["sql"] for q in kept.captured_queries)
+    assert [table for table in EVENT_TABLES if table in read] == []
+    assert first.count("Petanque") == second.count("Petanque") == 7
+
+
+def set_hours(world):
+    OpeningHoursFactory(centre=world.centre_a, weekday=0, label="Morgenåbent")
+
+
+CHANGES = {
+    "activity renamed": (
+        lambda world: Activity.objects.filter(title="Petanque").update(title="Boccia"),
+        "Boccia",
+    ),
+    "occurrence cancelled": (
+        lambda world: Occurrence.objects.filter(start__date__gte=MONDAY).update(
+            cancelled=True, cancel_reason="Regnvejr"
+        ),
+        "Regnvejr",
+    ),
+    "meeting": (
+        lambda world: MeetingFactory(
+            organisation=world.org_a,
+            centre=world.centre_a,
+            place="Haven bag huset",
+            starts_at=dt.datetime.combine(MONDAY, dt.time(15)).astimezone(dt.UTC),
+        ),
+        "Haven bag huset",
+    ),
+    "closure": (
+        lambda world: ClosureFactory(
+            centre=world.centre_a, starts=MONDAY, ends=MONDAY, reason="Maling af stuen"
+        ),
+        "Maling af stuen",
+    ),
+    "opening hours": (set_hours, "Morgenåbent"),
+    "centre renamed": (
+        lambda world: Centre.objects.filter(pk=world.centre_a.pk).update(name="Huset i haven"),
+        "Huset i haven",
+    ),
+}
+
+
+@pytest.mark.parametrize("change, shown", CHANGES.values(), ids=CHANGES.keys())
+def test_a_change_is_seen_on_the_next_view(world, client_for, petanque, change, shown):
+    client = client_for(world.staff_a)
+    assert shown not in week(client)
+    change(world)
+    assert shown in week(client)
+
+
+def test_each_scope_has_its_own_days(world, client_for, petanque):
+    ActivityFactory(organisation=world.org_a, centres=[world.centre_b], title="Hal B")
+    assert "Hal B" in week(client_for(world.staff_b))
+    assert "Hal B" not in week(client_for(world.staff_a))
+    # The leader and the association see the same centres; only the leader's link.
+    detail = reverse("activities:activity_detail", args=[petanque.pk])
+    assert detail in week(client_for(world.leader))
+    association = week(client_for(world.association))
+    assert "Petanque" in association and detail not in association
+
+
+def test_each_language_has_its_own_days(world, client_for, petanque):
+    client = client_for(world.staff_a)
+    assert "Mandag" in week(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = week(client)
+    assert "Monday" in english and "Mandag" not in english
+
+
+def test_each_day_has_its_own_days(world):
+    """Today is marked: the days kept yesterday are not today's."""
+    parts = {
+        "organisation_id": world.org_a.pk,
+        "scope": ("user", True, True, [world.centre_a.pk]),
+        "view": "week",
+        "start": MONDAY,
+        "end": MONDAY + dt.timedelta(days=7),
+        "centre": None,
+        "kind": "",
+    }
+    today = timezone.localdate()
+    assert calendar.days_key(**parts, today=today) == calendar.days_key(**parts, today=today)
+    assert calendar.days_key(**parts, today=today) != calendar.days_key(
+        **parts, today=today + dt.timedelta(days=1)
+    )
