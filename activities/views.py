@@ -2,7 +2,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q
@@ -44,6 +43,7 @@ from activities.models import (
 from activities.recurrence import COPENHAGEN
 from centres.access import CENTRE_WORKERS, EVERY_ROLE, role_required
 from centres.models import Centre, Role
+from centres.services import kept
 
 MEETING_READERS = (Role.LEADER, Role.STAFF, Role.ASSOCIATION)
 PROPOSERS = MEETING_READERS
@@ -107,7 +107,7 @@ def _calendar_context(
 ):
     """The calendar page's context. Its days are rendered once and kept under the
     organisation's figure version, which every table behind their events moves (see
-    calendar_days_key); `scope` names what the occurrence and meeting querysets hold,
+    calendar.days_key); `scope` names what the occurrence and meeting querysets hold,
     from the visible `centres`."""
     today = timezone.localdate()
     view = request.GET.get("view")
@@ -170,11 +170,7 @@ def _calendar_context(
         kind=kind,
         today=today,
     )
-    days = caches[calendar.CACHE].get(key)
-    if days is None:
-        days = render_days()
-        caches[calendar.CACHE].set(key, days)
-    context["days"] = days
+    context["days"] = kept(calendar.CACHE, key, render_days)
     return context
 
 

@@ -79,27 +79,28 @@ def kept_openings(centres, first, last):
             openings.closed_days(centres, first, last),
         )
 
-    scope = sorted((c.pk, getattr(c, "figure_version", None)) for c in centres)
-    if not scope or any(version is None for _pk, version in scope):
+    versions = sorted((c.pk, getattr(c, "figure_version", None)) for c in centres)
+    if not versions or any(version is None for _pk, version in versions):
         return work_out()
-    scope = ",".join(f"{pk}.{version}" for pk, version in scope)
+    scope = ",".join(f"{pk}.{version}" for pk, version in versions)
     digest = hashlib.sha256(scope.encode()).hexdigest()
     return _kept(f"openings:{first.isoformat()}:{last.isoformat()}:{digest}", work_out)
 
 
-def _kept(key, work_out):
-    """The value under `key` in the process, else in the shared table, else work_out()'s,
-    stored in both."""
-    local = caches[OPENINGS_CACHE]
-    found = local.get(key)
+def kept(alias, key, work_out):
+    """The value under `key` in the cache `alias`; else work_out()'s, stored there."""
+    cache = caches[alias]
+    found = cache.get(key)
     if found is None:
-        shared = caches[SHARED_OPENINGS_CACHE]
-        found = shared.get(key)
-        if found is None:
-            found = work_out()
-            shared.set(key, found)
-        local.set(key, found)
+        found = work_out()
+        cache.set(key, found)
     return found
+
+
+def _kept(key, work_out):
+    """The openings under `key` in the process, else in the shared table, else
+    work_out()'s, stored in both."""
+    return kept(OPENINGS_CACHE, key, lambda: kept(SHARED_OPENINGS_CACHE, key, work_out))
 
 
 def add_visits(*, centre, date, hour, kind, visits, new_visits=0):

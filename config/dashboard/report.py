@@ -11,11 +11,11 @@ the day and the data only) are, under the same version and day.
 
 import hashlib
 
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from centres.models import FigureVersion
+from centres.services import kept
 from config.dashboard.figures import dashboard as dashboard_figures
 from config.dashboard.figures import period_figures, right_now
 
@@ -42,7 +42,6 @@ def cache_key(*, organisation_id, version, centre_ids, period, today, part="repo
 def report(request, *, centre_ids, organisation_id, period, today, now):
     """The rendered report; from the cache when the period is over and nothing behind its
     figures changed since it was rendered."""
-    cache = caches[CACHE]
     version = FigureVersion.current(organisation_id)
 
     def key(of, part):
@@ -55,24 +54,17 @@ def report(request, *, centre_ids, organisation_id, period, today, now):
             part=part,
         )
 
-    def kept(figures_key, compute):
-        figures = cache.get(figures_key)
-        if figures is None:
-            figures = compute()
-            cache.set(figures_key, figures)
-        return figures
-
     def earlier_figures(earlier):
         def compute():
             return period_figures(centre_ids, organisation_id, earlier, now, tables=False)
 
         if earlier.end >= today:  # a custom period of more than a year
             return compute()
-        return kept(key(earlier, "figures"), compute)
+        return kept(CACHE, key(earlier, "figures"), compute)
 
     def now_figures():
         # Figures of the day and the data, whatever the period: the day is in the key.
-        return kept(key(None, "now"), lambda: right_now(centre_ids, organisation_id, today))
+        return kept(CACHE, key(None, "now"), lambda: right_now(centre_ids, organisation_id, today))
 
     def render():
         context = dashboard_figures(
@@ -87,9 +79,4 @@ def report(request, *, centre_ids, organisation_id, period, today, now):
 
     if period.end >= today:
         return render()
-    report_key = key(period, "report")
-    html = cache.get(report_key)
-    if html is None:
-        html = render()
-        cache.set(report_key, html)
-    return html
+    return kept(CACHE, key(period, "report"), render)
