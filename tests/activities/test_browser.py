@@ -220,3 +220,37 @@ def test_the_association_sees_openings_and_closed_days_in_the_calendar(
     expect(page.locator(".calendar-opening")).to_have_count(0)
     assert_accessible(page)
     assert csp_violations == []
+
+
+def test_a_cancellation_is_on_the_calendar_staff_opened_before_it(
+    transactional_db, live_server, world, page, csp_violations
+):
+    """The calendar's days are kept; a change made meanwhile is on the next view."""
+    ActivityFactory(
+        organisation=world.org_a,
+        centres=[world.centre_a],
+        title="Petanque i gården",
+        schedule__weekdays="0123456",
+        schedule__valid_from=timezone.localdate(),
+        schedule__start_time=dt.time(23, 0),
+        schedule__end_time=dt.time(23, 30),
+    )
+    sign_in(page, live_server, "bob")
+    for _view in range(2):  # worked out, then kept
+        page.goto(live_server.url + "/calendar/?view=week")
+        expect(page.get_by_role("link", name="Petanque i gården").first).to_be_visible()
+        expect(page.locator(".calendar-cancelled")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Petanque i gården").first.click()
+    page.get_by_role("link", name=re.compile("^Aflys ")).first.click()
+    page.get_by_label("Begrundelse").fill("Regnvejr")
+    page.get_by_role("button", name="Aflys den").click()
+    expect(page.get_by_text("Gangen er aflyst.")).to_be_visible()
+
+    page.goto(live_server.url + "/calendar/?view=week")
+    cancelled = page.locator(".calendar-cancelled").first
+    expect(cancelled).to_contain_text("Petanque i gården")
+    expect(cancelled).to_contain_text("Regnvejr")
+    assert_accessible(page)
+    assert csp_violations == []
