@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from centres.fields import WallClockDateTimeField
 from centres.models import (
     Census,
     Centre,
@@ -266,6 +267,7 @@ class ShiftForm(forms.ModelForm):
         model = Shift
         fields = ["worker", "starts", "ends"]
         widgets = {"starts": DATETIME, "ends": DATETIME}
+        field_classes = {"starts": WallClockDateTimeField, "ends": WallClockDateTimeField}
 
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,6 +297,7 @@ class UserRunOpeningForm(forms.ModelForm):
         model = UserRunOpening
         fields = ["starts", "ends", "key_holder"]
         widgets = {"starts": DATETIME, "ends": DATETIME}
+        field_classes = {"starts": WallClockDateTimeField, "ends": WallClockDateTimeField}
 
     def __init__(self, *args, holders, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from django.db.models.utils import get_blank_choice_label
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from centres.fields import WallClockDateTimeField
 from centres.models import Centre, KeyHolder, Role, User
 from centres.validators import reject_cpr_numbers
 from incidents.models import (
@@ -83,6 +84,7 @@ class QuickIncidentForm(OccurredAtMixin, forms.ModelForm):
     class Meta:
         model = Incident
         fields = ["centre", "occurred_at", "kind", "affected_role", "summary", "context"]
+        field_classes = {"occurred_at": WallClockDateTimeField}
         widgets = {
             "occurred_at": DateTimeInput(),
             "context": forms.HiddenInput,
@@ -139,6 +141,7 @@ class IncidentForm(OccurredAtMixin, forms.ModelForm):
             "injury_description",
             "absence_first_day",
         ]
+        field_classes = {"occurred_at": WallClockDateTimeField}
         widgets = {
             "occurred_at": DateTimeInput(),
             "absence_first_day": DateInput(),
