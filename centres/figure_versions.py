@@ -53,12 +53,6 @@ DROP FUNCTION centres_touch_figures();
 DROP SEQUENCE {SEQUENCE};
 """
 
-# The local day after which a row's date counts as past; five minutes early, so that a
-# transaction still open at midnight moves the version too.
-TOMORROW_SOON = (
-    "((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date"
-)
-
 # A changed row that names a centre.
 VIA_CENTRE = "SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id"
 # A changed row that names its organisation.

@@ -20,7 +20,7 @@ from tests.factories import (
     app_device_for,
 )
 
-pytest_plugins = ["tests.browser_support"]
+pytest_plugins = ["tests.browser_support", "tests.clock_support"]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from activities.models import Occurrence
 from advice.models import MeetingService, MeetingTally
-from centres import services
+from centres import clock, services
 from centres.models import Census, FigureVersion, OpenDay, VisitCount
 from tests.activities.factories import ActivityFactory, MeetingFactory
 from tests.advice.factories import (
@@ -166,6 +166,8 @@ def test_a_centre_moved_to_another_organisation_moves_both(centre, other):
 
 def test_the_taps_of_the_day_leave_the_version_alone(centre):
     # Only past periods are cached; a day's taps would otherwise move the version all day.
+    # "Today" is the app's: a request shares its moment with the transaction.
+    clock.share()
     services.set_day_figures(
         centre=centre,
         date=timezone.localdate() + YESTERDAY,
@@ -178,6 +180,17 @@ def test_the_taps_of_the_day_leave_the_version_alone(centre):
         services.record_tap(centre=centre)
     assert VisitCount.objects.filter(centre=centre).totals()["visits"] == 4
     assert FigureVersion.current(centre.organisation_id) == before
+
+
+def test_without_the_apps_moment_every_tap_moves_the_version(centre):
+    # A write whose transaction was given no moment cannot be dated: the safe side.
+    for write in (
+        lambda: services.record_tap(centre=centre),
+        lambda: ContactFactory(centre=centre),
+    ):
+        before = FigureVersion.current(centre.organisation_id)
+        write()
+        assert FigureVersion.current(centre.organisation_id) > before
 
 
 def test_past_figures_corrected_or_deleted_move_the_version(centre, other):
@@ -198,6 +211,7 @@ def test_past_figures_corrected_or_deleted_move_the_version(centre, other):
 
 def test_the_advice_contacts_of_the_day_leave_the_version_alone(centre):
     # No kept figure holds a contact of today (config/dashboard/report.py).
+    clock.share()
     topic = TopicFactory(organisation=centre.organisation)
     before = FigureVersion.current(centre.organisation_id)
     contact = ContactFactory(centre=centre)
