@@ -11,7 +11,7 @@ from activities.models import CalendarLink
 from activities.recurrence import COPENHAGEN
 from tests.activities.factories import ActivityFactory, CalendarLinkFactory, MeetingFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 
 def feed(client, link):
@@ -97,7 +97,11 @@ def test_leader_creates_a_link_for_a_centre(world, client_for):
 def test_shared_calendar_query_count_is_constant(world, client, django_assert_num_queries):
     link = CalendarLinkFactory(organisation=world.org_a)
     url = reverse("activities:shared_calendar", args=[link.token]) + "?view=month"
-    ActivityFactory(organisation=world.org_a, centres=[world.centre_a])
+    # Occurrences on every day of the month, whatever day of it the test runs on.
+    first_of_month = timezone.localdate().replace(day=1)
+    ActivityFactory(
+        organisation=world.org_a, centres=[world.centre_a], schedule__weekdays="0123456"
+    ).materialise(since=dt.datetime.combine(first_of_month, dt.time(), tzinfo=COPENHAGEN))
     # Worked out: link, centres, figure version, the kept days (none); occurrences,
     # activities' centres, meetings; the kept openings (none), openings (4), closed days (2)
     # and keeping them (5: count, lookup and insert in a savepoint); outreach hours

@@ -17,9 +17,15 @@ from centres.models import Centre
 from tests.activities.factories import ActivityFactory, MeetingFactory
 from tests.centres.factories import ClosureFactory, OpeningHoursFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
-MONDAY = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+
+def monday():
+    """Next week's Monday, by the clock the test runs at."""
+    today = timezone.localdate()
+    return today + dt.timedelta(days=7 - today.weekday())
+
+
 EVENT_TABLES = (
     "activities_occurrence",
     "activities_meeting",
@@ -31,7 +37,7 @@ EVENT_TABLES = (
 
 
 def week(client):
-    response = client.get(reverse("activities:calendar"), {"view": "week", "date": MONDAY})
+    response = client.get(reverse("activities:calendar"), {"view": "week", "date": monday()})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -57,7 +63,9 @@ def test_the_next_view_reads_no_event(world, client_for, petanque):
 
 
 def set_hours(world):
-    OpeningHoursFactory(centre=world.centre_a, weekday=0, label="Morgenåbent")
+    # Every weekday: next Monday may be a holiday (Easter Monday, Whit Monday).
+    for weekday in range(7):
+        OpeningHoursFactory(centre=world.centre_a, weekday=weekday, label="Morgenåbent")
 
 
 CHANGES = {
@@ -66,7 +74,7 @@ CHANGES = {
         "Boccia",
     ),
     "occurrence cancelled": (
-        lambda world: Occurrence.objects.filter(start__date__gte=MONDAY).update(
+        lambda world: Occurrence.objects.filter(start__date__gte=monday()).update(
             cancelled=True, cancel_reason="Regnvejr"
         ),
         "Regnvejr",
@@ -76,13 +84,13 @@ CHANGES = {
             organisation=world.org_a,
             centre=world.centre_a,
             place="Haven bag huset",
-            starts_at=dt.datetime.combine(MONDAY, dt.time(15)).astimezone(dt.UTC),
+            starts_at=dt.datetime.combine(monday(), dt.time(15)).astimezone(dt.UTC),
         ),
         "Haven bag huset",
     ),
     "closure": (
         lambda world: ClosureFactory(
-            centre=world.centre_a, starts=MONDAY, ends=MONDAY, reason="Maling af stuen"
+            centre=world.centre_a, starts=monday(), ends=monday(), reason="Maling af stuen"
         ),
         "Maling af stuen",
     ),
@@ -129,8 +137,8 @@ def test_each_day_has_its_own_days(world):
         "organisation_id": world.org_a.pk,
         "scope": ("user", True, True, [world.centre_a.pk]),
         "view": "week",
-        "start": MONDAY,
-        "end": MONDAY + dt.timedelta(days=7),
+        "start": monday(),
+        "end": monday() + dt.timedelta(days=7),
         "centre": None,
         "kind": "",
     }

@@ -16,7 +16,7 @@ from centres.models import OpeningKind
 from tests.activities.factories import ActivityFactory, CalendarLinkFactory, MeetingFactory
 from tests.centres.factories import ClosureFactory, OpeningHoursFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 MONDAY = dt.date(2026, 3, 2)
 NOW = dt.datetime(2026, 3, 2, 7, tzinfo=COPENHAGEN)

@@ -13,7 +13,7 @@ from activities.models import Activity, Category, Schedule
 from activities.recurrence import COPENHAGEN, danish_holidays
 from centres.models import Closure, OpenDay
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 MONDAY = dt.datetime(2026, 3, 2, 7, tzinfo=COPENHAGEN)  # no holidays in March 2026
 TUESDAY = dt.date(2026, 3, 3)

@@ -13,7 +13,7 @@ from tests.activities.factories import (
     ProposalFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 
 def add_rows(world, activity):

@@ -25,6 +25,8 @@ from advice.models import (
 )
 from advice.services import meeting_count
 
+pytestmark = pytest.mark.any_day
+
 D = datetime.date
 URL = "/advice/figures/"
 

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from advice.models import OutreachAbsence, OutreachHours
 from tests.advice.factories import OutreachAbsenceFactory, OutreachHoursFactory
 
+pytestmark = pytest.mark.any_day
+
 CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
 D = datetime.date
 

@@ -18,7 +18,7 @@ from tests.centres.factories import (
     UserRunOpeningFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 # Spans Christmas, a closure and a planned user-run opening.
 FIRST, LAST = datetime.date(2026, 12, 21), datetime.date(2026, 12, 31)

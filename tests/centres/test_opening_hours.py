@@ -14,6 +14,8 @@ from centres.models import OpeningHours, OpeningKind
 from centres.openings import local_datetime, openings_for, week_bounds
 from tests.centres.factories import ClosureFactory, OpeningHoursFactory, UserRunOpeningFactory
 
+pytestmark = pytest.mark.any_day
+
 CPH = ZoneInfo("Europe/Copenhagen")
 TUESDAY = datetime.date(2026, 11, 24)
 

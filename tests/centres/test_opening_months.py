@@ -20,7 +20,7 @@ from tests.centres.factories import (
 )
 from tests.factories import CentreFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 FIRST, LAST = datetime.date(2025, 1, 1), datetime.date(2025, 6, 30)
 

@@ -15,6 +15,8 @@ from centres.openings import Opening, fewest_staff, understaffed
 from tests.centres.factories import OpeningHoursFactory, ShiftFactory
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.any_day
+
 CPH = ZoneInfo("Europe/Copenhagen")
 MONDAY = datetime.date(2026, 11, 23)
 TUESDAY = MONDAY + datetime.timedelta(days=1)

@@ -3,11 +3,14 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from centres.models import UserRunOpening, VisitCount, VisitKind
 from tests.centres.factories import KeyHolderFactory, UserRunOpeningFactory
+
+pytestmark = pytest.mark.any_day
 
 CPH = ZoneInfo("Europe/Copenhagen")
 

@@ -5,6 +5,7 @@ afterwards, bulk inserts, set-based SQL, deletes and a centre's deletion."""
 import datetime
 from collections import Counter
 
+import pytest
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from centres import services, stats
 from centres.models import Centre, VisitCount, VisitDay, VisitHeat, VisitKind
 from tests.centres.factories import CentreFactory
+
+pytestmark = pytest.mark.any_day
 
 DAY = datetime.date(2026, 3, 30)  # the last Monday of March: the next day is April
 

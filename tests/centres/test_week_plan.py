@@ -3,11 +3,14 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.urls import reverse
 
 from centres import openings
 from centres.models import OpeningKind
 from tests.centres.factories import ClosureFactory, OpeningHoursFactory, UserRunOpeningFactory
+
+pytestmark = pytest.mark.any_day
 
 CPH = ZoneInfo("Europe/Copenhagen")
 EASTER_WEEK = datetime.date(2026, 3, 30)

@@ -3,10 +3,13 @@ import advice)."""
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.advice.factories import OutreachAbsenceFactory, OutreachHoursFactory
+
+pytestmark = pytest.mark.any_day
 
 
 def next_tuesday():

@@ -29,7 +29,7 @@ from tests.centres.factories import (
 from tests.factories import UserFactory
 from tests.incidents.factories import IncidentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 PERIOD = Period("quarter", datetime.date(2025, 4, 1), datetime.date(2025, 6, 30))
 EARLIER = Period("quarter", datetime.date(2024, 4, 1), datetime.date(2024, 6, 30))

@@ -12,7 +12,7 @@ from centres import services
 from centres.models import VisitCount
 from tests.incidents.factories import BanFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 DASHBOARD = reverse("dashboard:index")
 

@@ -16,7 +16,7 @@ from tests.centres.factories import OpeningHoursFactory, ShiftFactory
 from tests.factories import CentreFactory
 from tests.incidents.factories import FollowUpItemFactory, IncidentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 DASHBOARD = reverse("dashboard:index")
 PACK = reverse("dashboard:pack")

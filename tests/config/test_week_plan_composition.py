@@ -2,11 +2,14 @@
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.activities.factories import ActivityFactory
 from tests.advice.factories import OutreachAbsenceFactory, OutreachHoursFactory
+
+pytestmark = pytest.mark.any_day
 
 
 def next_tuesday():

@@ -15,6 +15,8 @@ from incidents.forms import BanForm
 from incidents.models import AccessLogEntry, Ban, BanScope
 from tests.incidents.factories import BanFactory
 
+pytestmark = pytest.mark.any_day
+
 TODAY = datetime.date(2026, 6, 1)
 
 

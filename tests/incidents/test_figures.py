@@ -4,6 +4,7 @@ import datetime
 import io
 import zipfile
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +14,8 @@ from incidents.forms import quarter_bounds
 from incidents.models import Incident, Kind, Severity, Status
 from incidents.stats import quarter_figures
 from tests.incidents.factories import IncidentFactory
+
+pytestmark = pytest.mark.any_day
 
 
 def at(month, day):

@@ -10,13 +10,23 @@ from incidents.models import AccessLogEntry, Incident, Kind, Status
 from tests.factories import UserFactory
 from tests.incidents.factories import IncidentFactory
 
+pytestmark = pytest.mark.any_day
+
+
+def wall_clock(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def tomorrow():
+    """A day ahead of the clock the test runs at (not the one it was collected at)."""
+    return wall_clock(timezone.now() + datetime.timedelta(days=1))
+
 
 def quick_data(world, **overrides):
+    overrides = {name: value() if callable(value) else value for name, value in overrides.items()}
     data = {
         "centre": world.centre_a.pk,
-        "occurred_at": (timezone.localtime() - datetime.timedelta(minutes=10)).strftime(
-            "%Y-%m-%dT%H:%M"
-        ),
+        "occurred_at": wall_clock(timezone.now() - datetime.timedelta(minutes=10)),
         "kind": Kind.VERBAL_ABUSE,
         "affected_role": "staff",
         "summary": "Kaldte mig et skældsord og gik",
@@ -57,14 +67,7 @@ def test_quick_form_accepts_a_context_prefill(world, client_for):
         ({"summary": "Hans cpr er 010190-1234"}, "CPR-nummer"),
         ({"summary": ""}, "Dette felt er påkrævet"),
         ({"occurred_at": "i går"}, "Indtast gyldig dato/tid"),
-        (
-            {
-                "occurred_at": (timezone.localtime() + datetime.timedelta(days=1)).strftime(
-                    "%Y-%m-%dT%H:%M"
-                )
-            },
-            "kan ikke ligge i fremtiden",
-        ),
+        ({"occurred_at": tomorrow}, "kan ikke ligge i fremtiden"),
         ({"kind": "murder"}, "Marker en gyldig valgmulighed"),
         ({"centre": "x"}, "Marker en gyldig valgmulighed"),
     ],

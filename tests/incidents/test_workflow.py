@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from incidents.models import FollowUpItem, Incident, Status, work_injury_deadline
 from tests.incidents.factories import FollowUpItemFactory, IncidentFactory
 
+pytestmark = pytest.mark.any_day
+
 
 @given(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 1)))
 def test_the_work_injury_deadline_is_14_days_after_the_first_day_of_absence(first_day):
