@@ -12,12 +12,13 @@ PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	&& { echo $$p; break; }; done)
 
-.PHONY: help install run test lint format migrations-check deploy-check ci db-stop clean translations messages \
+.PHONY: help install run test quick lint format migrations-check deploy-check ci db-stop clean translations messages \
 	seed-scale load backup-drill
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test   - install and run every test, browser tests included"
+	@echo "make quick  - the tests for local work: test database kept, no browser, two processes"
 	@echo "make lint   - ruff lint and format check"
 	@echo "make ci     - what CI runs: tests, lint, migrations check, deploy check"
 	@echo "make seed-scale   - fill the scratch database vaerested_scale with 400 centres x 5 years"
@@ -56,6 +57,11 @@ test: install
 		echo "(or set CHROMIUM=/path/to/chromium)." >&2; \
 		exit 1; fi
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+# Local work: the test databases are kept between runs (migrations still applied), browser
+# tests and the other-day runs of tests/clock_support.py are left out, two processes.
+quick: install
+	$(BIN)/pytest --reuse-db -m "not browser and not other_day" -n 2
 
 lint: install
 	$(BIN)/ruff check .
