@@ -107,7 +107,7 @@ def test_no_occurrence_on_a_holiday_or_closure(weekdays, valid_from, weeks):
 @settings(max_examples=40, deadline=None)
 @given(valid_from=dates, count=st.integers(1, 40), weekday=st.integers(0, 6))
 def test_a_course_gets_its_full_number_of_sessions_despite_closed_days(valid_from, count, weekday):
-    closed = danish_holidays(valid_from, valid_from + dt.timedelta(days=800))
+    closed = set(danish_holidays(valid_from, valid_from + dt.timedelta(days=800)))
     slots = expand_weekly(
         weekdays=[weekday],
         start_time=dt.time(9),
