@@ -186,12 +186,18 @@ def test_a_closure_added_after_the_calendar_was_kept_is_seen_on_the_next_view(
         client = client_for(reference.staff_a)
         before = calendar(client, "agenda", friday)[heading(friday)]
         assert cancelled(before, "outreach") == [] and cancelled(before, "activity") == []
-        ClosureFactory(centre=reference.centre_a, starts=friday, ends=friday, reason="Vandskade")
-        ClosureFactory(centre=reference.centre_b, starts=friday, ends=friday, reason="Vandskade")
+        closures = [
+            ClosureFactory(centre=centre, starts=friday, ends=friday, reason="Vandskade")
+            for centre in (reference.centre_a, reference.centre_b)
+        ]
         after = calendar(client, "agenda", friday)[heading(friday)]
         assert "Vandskade" in cancelled(after, "outreach")[0]
         assert "Overskudsmad" in cancelled(after, "activity")[0]
         assert "Vandskade" in cancelled(after, "activity")[0]
+        for closure in closures:
+            closure.delete()
+        again = calendar(client, "agenda", friday)[heading(friday)]
+        assert again == before
 
 
 def week_plan(client, centre, day):
