@@ -235,12 +235,6 @@ class Session:
         return self.hours.centre
 
 
-def _closed_reason(closed, day):
-    """Why `day` is in `closed` ({date: reason}, the reason possibly empty), or ""."""
-    reason = closed.get(day)
-    return "" if reason is None else str(reason or _("Closed"))
-
-
 class OutreachHoursQuerySet(ValidityQuerySet):
     def for_user(self, user):
         return self.filter(centre__in=Centre.objects.for_user(user))
@@ -289,7 +283,7 @@ class OutreachHoursQuerySet(ValidityQuerySet):
                             date=day,
                             start=datetime.datetime.combine(day, hours.start_time, tz),
                             end=datetime.datetime.combine(day, hours.end_time, tz),
-                            closed=_closed_reason(closed_here, day),
+                            closed=str(closed_here.get(day, "")),
                         )
                     )
                 day += datetime.timedelta(days=7)
