@@ -47,6 +47,8 @@ class Event:
     description: str = ""
     note: str = ""  # e.g. the kind of opening: staffed, user-run, maybe open
     all_day: bool = False
+    # The centres' names made short where a day is narrow (short_names).
+    centre_labels: list = field(default_factory=list)
 
 
 # Other sources of events, registered by the project (config/) so that activities
@@ -157,8 +159,30 @@ def events(
     for source_kind, _label, source in CALENDAR_SOURCES:
         if kind in ("", source_kind) and open_centres:
             result.extend(source(open_centres, start, end))
+    labels = short_names({*(c.name for c in open_centres), *(n for e in result for n in e.centres)})
+    for event in result:
+        event.centre_labels = [labels[name] for name in event.centres]
     result.sort(key=lambda e: (e.start, not e.all_day, e.title))
     return result
+
+
+def short_names(names):
+    """{name: a short label} for the centres' names: each less the leading words it
+    shares with another ("Værestedet 76F" and "Værestedet Frederiksgade" become "76F" and
+    "Frederiksgade"), so a narrow day of the month still says where."""
+    words = {name: name.split() for name in names}
+
+    def shared(a, b):
+        count = 0
+        while count < min(len(a), len(b)) and a[count] == b[count]:
+            count += 1
+        return count
+
+    labels = {}
+    for name, own in words.items():
+        common = max((shared(own, w) for n, w in words.items() if n != name), default=0)
+        labels[name] = " ".join(own[common:]) or name
+    return labels
 
 
 def days_key(*, organisation_id, scope, view, start, end, centre, kind, today):

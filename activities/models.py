@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -169,19 +170,20 @@ class Activity(models.Model):
 
         Occurrences that were cancelled, moved or have attendance are kept as they are;
         untouched future ones the rules no longer produce are removed, so an edited rule
-        takes effect. Untouched future ones on a day that is now closed are cancelled
-        with the closure's reason (kept, so people see why), and those a closure
-        cancelled come back once the day is open again. `closed` ({date: reason}) is
-        worked out from the centres' closures and public holidays unless given. Past
-        occurrences are only created from `since` (a datetime), e.g. for demo data.
+        takes effect. Untouched ones on a day that is now closed are cancelled with the
+        closure's reason (kept, so people see why), past ones without attendance too (a
+        closure registered afterwards: it was not held), and those a closure cancelled
+        come back once the day is open again. `closed` ({date: reason}) is worked out
+        from the centres' closures and public holidays unless given. Past occurrences
+        are only created from `since` (a datetime), e.g. for demo data.
         """
         today = today or timezone.localdate()
         horizon = today + timedelta(days=HORIZON_DAYS)
         now = timezone.now()
         schedules = list(self.schedules.all())
+        first = min([today, *(s.valid_from for s in schedules)])
+        last = max([horizon, *(s.search_end(horizon) for s in schedules)])
         if closed is None:
-            first = min([today, *(s.valid_from for s in schedules)])
-            last = max([horizon, *(s.search_end(horizon) for s in schedules)])
             closed = self.closed_dates(first, last)
         wanted = {}
         for schedule in schedules:
@@ -189,7 +191,7 @@ class Activity(models.Model):
                 if start >= (since or now):
                     wanted.setdefault(start, (schedule.pk, end))
         with transaction.atomic():
-            self._apply_closures(closed, now)
+            self._apply_closures(closed, first, last)
             # Untouched future occurrences the rules no longer want (or want with another
             # end) go; those that still match keep their row, so links to them stay valid.
             untouched = self.occurrences.filter(
@@ -218,23 +220,25 @@ class Activity(models.Model):
             Occurrence.objects.bulk_create(rows, ignore_conflicts=True)
         return len(rows)
 
-    def _apply_closures(self, closed, now):
-        """Cancel untouched future occurrences on closed days; bring back those a
+    def _apply_closures(self, closed, first, last):
+        """Cancel the occurrences from `first` to `last` (dates) on closed days that no
+        one touched (not cancelled, moved or counted), past ones too; bring back those a
         closure cancelled whose day is open again."""
-        future = self.occurrences.filter(
-            start__gte=now, attendance__isnull=True
-        ).select_for_update()
-        for occurrence in future.filter(cancelled=False, start=models.F("original_start")):
-            reason = closed.get(timezone.localtime(occurrence.start, recurrence.COPENHAGEN).date())
-            if reason is not None:
-                occurrence.cancelled, occurrence.cancelled_by_closure = True, True
-                occurrence.cancel_reason = str(reason or _("Closed"))[:300]
-                occurrence.save(
-                    update_fields=["cancelled", "cancelled_by_closure", "cancel_reason"]
-                )
-        for occurrence in future.filter(cancelled_by_closure=True):
-            day = timezone.localtime(occurrence.start, recurrence.COPENHAGEN).date()
-            if day not in closed:
+        span = (
+            self.occurrences.filter(
+                start__gte=_aware(first), start__lt=_aware(last + timedelta(days=1))
+            )
+            .filter(attendance__isnull=True)
+            .annotate(day=TruncDate("start", tzinfo=recurrence.COPENHAGEN))
+            .select_for_update()
+        )
+        untouched = span.filter(cancelled=False, start=models.F("original_start"))
+        for occurrence in untouched.filter(day__in=list(closed)):
+            occurrence.cancelled, occurrence.cancelled_by_closure = True, True
+            occurrence.cancel_reason = str(closed[occurrence.day] or _("Closed"))[:300]
+            occurrence.save(update_fields=["cancelled", "cancelled_by_closure", "cancel_reason"])
+        for occurrence in span.filter(cancelled_by_closure=True):
+            if occurrence.day not in closed:
                 occurrence.cancelled, occurrence.cancelled_by_closure = False, False
                 occurrence.cancel_reason = ""
                 occurrence.save(

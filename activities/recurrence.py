@@ -2,26 +2,19 @@
 
 The rule is expanded on naive local datetimes and only then given the time zone, so a
 walk at 10:00 stays at 10:00 on both sides of a daylight-saving change. Closed days are
-passed in (public holidays today; the centres' own closures once they exist), so this
-module imports nothing but the standard library, dateutil and holidays.
+passed in (the centres' closures and public holidays, centres.openings.closed_days), so
+this module imports nothing but the standard library and dateutil.
 """
 
 from collections.abc import Callable, Container
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.rrule import WEEKLY, rrule
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # Enough to find N sessions of a course even if every other week were closed.
 MAX_SEARCH_YEARS = 5
-
-
-def danish_holidays(start: date, end: date) -> set[date]:
-    """Danish public holidays between start and end (inclusive)."""
-    years = range(start.year, end.year + 1)
-    return {day for day in holidays.country_holidays("DK", years=years) if start <= day <= end}
 
 
 def expand_weekly(

@@ -135,6 +135,8 @@ def _calendar_context(
         "following": end,
         "centres": centres,
         "centre": centre,
+        # The month's narrow days name the centre of each event when there are several.
+        "several_centres": centre is None and len(centres) > 1,
         "kinds": kinds,
         "kind": kind,
         "base_url": base_url,

@@ -17,6 +17,7 @@ from advice.models import (
     Topic,
 )
 from centres.models import Role
+from centres.openings import closed_days
 
 # How far back a contact may be recorded: staff sometimes record from memory, not a year on.
 RECORD_DAYS_BACK = 31
@@ -220,6 +221,25 @@ class MeetingForm(forms.Form):
         if day.year < 2000:
             raise forms.ValidationError(_("Enter a valid date."))
         return day
+
+    def clean(self):
+        """A meeting on a day the centre was closed (a closure or public holiday) did not
+        take place there: it is neither held nor a no-show."""
+        cleaned = super().clean()
+        centre, day = cleaned.get("centre"), cleaned.get("date")
+        if centre and day and cleaned.get("result") in (MeetingResult.HELD, MeetingResult.NO_SHOW):
+            reason = closed_days([centre], day, day)[centre.pk].get(day)
+            if reason is not None:
+                self.add_error(
+                    "result",
+                    _(
+                        "%(centre)s was closed that day (%(reason)s): a meeting there was "
+                        "neither held nor missed. Count it as cancelled, or choose the day "
+                        "it took place."
+                    )
+                    % {"centre": centre.name, "reason": reason},
+                )
+        return cleaned
 
 
 def default_period(today=None):

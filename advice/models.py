@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre, Organisation, ValidityPeriod, ValidityQuerySet
+from centres.openings import closed_days
 from centres.validators import reject_cpr_numbers
 
 
@@ -220,12 +221,14 @@ class OutreachRole(models.TextChoices):
 
 @dataclass(frozen=True)
 class Session:
-    """One concrete sitting of outreach hours: who is at which centre, when."""
+    """One concrete sitting of outreach hours: who is at which centre, when; `closed`
+    says why it cannot take place (the centre's closure or a public holiday)."""
 
     hours: "OutreachHours"
     date: datetime.date
     start: datetime.datetime
     end: datetime.datetime
+    closed: str = ""
 
     @property
     def centre(self):
@@ -239,12 +242,14 @@ class OutreachHoursQuerySet(ValidityQuerySet):
     def for_centre(self, centre):
         return self.filter(centre=centre)
 
-    def between(self, start, end):
+    def between(self, start, end, closed=None):
         """Return the concrete sessions from `start` to `end` (dates, both included),
-        minus absences, in time order: a list of `Session`.
+        minus absences, in time order: a list of `Session`, those on a day their centre
+        is closed marked with the reason.
 
-        For the centres' week plan and the activities calendar: two queries, whatever
-        the number of weeks.
+        `closed` ({centre pk: {date: reason}}, centres.openings.closed_days) may be given
+        by a caller that has it. For the centres' week plan, the activities calendar and
+        the outreach list: four queries (two with `closed`), whatever the number of weeks.
         """
         hours_list = list(
             self.valid_between(start, end)
@@ -258,9 +263,13 @@ class OutreachHoursQuerySet(ValidityQuerySet):
                 )
             )
         )
+        if closed is None and hours_list:
+            centres = {hours.centre_id: hours.centre for hours in hours_list}
+            closed = closed_days(centres.values(), start, end)
         tz = timezone.get_current_timezone()
         sessions = []
         for hours in hours_list:
+            closed_here = closed.get(hours.centre_id, {})
             day = max(start, hours.valid_from)
             last = min(end, hours.valid_until) if hours.valid_until else end
             # Step to the first matching weekday, then a week at a time.
@@ -274,6 +283,7 @@ class OutreachHoursQuerySet(ValidityQuerySet):
                             date=day,
                             start=datetime.datetime.combine(day, hours.start_time, tz),
                             end=datetime.datetime.combine(day, hours.end_time, tz),
+                            closed=str(closed_here.get(day, "")),
                         )
                     )
                 day += datetime.timedelta(days=7)

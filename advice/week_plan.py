@@ -3,15 +3,20 @@ always know who is there when."""
 
 import datetime
 
+from django.utils import timezone
+
 from advice.models import OutreachHours
 
 
 def week_plan_entries(centre, start, end):
     """Return [(start, end, label, kind)] for the outreach sessions at `centre` from
-    `start` to `end` (aware datetimes, end excluded), absences left out."""
-    last_day = (end - datetime.timedelta(microseconds=1)).date()
-    sessions = OutreachHours.objects.for_centre(centre).between(start.date(), last_day)
+    `start` to `end` (aware datetimes, end excluded), absences and days the centre is
+    closed left out (the plan says the day is closed)."""
+    first_day = timezone.localdate(start)
+    last_day = timezone.localdate(end - datetime.timedelta(microseconds=1))
+    sessions = OutreachHours.objects.for_centre(centre).between(first_day, last_day)
     return [
         (s.start, s.end, f"{s.hours.display_name} ({s.hours.get_role_display()})", "outreach")
         for s in sessions
+        if not s.closed
     ]

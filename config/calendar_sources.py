@@ -6,14 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.calendar import Event, add_calendar_source
 from advice.models import OutreachHours
+from centres.services import kept_openings
 
 
 def outreach_events(centres, start, end):
     """Outreach hours at `centres` from `start` to `end` (dates, end excluded) as events,
-    absences left out: who is there when, as users must always know."""
-    sessions = OutreachHours.objects.filter(centre__in=centres).between(
-        start, end - timedelta(days=1)
-    )
+    absences left out and those on a day the centre is closed cancelled: who is there
+    when, as users must always know."""
+    last = end - timedelta(days=1)
+    # The closed days the calendar's openings and closures came from (kept under the
+    # figure version), so the hours agree with the closures shown beside them.
+    _openings, closed = kept_openings(centres, start, last)
+    sessions = OutreachHours.objects.filter(centre__in=centres).between(start, last, closed)
     return [
         Event(
             kind="outreach",
@@ -22,6 +26,8 @@ def outreach_events(centres, start, end):
             start=s.start,
             end=s.end,
             centres=[s.centre.name],
+            cancelled=bool(s.closed),
+            cancel_reason=s.closed,
             note=s.hours.service,
             uid=f"outreach-{s.hours.pk}-{s.date:%Y%m%d}@vaerested",
         )

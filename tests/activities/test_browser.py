@@ -7,8 +7,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import Activity, Occurrence
-from activities.recurrence import COPENHAGEN, danish_holidays
+from activities.recurrence import COPENHAGEN
 from centres.models import Closure, OpeningHours, OpeningKind
+from centres.openings import danish_holidays
 from tests.activities.factories import ActivityFactory, MeetingFactory
 from tests.browser_support import PHONE, assert_accessible, sign_in
 

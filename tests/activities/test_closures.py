@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from activities.models import Activity, Category, Schedule
-from activities.recurrence import COPENHAGEN, danish_holidays
+from activities.recurrence import COPENHAGEN
 from centres.models import Closure, OpenDay
+from centres.openings import danish_holidays
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
@@ -200,7 +201,7 @@ def test_no_occurrence_on_a_closure_or_holiday_unless_allowed(
                 closed.setdefault(key, set()).add(day)
         activity.materialise()
         held = set(days(activity, cancelled=False))
-        holidays = danish_holidays(start, start + dt.timedelta(weeks=6))
+        holidays = set(danish_holidays(start, start + dt.timedelta(weeks=6)))
         if runs_when_closed:
             assert len(held) == 42
             return
@@ -211,3 +212,42 @@ def test_no_occurrence_on_a_closure_or_holiday_unless_allowed(
         assert not held & shut
         assert held == {start + dt.timedelta(days=i) for i in range(42)} - shut
         activity.delete()
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_a_closure_registered_afterwards_cancels_past_occurrences_not_counted(world):
+    """The centre was closed last week after all: what was planned there was not held."""
+    week_before = MONDAY.date() - dt.timedelta(days=7)
+    activity = daily(world, [world.centre_a], weeks=2, valid_from=week_before)
+    activity.materialise(since=MONDAY - dt.timedelta(days=7))
+    counted = activity.occurrences.get(start__date=TUESDAY - dt.timedelta(days=7))
+    counted.attendance = 4
+    counted.save()
+    closure = close(world.centre_a, week_before, week_before + dt.timedelta(days=4), "Vandskade")
+    assert days(activity, cancelled=True) == [
+        week_before + dt.timedelta(days=d) for d in (0, 2, 3, 4)
+    ]
+    assert activity.occurrences.filter(cancel_reason="Vandskade").count() == 4
+    counted.refresh_from_db()
+    assert not counted.cancelled and counted.attendance == 4
+    closure.delete()
+    assert days(activity, cancelled=True) == []
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=COPENHAGEN), tick=False)
+def test_christmas_new_year_and_easter_have_no_occurrence_unless_the_centre_opens(world):
+    fridays = daily(world, [world.centre_a], weekdays="4", valid_until=dt.date(2027, 4, 30))
+    fridays.materialise()
+    planned = days(fridays)
+    for holiday in (dt.date(2026, 12, 25), dt.date(2027, 1, 1), dt.date(2027, 3, 26)):
+        assert holiday not in planned
+    for friday in (dt.date(2026, 12, 18), dt.date(2027, 1, 8), dt.date(2027, 4, 2)):
+        assert friday in planned
+    # The centre opens on Christmas Day: the activity is there; closed again, it is
+    # cancelled with the holiday's name (phones that had it are told).
+    christmas = dt.date(2026, 12, 25)
+    open_day = OpenDay.objects.create(centre=world.centre_a, date=christmas)
+    assert christmas in days(fridays, cancelled=False)
+    open_day.delete()
+    assert days(fridays, cancelled=True) == [christmas]
+    assert fridays.occurrences.get(cancelled=True).cancel_reason == "Juledag"

@@ -16,6 +16,7 @@ from activities.models import (
     ProposalStatus,
 )
 from activities.recurrence import COPENHAGEN
+from centres.models import OpenDay, OpeningHours, OpeningKind
 from tests.activities.factories import (
     ActivityFactory,
     DecisionFactory,
@@ -482,3 +483,42 @@ def test_decisions_of_unpublished_minutes_stay_hidden_from_the_association(world
     earlier.published_at = timezone.now()
     earlier.save()
     assert "Kladdebeslutning" in client_for(world.association).get(url).content.decode()
+
+
+def test_short_names_leave_out_the_words_centres_share():
+    assert calendar.short_names(
+        ["Værestedet 76F", "Værestedet Frederiksgade", "Krydsfeltet", "Værestedet"]
+    ) == {
+        "Værestedet 76F": "76F",
+        "Værestedet Frederiksgade": "Frederiksgade",
+        "Krydsfeltet": "Krydsfeltet",
+        "Værestedet": "Værestedet",
+    }
+    assert calendar.short_names(["Værestedet 76F"]) == {"Værestedet 76F": "Værestedet 76F"}
+
+
+def test_the_month_of_every_centre_says_where_each_event_is(world, client_for):
+    today = timezone.localdate()
+    for centre in (world.centre_a, world.centre_b):
+        OpeningHours.objects.create(
+            centre=centre,
+            weekday=today.weekday(),
+            starts=dt.time(0, 1),
+            ends=dt.time(23, 59),
+            kind=OpeningKind.MAYBE,
+            valid_from=today - dt.timedelta(days=7),
+        )
+        OpenDay.objects.create(centre=centre, date=today)  # should today be a holiday
+    client = client_for(world.leader)
+    html = client.get(reverse("activities:calendar"), {"view": "month"}).content.decode()
+    for short, full in (("76F", "Værestedet 76F"), ("Frederiksgade", "Værestedet Frederiksgade")):
+        label = (
+            f'<span class="calendar-centre"><span aria-hidden="true">{short}</span>'
+            f'<span class="visually-hidden">{full}</span></span>'
+        )
+        assert label in html
+    # One centre chosen: the centre goes without saying.
+    one = client.get(
+        reverse("activities:calendar"), {"view": "month", "centre": world.centre_a.pk}
+    ).content.decode()
+    assert 'class="calendar-centre"' not in one

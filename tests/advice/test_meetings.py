@@ -9,6 +9,8 @@ from django.db import connection
 
 from advice.models import MeetingTally
 from advice.services import meeting_count
+from centres.models import Closure, OpenDay
+from tests.centres.factories import ClosureFactory
 
 URL = "/advice/meetings/"
 
@@ -107,3 +109,42 @@ def test_concurrent_counts_are_never_lost(transactional_db, world):
     assert errors == []
     tally = MeetingTally.objects.get()
     assert (tally.held, tally.no_show) == (8, 4)
+
+
+@pytest.mark.parametrize(
+    ("day", "reason"),
+    [
+        ("2026-12-25", "Juledag"),
+        ("2027-01-01", "Nytårsdag"),
+        ("2027-03-26", "Langfredag"),
+        ("2027-03-29", "Anden påskedag"),
+        ("2027-02-10", "Personaledag"),
+    ],
+)
+def test_a_meeting_on_a_closed_day_is_neither_held_nor_a_no_show(world, client_for, day, reason):
+    ClosureFactory(
+        centre=world.centre_a,
+        starts=datetime.date(2027, 2, 10),
+        ends=datetime.date(2027, 2, 10),
+        reason="Personaledag",
+    )
+    data = {"centre": world.centre_a.pk, "service": "job_centre", "date": day}
+    with time_machine.travel(datetime.datetime(2027, 4, 1, 10, 0), tick=False):
+        client = client_for(world.leader)
+        for result in ("held", "no_show"):
+            response = client.post(URL, {**data, "result": result})
+            assert response.status_code == 200
+            errors = " ".join(response.context["form"].errors["result"])
+            assert f"Værestedet 76F var lukket den dag ({reason})" in errors
+            assert "Tæl det som aflyst" in errors
+        assert not MeetingTally.objects.exists()
+        assert client.post(URL, {**data, "result": "cancelled"}).status_code == 302
+        # The other centre was open (no closure there), except on the holidays.
+        other = {**data, "centre": world.centre_b.pk, "result": "held"}
+        assert client.post(URL, other).status_code == (302 if reason == "Personaledag" else 200)
+        # A holiday the centre opens is a day like any other.
+        OpenDay.objects.get_or_create(centre=world.centre_a, date=datetime.date.fromisoformat(day))
+        Closure.objects.all().delete()
+        assert client.post(URL, {**data, "result": "no_show"}).status_code == 302
+    tally = MeetingTally.objects.get(centre=world.centre_a)
+    assert (tally.held, tally.no_show, tally.cancelled) == (0, 1, 1)

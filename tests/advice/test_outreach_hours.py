@@ -4,13 +4,17 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advice.models import OutreachAbsence, OutreachHours
+from centres.models import OpenDay
+from centres.openings import closed_days, danish_holidays
 from tests.advice.factories import OutreachAbsenceFactory, OutreachHoursFactory
+from tests.centres.factories import ClosureFactory
 
 pytestmark = pytest.mark.any_day
 
@@ -60,15 +64,68 @@ def test_sessions_of_other_centres_are_left_out(world):
     )
 
 
-def test_sessions_take_two_queries_however_many(world, django_assert_num_queries):
+def test_sessions_take_four_queries_however_many(world, django_assert_num_queries):
+    """Hours, absences, and the centres' closures and open days; the last two not when
+    the caller has the closed days already."""
     for weekday in range(5):
         hours = OutreachHoursFactory(centre=world.centre_a, weekday=weekday)
         OutreachAbsenceFactory(hours=hours)
-    with django_assert_num_queries(2):
+        day = D(2026, 6, 1 + weekday)
+        ClosureFactory(centre=world.centre_a, starts=day, ends=day)
+    OpenDay.objects.create(centre=world.centre_a, date=D(2026, 12, 25))
+    with django_assert_num_queries(4):
         sessions = OutreachHours.objects.for_centre(world.centre_a).between(
             D(2026, 1, 1), D(2026, 12, 31)
         )
     assert len(sessions) > 200
+    closed = closed_days([world.centre_a], D(2026, 1, 1), D(2026, 12, 31))
+    with django_assert_num_queries(2):
+        given = OutreachHours.objects.for_centre(world.centre_a).between(
+            D(2026, 1, 1), D(2026, 12, 31), closed
+        )
+    assert given == sessions
+
+
+# The days a centre is closed by a public holiday on which outreach hours fall: Christmas
+# Day and New Year's Day 2027 are Fridays, Easter 2027 runs from Maundy Thursday 25 March
+# to Easter Monday 29 March.
+HOLIDAYS = {
+    D(2026, 12, 25): "Juledag",
+    D(2027, 1, 1): "Nytårsdag",
+    D(2027, 3, 25): "Skærtorsdag",
+    D(2027, 3, 26): "Langfredag",
+    D(2027, 3, 29): "Anden påskedag",
+}
+
+
+@pytest.mark.clock_free
+@pytest.mark.parametrize("day", HOLIDAYS, ids=str)
+def test_a_session_on_a_public_holiday_is_closed_unless_the_centre_opens(world, day):
+    OutreachHoursFactory(centre=world.centre_a, display_name="Kasper", weekday=day.weekday())
+    OutreachHoursFactory(centre=world.centre_b, display_name="Mette", weekday=day.weekday())
+    (kasper, mette) = sorted(
+        OutreachHours.objects.between(day, day), key=lambda s: s.hours.display_name
+    )
+    assert kasper.closed == mette.closed == HOLIDAYS[day]
+    OpenDay.objects.create(centre=world.centre_a, date=day)
+    opened = {s.hours.display_name: s.closed for s in OutreachHours.objects.between(day, day)}
+    assert opened == {"Kasper": "", "Mette": HOLIDAYS[day]}
+
+
+@pytest.mark.clock_free
+def test_a_session_on_a_closure_is_closed_with_its_reason_and_the_week_around_is_not(world):
+    OutreachHoursFactory(centre=world.centre_a, weekday=2)
+    ClosureFactory(
+        centre=world.centre_a, starts=D(2026, 9, 9), ends=D(2026, 9, 9), reason="Personaledag"
+    )
+    sessions = OutreachHours.objects.between(D(2026, 9, 1), D(2026, 9, 30))
+    assert [(s.date.day, s.closed) for s in sessions] == [
+        (2, ""),
+        (9, "Personaledag"),
+        (16, ""),
+        (23, ""),
+        (30, ""),
+    ]
 
 
 days = st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 12, 31))
@@ -103,14 +160,15 @@ def test_sessions_agree_with_a_day_by_day_count(
         )
         kept.append((first, last))
     end = start + datetime.timedelta(days=span)
+    holidays = danish_holidays(start, end)
     expected = [
-        day
+        (day, holidays.get(day, ""))
         for day in (start + datetime.timedelta(days=i) for i in range(span + 1))
         if day.weekday() == weekday
         and hours.is_valid_on(day)
         and not any(a <= day <= b for a, b in kept)
     ]
-    assert [s.date for s in OutreachHours.objects.between(start, end)] == expected
+    assert [(s.date, s.closed) for s in OutreachHours.objects.between(start, end)] == expected
 
 
 # --- Pages ----------------------------------------------------------------------------
@@ -215,3 +273,21 @@ def test_hours_page_query_count_is_constant(world, client_for, django_assert_num
         OutreachAbsenceFactory(hours=OutreachHoursFactory(centre=world.centre_a, weekday=weekday))
     with django_assert_num_queries(len(few)):
         client.get("/advice/outreach-hours/")
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 20, 10, tzinfo=CPH), tick=False)
+def test_the_outreach_list_shows_hours_on_closed_days_as_cancelled(world, client_for):
+    OutreachHoursFactory(centre=world.centre_a, display_name="Kasper", weekday=4)
+    html = client_for(world.staff_a).get("/advice/outreach-hours/").content.decode()
+    items = html.split('<li class="list-group-item')[1:]
+    fridays = {item.split("</strong>")[0].split(">")[-1].strip(): item for item in items}
+    assert list(fridays) == [
+        "Fredag 25. december, 09.00\u201312.00",
+        "Fredag 1. januar, 09.00\u201312.00",
+        "Fredag 8. januar, 09.00\u201312.00",
+        "Fredag 15. januar, 09.00\u201312.00",
+    ]
+    assert "Aflyst" in fridays["Fredag 25. december, 09.00\u201312.00"]
+    assert "Stedet er lukket: Juledag" in fridays["Fredag 25. december, 09.00\u201312.00"]
+    assert "Stedet er lukket: Nytårsdag" in fridays["Fredag 1. januar, 09.00\u201312.00"]
+    assert "Aflyst" not in fridays["Fredag 8. januar, 09.00\u201312.00"]

@@ -39,6 +39,7 @@ def test_week_plan_shows_hours_holidays_and_closures(world, client_for):
     assert "Chance for åbent" in html
     assert "Timer denne uge: 16 bemandet, 0 brugeråbent, 4 chance for åbent." in html
     assert "week_plan_print.css" in html
+    assert "centres/print" in html and "data-print>Udskriv</button>" in html
 
 
 def test_a_nonsense_week_falls_back_to_this_week(world, client_for):
