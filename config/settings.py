@@ -289,12 +289,17 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
+    # Browsers report what the policy blocked; config.views.csp_report logs it.
+    "report-uri": ["/csp-report/"],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# The language switch's cookie: sent with top-level navigation only, never read by scripts.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # Production (DJANGO_DEBUG off): HTTPS only, behind a proxy that sets X-Forwarded-Proto.
 if not DEBUG:
@@ -303,6 +308,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this
     # host only and for every path: a sibling subdomain cannot plant or overwrite it.
     SESSION_COOKIE_NAME = "__Host-sessionid"

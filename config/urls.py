@@ -52,6 +52,7 @@ account_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp_report"),
     path("dashboard/", include("config.dashboard.urls")),
     path("", include("centres.urls")),
     path("", include("activities.urls")),

@@ -1,4 +1,4 @@
-"""Mallory learns the session id of Alice's session before Alice gives her second step
+"""Cookies. Mallory learns the session id of Alice's session before Alice gives her second step
 (a cookie planted on a shared tablet, or read over her shoulder). When Alice passes the
 step, the session gets a new key: Mallory's copy opens nothing."""
 
@@ -89,7 +89,7 @@ def test_production_cookies_are_host_only_and_secure():
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
         "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN, "
-        "s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_PATH)"
+        "s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_PATH, s.LANGUAGE_COOKIE_SECURE)"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
@@ -104,4 +104,13 @@ def test_production_cookies_are_host_only_and_secure():
         "None",
         "/",
         "/",
+        "True",
     ]
+
+
+def test_the_language_cookie_is_lax_and_out_of_reach_of_scripts(db, client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["samesite"] == "Lax"
+    assert cookie["httponly"] is True
