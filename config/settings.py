@@ -212,6 +212,10 @@ PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "config.sign_in.attempted_username"
 AXES_VERBOSE = False
+# Password spraying: after this many wrong passwords from one address across all user
+# names within AXES_COOLOFF_TIME, that address waits too (config.sign_in).
+AXES_HANDLER = "config.sign_in.AddressThrottlingHandler"
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("VAERESTED_SIGN_IN_ADDRESS_FAILURE_LIMIT", 30)
 
 # Two-factor sign-in (TOTP apps and backup codes). Leaders and safety representatives must
 # use it; anyone may. Each wrong code doubles the wait before the next try (1 s, 2 s, 4 s...).
