@@ -48,7 +48,9 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        return HttpResponse("unavailable", status=503, content_type="text/plain")
+        response = HttpResponse("database unavailable", status=503, content_type="text/plain")
+        response["Retry-After"] = "30"
+        return response
     return HttpResponse("ok", content_type="text/plain")
 
 
