@@ -23,6 +23,7 @@ from advice.forms import (
 )
 from advice.models import Contact, MeetingTally, OutreachAbsence, OutreachHours, Topic
 from centres.access import role_required
+from centres.middleware import replay_at
 from centres.models import Centre, Role
 
 RECORDERS = (Role.LEADER, Role.STAFF, Role.OUTREACH)
@@ -76,7 +77,12 @@ def record(request):
         # The way back from a wrong tap lives only in the browser: a signed, short-lived
         # token in the URL, so nothing on the server ties the contact to who recorded it.
         token = signing.dumps(contact.pk, salt=UNDO_SALT)
-        return redirect(f"{reverse('advice:record')}?{urlencode({'undo': token})}")
+        # Sent again, the form is answered without the undo link: the form's one-time
+        # token row must not keep it (centres.middleware.replay_at).
+        return replay_at(
+            redirect(f"{reverse('advice:record')}?{urlencode({'undo': token})}"),
+            reverse("advice:record"),
+        )
     return render(
         request,
         "advice/record.html",

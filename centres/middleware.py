@@ -18,6 +18,7 @@ import psycopg
 from django.contrib import messages
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from centres import clock
@@ -57,6 +58,14 @@ def _succeeded(request, response):
     return _is_htmx(request) and 200 <= response.status_code < 300 and not response.streaming
 
 
+def replay_at(response, location):
+    """Mark a redirect to be replayed to `location` instead of its own: for a redirect
+    that carries something the token's row must not keep (a recorded contact's undo
+    link, which would tie the contact to the row's sender)."""
+    response.replay_location = location
+    return response
+
+
 class SubmissionTokenMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,10 +101,11 @@ class SubmissionTokenMiddleware:
         from centres.models import SubmissionToken
 
         user_id = request.user.pk if request.user.is_authenticated else None
-        new, first = SubmissionToken.objects.claim(token, user_id)
+        owner = SubmissionToken.owner_of(token, user_id)
+        new, first = SubmissionToken.objects.claim(token, owner)
         if new:
             return None
-        if first is None or first.user_id != user_id:
+        if first is None or not constant_time_compare(first.owner, owner):
             return HttpResponseBadRequest(_("The form is damaged. Reload the page."))
         return self._replay(request, first)
 
@@ -108,7 +118,7 @@ class SubmissionTokenMiddleware:
         elif _succeeded(request, response):
             kept = {"status": response.status_code}
             if response.has_header("Location"):
-                kept["location"] = response["Location"]
+                kept["location"] = getattr(response, "replay_location", response["Location"])
             elif len(response.content) <= MAX_KEPT_BODY:
                 kept["body"] = response.content.decode(response.charset, errors="replace")
             SubmissionToken.objects.keep(token, **kept)

@@ -9,6 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -890,19 +891,24 @@ class Census(models.Model):
         return self.weekly + self.monthly + self.occasional
 
 
+def current_hour():
+    """Now, to the hour: as precise as a short-lived row's age needs to be."""
+    return timezone.now().replace(minute=0, second=0, microsecond=0)
+
+
 class SubmissionTokenManager(models.Manager):
-    def claim(self, token, user_id):
-        """Insert the row of `token`: (True, None) if it is new, else (False, the row
-        already there, or None if it went in the meantime).
+    def claim(self, token, owner):
+        """Insert the row of `token` for `owner` (owner_of): (True, None) if it is new,
+        else (False, the row already there, or None if it went in the meantime).
 
         One statement: a row being inserted by a transaction still open is waited for,
         and returned once that transaction has committed it."""
         table = self.model._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (token, user_id, created, status, location, body) "
+                f"INSERT INTO {table} (token, owner, created, status, location, body) "
                 "VALUES (%s, %s, %s, NULL, '', '') ON CONFLICT (token) DO NOTHING RETURNING id",
-                [token, user_id, timezone.now()],
+                [token, owner, current_hour()],
             )
             if cursor.fetchone() is not None:
                 return True, None
@@ -922,14 +928,17 @@ class SubmissionToken(models.Model):
     """A form's one-time token, kept once the form was saved, with what the saving
     answered: the same form sent again gets that answer and saves nothing.
 
-    Rows are short-lived (see the purge_submission_tokens command).
+    The row names no person and no moment: `owner` is a keyed digest of the token and
+    the user who sent it, enough to refuse a replay by anyone else but not to say who
+    it was without the app's secret key; `created` is the hour, enough to purge rows
+    after a day (see the purge_submission_tokens command). An answer's redirect is kept
+    as the view says it may be replayed (centres.middleware.replay_at), so a redirect
+    that carries a recorded contact's undo link is not kept.
     """
 
     token = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    created = models.DateTimeField(default=timezone.now, db_index=True)
+    owner = models.CharField(max_length=64)
+    created = models.DateTimeField(default=current_hour, db_index=True)
     status = models.PositiveSmallIntegerField(null=True, blank=True)
     location = models.TextField(blank=True)
     body = models.TextField(blank=True)
@@ -938,6 +947,13 @@ class SubmissionToken(models.Model):
 
     def __str__(self):
         return self.token
+
+    @staticmethod
+    def owner_of(token, user_id):
+        """The keyed digest that binds `token` to the user who sent it."""
+        return salted_hmac(
+            "centres.SubmissionToken.owner", f"{user_id}:{token}", algorithm="sha256"
+        ).hexdigest()
 
 
 class OpeningMonth(models.Model):

@@ -212,6 +212,10 @@ PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "config.sign_in.attempted_username"
 AXES_VERBOSE = False
+# Password spraying: after this many wrong passwords from one address across all user
+# names within AXES_COOLOFF_TIME, that address waits too (config.sign_in).
+AXES_HANDLER = "config.sign_in.AddressThrottlingHandler"
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("VAERESTED_SIGN_IN_ADDRESS_FAILURE_LIMIT", 30)
 
 # Two-factor sign-in (TOTP apps and backup codes). Leaders and safety representatives must
 # use it; anyone may. Each wrong code doubles the wait before the next try (1 s, 2 s, 4 s...).
@@ -289,12 +293,17 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
+    # Browsers report what the policy blocked; config.views.csp_report logs it.
+    "report-uri": ["/csp-report/"],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# The language switch's cookie: sent with top-level navigation only, never read by scripts.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # Production (DJANGO_DEBUG off): HTTPS only, behind a proxy that sets X-Forwarded-Proto.
 if not DEBUG:
@@ -303,6 +312,11 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this
+    # host only and for every path: a sibling subdomain cannot plant or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Preloading is hard to undo for a municipality's whole domain: the operator opts in.

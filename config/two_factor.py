@@ -160,8 +160,11 @@ def next_url(request):
 
 
 def verified(request, device):
+    """Mark the session as past the second step, under a new session key: whoever knew
+    the key of the password-only session (a fixed or stolen cookie) is left with nothing."""
     otp_login(request, device)
     request.session.pop(PENDING_SESSION_KEY, None)
+    request.session.cycle_key()
 
 
 @login_required
@@ -269,6 +272,7 @@ def remove(request):
         StaticDevice.objects.filter(user=user).delete()
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session.pop(PENDING_SESSION_KEY, None)
+    request.session.cycle_key()  # a change of privilege gets a key of its own
     if user.requires_two_factor:
         messages.info(request, _("Two-factor sign-in is off. Set up a new app to go on."))
     else:

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from centres.forms import ThrottledPasswordResetForm
 from config import bench, two_factor, views
 
+# An unreachable database answers 503 with Retry-After, not a 500 (config.outage).
+handler500 = "config.outage.server_error"
+
 admin.site.site_header = admin.site.site_title = _("Værested administration")
 # The admin edits reference data across organisations: superusers only, never a
 # leader who happens to have is_staff.
@@ -52,6 +55,7 @@ account_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp_report"),
     path("dashboard/", include("config.dashboard.urls")),
     path("", include("centres.urls")),
     path("", include("activities.urls")),

@@ -1,3 +1,6 @@
+import json
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
@@ -5,7 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from centres.models import Centre, Role
 from config.context_processors import app_uis
@@ -44,5 +48,53 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        return HttpResponse("unavailable", status=503, content_type="text/plain")
+        response = HttpResponse("database unavailable", status=503, content_type="text/plain")
+        response["Retry-After"] = "30"
+        return response
     return HttpResponse("ok", content_type="text/plain")
+
+
+csp_log = logging.getLogger("vaerested.csp")
+# A report is a few hundred bytes; anything much larger is not a browser's report.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORT_FIELDS = ("document-uri", "violated-directive", "effective-directive", "blocked-uri")
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Log a browser's report of a Content-Security-Policy violation, one line each.
+
+    Reports arrive without a session or CSRF token (the browser sends them on its own),
+    as `report-uri` JSON ({"csp-report": {...}}) or `report-to` JSON (a list of
+    {"type": "csp-violation", "body": {...}}). Nothing is stored; the fields logged are
+    cut short, since anyone can post here."""
+    if int(request.headers.get("Content-Length") or 0) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        payload = json.loads(request.body[:CSP_REPORT_MAX_BYTES] or b"null")
+    except ValueError:
+        return HttpResponse(status=400)
+    if isinstance(payload, dict) and isinstance(payload.get("csp-report"), dict):
+        reports = [payload["csp-report"]]
+    elif isinstance(payload, list):
+        reports = [r.get("body") for r in payload if isinstance(r, dict)]
+    else:
+        return HttpResponse(status=400)
+    for report in reports[:10]:
+        if not isinstance(report, dict):
+            continue
+        # report-to bodies use camelCase names for the same fields.
+        fields = {
+            name: report.get(name, report.get(_camel(name), "")) for name in CSP_REPORT_FIELDS
+        }
+        csp_log.warning(
+            "CSP violation: %s",
+            " ".join(f"{name}={str(value)[:200]!r}" for name, value in fields.items()),
+        )
+    return HttpResponse(status=204)
+
+
+def _camel(name):
+    first, *rest = name.split("-")
+    return first + "".join(part.title() for part in rest).replace("Uri", "URL")

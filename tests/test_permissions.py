@@ -29,6 +29,8 @@ R, OK = 302, 200
 CORE = {
     "home": ({}, (R, OK, OK, OK, OK, OK, OK)),
     "healthz": ({}, (OK,) * 7),
+    # Browsers post reports of blocked content here; a GET is refused.
+    "csp_report": ({}, (405,) * 7),
     "login": ({}, (OK, R, R, R, R, R, R)),
     "logout": ({}, (405,) * 7),
     "password_change": ({}, (R, OK, OK, OK, OK, OK, OK)),

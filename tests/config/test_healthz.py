@@ -14,7 +14,8 @@ def test_healthz_reports_an_unreachable_database_without_details(db, client):
     with mock.patch("config.views.connection.cursor", side_effect=Exception("password=hunter2")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.content == b"unavailable"
+    assert response.content == b"database unavailable"
+    assert response["Retry-After"] == "30"
 
 
 def test_healthz_takes_only_get(db, client):

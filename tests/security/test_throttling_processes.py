@@ -4,6 +4,7 @@ Two real gunicorn servers run against the test database; wrong passwords for Bob
 spread over both, and once the limit is reached both refuse him.
 """
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -56,46 +57,44 @@ def wait_until_up(url, process):
     raise AssertionError(f"{url} did not start within {STARTUP_SECONDS} s")
 
 
-@pytest.fixture
-def two_servers(transactional_db):
+@contextlib.contextmanager
+def serve(database):
+    """A gunicorn app server (one worker) on the test settings and `database` (a URL);
+    yields its base URL and process, whose output is its log."""
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database,
     }
-    servers = []
+    url = f"http://127.0.0.1:{free_port()}"
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "--workers",
+        "1",
+        "--bind",
+        url.removeprefix("http://"),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
-        for _ in range(2):
-            url = f"http://127.0.0.1:{free_port()}"
-            command = [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--workers",
-                "1",
-                "--bind",
-                url.removeprefix("http://"),
-                "--log-level",
-                "warning",
-            ]
-            process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            servers.append((url, process))
-        for url, process in servers:
-            wait_until_up(url, process)
-        yield [url for url, _process in servers]
+        yield url, process
     finally:
-        for _url, process in servers:
-            process.terminate()
-        for _url, process in servers:
-            process.wait(timeout=10)
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def two_servers(transactional_db):
+    with serve(database_url()) as first, serve(database_url()) as second:
+        for url, process in (first, second):
+            wait_until_up(url, process)
+        yield [first[0], second[0]]
 
 
 class Browser:
