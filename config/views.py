@@ -57,6 +57,7 @@ def healthz(request):
 csp_log = logging.getLogger("vaerested.csp")
 # A report is a few hundred bytes; anything much larger is not a browser's report.
 CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORT_TYPES = ("application/csp-report", "application/reports+json", "application/json")
 CSP_REPORT_FIELDS = ("document-uri", "violated-directive", "effective-directive", "blocked-uri")
 
 
@@ -69,6 +70,8 @@ def csp_report(request):
     as `report-uri` JSON ({"csp-report": {...}}) or `report-to` JSON (a list of
     {"type": "csp-violation", "body": {...}}). Nothing is stored; the fields logged are
     cut short, since anyone can post here."""
+    if request.content_type not in CSP_REPORT_TYPES:
+        return HttpResponse(status=415)
     if int(request.headers.get("Content-Length") or 0) > CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=413)
     try:

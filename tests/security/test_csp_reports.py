@@ -89,3 +89,8 @@ def test_the_browser_reports_what_the_policy_blocked(
             )
         sent.value.response()
     assert any("img-src" in r.getMessage() for r in caplog.records if r.name == "vaerested.csp")
+
+
+def test_a_form_post_is_not_a_report(db, client):
+    # A form (as a CSRF probe sends) is refused before its body is read.
+    assert client.post(reverse("csp_report"), {"x": "1"}).status_code == 415

@@ -33,7 +33,7 @@ class DatabaseLink:
 
     def __init__(self):
         settings = connection.settings_dict
-        host = settings["HOST"] or "/tmp"
+        host = settings["HOST"] or settings["OPTIONS"].get("host") or "/tmp"
         port = int(settings["PORT"] or 5432)
         if host.startswith("/"):
             self.target = (socket.AF_UNIX, f"{host}/.s.PGSQL.{port}")
