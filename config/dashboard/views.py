@@ -97,5 +97,6 @@ def _pack(request):
         organisation_id=request.user.organisation_id,
         year=year,
         shared=bool(data.get("shared")),
+        organisation=request.user.organisation.name,
     )
     return form, figures
