@@ -56,12 +56,17 @@ test: install
 		echo "Install it with: sudo apt-get install chromium" >&2; \
 		echo "(or set CHROMIUM=/path/to/chromium)." >&2; \
 		exit 1; fi
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then \
+		echo "The report pack's print test needs LibreOffice and poppler's pdftotext." >&2; \
+		echo "Install them with: sudo apt-get install libreoffice-calc-nogui poppler-utils" >&2; \
+		exit 1; fi
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 # Local work: the test databases are kept between runs (migrations still applied), browser
-# tests and the other-day runs of tests/clock_support.py are left out, two processes.
+# tests, the other-day runs of tests/clock_support.py and the slow tests (the report pack
+# printed by LibreOffice) are left out, two processes.
 quick: install
-	$(BIN)/pytest --reuse-db -m "not browser and not other_day" -n 2
+	$(BIN)/pytest --reuse-db -m "not browser and not other_day and not slow" -n 2
 
 lint: install
 	$(BIN)/ruff check .

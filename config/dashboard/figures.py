@@ -119,9 +119,14 @@ def dashboard(
 
     `earlier_figures`, if given, returns the year-earlier period's figures in place of
     period_figures(..., tables=False), and `now_figures` those of right_now (the caller
-    may keep them)."""
+    may keep them).
+
+    A period that holds today is shown so far (Period.so_far): its figures run to today,
+    beside the same days a year earlier, and rates divide by the days that have passed.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
+    period = period.so_far(today)
     earlier = period.year_earlier()
     cur = period_figures(centre_ids, organisation_id, period, now)
     if earlier_figures is None:
@@ -132,6 +137,10 @@ def dashboard(
 
     def weekly(value, span):
         return round(value / span, 1)
+
+    def per_opening_hour(figures):
+        hours = figures["hours"][OpeningKind.STAFFED] + figures["hours"][OpeningKind.USER_RUN]
+        return round(figures["visits"]["visits"] / hours, 1) if hours else None
 
     def pair(label, getter, decimals=0, compared=True):
         return Figure(label, getter(cur), getter(prev), decimals=decimals, compared=compared)
@@ -156,6 +165,7 @@ def dashboard(
                 weekly(prev["visits"]["visits"], prev_weeks),
                 decimals=1,
             ),
+            pair(_("Visits per opening hour"), per_opening_hour, decimals=1),
         ],
     )
     census = Section(
@@ -291,4 +301,4 @@ def dashboard(
 def label_for(date, unit):
     if unit == "week":
         return _("Week %(week)s") % {"week": date.isocalendar()[1]}
-    return formats.date_format(date, "D j.n")
+    return f"{formats.date_format(date, 'D')} {formats.date_format(date, 'SHORT_DATE_FORMAT')}"

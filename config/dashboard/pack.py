@@ -3,17 +3,19 @@ year and a set of centres, as a page and as an XLSX workbook.
 
 A fixed number of queries whatever the number of centres. Where the pack is marked for
 sharing outside the organisation, counts of people and events under
-settings.SMALL_CELL_THRESHOLD are hidden (None; shown as "< 3").
+settings.SMALL_CELL_THRESHOLD are hidden (None; shown as "< 3"). The year that holds
+today is counted so far (Period.so_far), as on the dashboard.
 """
 
 import datetime
 import io
+import math
 from dataclasses import dataclass, field
 
 import xlsxwriter
 from django import forms
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +23,7 @@ from activities import stats as activity_stats
 from advice import stats as advice_stats
 from centres import stats as centre_stats
 from centres.models import OpeningKind
+from config.dashboard.periods import Period, PeriodKind
 from incidents import stats as incident_stats
 from incidents.models import Kind
 
@@ -77,6 +80,10 @@ class Pack:
     year: int
     shared: bool
     centres: list
+    # The year, or of the year that holds today the part so far.
+    period: Period | None = None
+    organisation: str = ""
+    made_at: datetime.datetime | None = None
     rows: list[CentreRow] = field(default_factory=list)
     weeks: list = field(default_factory=list)  # (monday, visits, staffed hours)
     week_matrix: dict = field(default_factory=dict)  # (centre id, monday) -> (visits, hours)
@@ -86,11 +93,16 @@ class Pack:
     totals: dict = field(default_factory=dict)
 
 
-def compute(*, centres, organisation_id, year, shared, now=None):
+def compute(*, centres, organisation_id, year, shared, now=None, organisation=""):
+    """The pack of `year` for `centres`; a year that holds today runs up to today, and its
+    figures per week divide by the weeks that have passed."""
     now = now or timezone.now()
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    period = Period.containing(PeriodKind.YEAR, datetime.date(year, 1, 1)).so_far(
+        timezone.localdate(now)
+    )
+    first, last = period.start, period.end
     ids = [c.pk for c in centres]
-    weeks_in_year = ((last - first).days + 1) / 7
+    weeks_so_far = period.weeks
 
     def cell(n):
         if n is None:
@@ -138,8 +150,8 @@ def compute(*, centres, organisation_id, year, shared, now=None):
                     "total": cell(census.total) if census else "",
                 },
                 visits=cell(visits),
-                visits_per_week=None if cell(visits) is None else round(visits / weeks_in_year, 1),
-                staffed_hours_per_week=round(staffed_of.get(centre.pk, 0.0) / weeks_in_year, 1),
+                visits_per_week=None if cell(visits) is None else round(visits / weeks_so_far, 1),
+                staffed_hours_per_week=round(staffed_of.get(centre.pk, 0.0) / weeks_so_far, 1),
                 activities_offered=acts.get("activities", 0),
                 occurrences_held=acts.get("held", 0),
                 house_meetings=meets.get("held", 0),
@@ -180,6 +192,9 @@ def compute(*, centres, organisation_id, year, shared, now=None):
         year=year,
         shared=shared,
         centres=centres,
+        period=period,
+        organisation=organisation,
+        made_at=timezone.localtime(now),
         rows=rows,
         weeks=weeks,
         week_matrix=matrix,
@@ -194,53 +209,318 @@ def compute(*, centres, organisation_id, year, shared, now=None):
     )
 
 
-def workbook(pack):
-    """The pack as XLSX bytes: a sheet per subject, one row per centre."""
-    output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
-    bold = book.add_format({"bold": True})
-    date_format = book.add_format({"num_format": "dd-mm-yyyy"})
-    hidden = hidden_label()
+# Excel's tag for the language numbers and dates are shown in ([$-406]: Danish): LibreOffice
+# then shows 1.234,5 and not 1,234.5 whatever the reader's own settings; Excel shows the
+# reader's separators, which for a Danish reader are the same.
+EXCEL_LOCALES = {"da": "[$-406]", "en": "[$-809]"}
+# Django's date format characters and Excel's.
+EXCEL_DATE_PARTS = {"d": "dd", "j": "d", "m": "mm", "n": "m", "Y": "yyyy", "y": "yy"}
+# Printed on A4 landscape, fitted to the page's width; the column heads are repeated on
+# every page, whose header and footer name the organisation, the subject, the period and
+# who the pack is for.
+PAPER_A4 = 9
+MAX_COLUMN_WIDTH = 60
+# Arial 10's own row height (xlsxwriter's default suits Calibri 11).
+ROW_HEIGHT = 12.75
 
-    def put(sheet, row, col, value):
-        if value is None:
-            sheet.write_string(row, col, hidden)
-        elif isinstance(value, datetime.date):
-            sheet.write_datetime(
-                row, col, datetime.datetime.combine(value, datetime.time()), date_format
-            )
-        elif isinstance(value, int | float):
-            sheet.write_number(row, col, value)
+
+def excel_date_format(django_format):
+    """Excel's number format for a Django date format of days, months and years, e.g.
+    "d.m.Y" -> "dd\\.mm\\.yyyy"."""
+    parts = []
+    for char in django_format:
+        if char in EXCEL_DATE_PARTS:
+            parts.append(EXCEL_DATE_PARTS[char])
+        elif char.isalnum():
+            raise ValueError(f"no Excel code for {char!r} of the date format {django_format!r}")
         else:
-            sheet.write_string(row, col, str(value))
+            parts.append("\\" + char)
+    return "".join(parts)
 
-    def table(title, header, lines):
-        sheet = book.add_worksheet(title[:31])
-        sheet.set_column(0, 0, 32)
-        sheet.set_column(1, len(header), 14)
-        sheet.write_row(0, 0, [str(h) for h in header], bold)
-        for r, line in enumerate(lines, start=1):
-            for c, value in enumerate(line):
-                put(sheet, r, c, value)
+
+def short_date(date):
+    return formats.date_format(date, "SHORT_DATE_FORMAT")
+
+
+def period_text(pack, short=False):
+    """The pack's period in words: the year and its days, and whether the year is over."""
+    days = f"{short_date(pack.period.start)}\N{EN DASH}{short_date(pack.period.end)}"
+    if short:
+        return days
+    if pack.period.running:
+        return _("%(year)s so far: %(days)s, up to and including the day the report was made") % {
+            "year": pack.year,
+            "days": days,
+        }
+    return f"{pack.year}: {days}"
+
+
+def sharing_text(pack):
+    """Who the pack is for, and the rule for small numbers."""
+    values = {
+        "threshold": settings.SMALL_CELL_THRESHOLD,
+        "hidden": f"\N{LEFT DOUBLE QUOTATION MARK}{hidden_label()}\N{RIGHT DOUBLE QUOTATION MARK}",
+    }
+    if pack.shared:
+        return (
+            _(
+                "For sharing outside the organisation: numbers of people and events under "
+                "%(threshold)s are shown as %(hidden)s, so no one can be recognised."
+            )
+            % values
+        )
+    return (
+        _(
+            "For use inside the organisation only: no numbers are hidden. In a report for "
+            "sharing outside it, numbers of people and events under %(threshold)s are shown "
+            "as %(hidden)s."
+        )
+        % values
+    )
+
+
+def shown_length(value):
+    """About how many characters a cell's value takes as shown."""
+    if value is None:
+        return len(hidden_label())
+    if isinstance(value, datetime.date):
+        return 10
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    if isinstance(value, float):
+        return len(f"{value:,.2f}")
+    return len(str(value))
+
+
+def wrapped_lines(text, width):
+    """How many lines `text` takes, wrapped at spaces into lines of `width` characters."""
+    lines, length = 1, 0
+    for word in str(text).split():
+        if length and length + 1 + len(word) > width:
+            lines, length = lines + 1, len(word)
+        else:
+            length += (1 if length else 0) + len(word)
+    return lines
+
+
+class Workbook:
+    """The pack's XLSX workbook as a supervisor reads it on screen and on paper."""
+
+    def __init__(self, pack):
+        self.pack = pack
+        self.output = io.BytesIO()
+        self.book = xlsxwriter.Workbook(
+            self.output,
+            {
+                "in_memory": True,
+                # Arial: on every office machine, and LibreOffice lays it out with the
+                # metric-compatible Liberation Sans, so widths and pages come out the same.
+                "default_format_properties": {"font_name": "Arial", "font_size": 10},
+            },
+        )
+        language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        locale = EXCEL_LOCALES.get(language, EXCEL_LOCALES["da"])
+        add = self.book.add_format
+        heading = {"bold": True, "text_wrap": True, "border": 1, "bg_color": "#E7E6E6"}
+        cell = {"valign": "top", "border": 1, "border_color": "#A6A6A6"}
+        self.formats = {
+            "title": add({"bold": True, "font_size": 14}),
+            "note": add({"text_wrap": True, "valign": "top"}),
+            "label": add({"bold": True, "valign": "top", "text_wrap": True}),
+            "fact": add({"valign": "top", "text_wrap": True, "align": "left"}),
+            "header": add({**heading, "valign": "bottom"}),
+            "group": add({**heading, "align": "center", "valign": "vcenter"}),
+            "text": add({**cell}),
+            "int": add({**cell, "num_format": locale + "#,##0"}),
+            "decimal": add({**cell, "num_format": locale + "#,##0.0#"}),
+            "date": add(
+                {
+                    **cell,
+                    "num_format": locale
+                    + excel_date_format(formats.get_format("SHORT_DATE_FORMAT")),
+                    "align": "left",
+                }
+            ),
+            "hidden": add({**cell, "align": "right"}),
+        }
+        self.title = f"{_('Report for Socialtilsynet')} {pack.year}"
+        # Short forms for the printed pages' headers and footers.
+        self.period = period_text(pack, short=True)
+        self.sharing = (
+            _("For sharing outside the organisation: numbers under %(threshold)s hidden")
+            % {"threshold": settings.SMALL_CELL_THRESHOLD}
+            if pack.shared
+            else _("For use inside the organisation only")
+        )
+        made = formats.date_format(pack.made_at, "SHORT_DATETIME_FORMAT")
+        self.notes = [
+            f"{pack.organisation} \N{MIDDLE DOT} {period_text(pack)}",
+            f"{sharing_text(pack)} {_('Made %(moment)s.') % {'moment': made}}",
+        ]
+        self.contents = []
+
+    def put(self, sheet, row, col, value):
+        if value is None:
+            sheet.write_string(row, col, hidden_label(), self.formats["hidden"])
+        elif isinstance(value, datetime.date):
+            moment = datetime.datetime.combine(value, datetime.time())
+            sheet.write_datetime(row, col, moment, self.formats["date"])
+        elif isinstance(value, int):
+            sheet.write_number(row, col, value, self.formats["int"])
+        elif isinstance(value, float):
+            sheet.write_number(row, col, value, self.formats["decimal"])
+        else:
+            sheet.write_string(row, col, str(value), self.formats["text"])
+
+    def set_up_page(self, sheet, title, repeat=None):
+        """A4 landscape, one page wide; every printed page names the organisation, the
+        subject, the period and who the pack is for in its header and footer, and repeats
+        the rows `repeat` (first, last: the column heads)."""
+        sheet.set_landscape()
+        sheet.set_paper(PAPER_A4)
+        sheet.fit_to_pages(1, 0)
+        sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        if repeat:
+            sheet.repeat_rows(*repeat)
+
+        def escaped(text):
+            return str(text).replace("&", "&&")
+
+        pack = self.pack
+        sheet.set_header(
+            f"&L{escaped(pack.organisation)}&C&B{escaped(title)}&R{escaped(self.period)}"[:255],
+            {"margin": 0.3},
+        )
+        sheet.set_footer(f"&L{escaped(self.sharing)}&R{_('Page &P of &N')}"[:255], {"margin": 0.3})
+
+    def write_block(self, sheet, row, texts, width, last_col):
+        """The title and notes across the columns, tall enough for their lines."""
+        for text, style, height in texts:
+            lines = max(1, math.ceil(len(text) * (1.3 if style == "title" else 1.05) / width))
+            if last_col > 0:
+                sheet.merge_range(row, 0, row, last_col, text, self.formats[style])
+            else:
+                sheet.write_string(row, 0, text, self.formats[style])
+            sheet.set_row(row, height * lines)
+            row += 1
+        return row
+
+    def table(self, tab, title, header, lines, groups=()):
+        """A sheet of a title block, column heads and a row per line. `groups` are
+        (label, first column, last column): a row above the heads naming the columns
+        below it (a centre's)."""
+        sheet = self.book.add_worksheet(tab[:31])
+        sheet.set_default_row(ROW_HEIGHT)
+        self.contents.append((tab[:31], title))
+        widths = []
+        for col, head in enumerate(header):
+            content = max((shown_length(line[col]) for line in lines), default=0)
+            words = max((len(w) for w in str(head).split()), default=0) * 1.1
+            # Heads wrap onto at most three lines.
+            width = max(content + 2, words + 2, len(str(head)) * 1.1 / 3 + 2, 7)
+            widths.append(min(math.ceil(width), MAX_COLUMN_WIDTH))
+        for label, first, last in groups:
+            need = len(str(label)) * 1.1 + 2
+            have = sum(widths[first : last + 1])
+            if need > have:
+                extra = math.ceil((need - have) / (last - first + 1))
+                for col in range(first, last + 1):
+                    widths[col] += extra
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
+
+        last_col = len(header) - 1
+        row = self.write_block(
+            sheet,
+            0,
+            [
+                (title, "title", 20),
+                *((note, "note", ROW_HEIGHT) for note in self.notes),
+                ("", "note", 6),
+            ],
+            sum(widths),
+            last_col,
+        )
+        first_head = row
+        if groups:
+            grouped = set()
+            for label, first, last in groups:
+                sheet.merge_range(row, first, row, last, str(label), self.formats["group"])
+                grouped.update(range(first, last + 1))
+            for col, head in enumerate(header):
+                if col not in grouped:
+                    sheet.merge_range(row, col, row + 1, col, str(head), self.formats["header"])
+            row += 1
+        head_lines = max(
+            wrapped_lines(head, widths[col] / 1.1 - 1) for col, head in enumerate(header)
+        )
+        for col, head in enumerate(header):
+            if not groups or col in grouped:
+                sheet.write_string(row, col, str(head), self.formats["header"])
+        sheet.set_row(row, ROW_HEIGHT * head_lines + 2)
+        self.set_up_page(sheet, title, (first_head, row))
+        sheet.freeze_panes(row + 1, 1)
+        for line in lines:
+            row += 1
+            for col, value in enumerate(line):
+                self.put(sheet, row, col, value)
         return sheet
 
-    rows = pack.rows
-    overview = [
-        (
-            r.centre.name,
-            r.census["date"] or "",
-            r.census["weekly"],
-            r.census["monthly"],
-            r.census["occasional"],
-            r.census["total"],
-            r.visits,
-            r.visits_per_week,
-            r.staffed_hours_per_week,
+    def cover(self):
+        """The first sheet: what the workbook holds, for whom, and made when."""
+        pack = self.pack
+        sheet = self.book.add_worksheet(_("About this report")[:31])
+        sheet.set_default_row(ROW_HEIGHT)
+        sheet.set_column(0, 0, 36)
+        sheet.set_column(1, 1, 100)
+        sheet.write_string(0, 0, self.title, self.formats["title"])
+        sheet.set_row(0, 24)
+        facts = [
+            (_("Organisation"), pack.organisation),
+            (_("Period"), period_text(pack)),
+            *(
+                (_("Centres") if i == 0 else "", centre.name)
+                for i, centre in enumerate(pack.centres)
+            ),
+            (_("Made"), formats.date_format(pack.made_at, "SHORT_DATETIME_FORMAT")),
+            (_("For sharing outside the organisation"), _("Yes") if pack.shared else _("No")),
+            (_("Small numbers"), sharing_text(pack)),
+        ]
+        row = 2
+        for label, value in facts:
+            sheet.write_string(row, 0, str(label), self.formats["label"])
+            sheet.write_string(row, 1, value, self.formats["fact"])
+            sheet.set_row(row, ROW_HEIGHT * wrapped_lines(value, 95))
+            row += 1
+        row += 1
+        sheet.write_string(row, 0, _("Sheets"), self.formats["header"])
+        sheet.write_string(row, 1, _("What they hold"), self.formats["header"])
+        return sheet, row
+
+    def close(self, cover, row):
+        for tab, title in self.contents:
+            row += 1
+            cover.write_string(row, 0, tab, self.formats["text"])
+            cover.write_string(row, 1, title, self.formats["text"])
+        self.set_up_page(cover, _("About this report"))
+        self.book.set_properties(
+            {"title": self.title, "company": self.pack.organisation, "author": ""}
         )
-        for r in rows
-    ]
-    table(
+        self.book.close()
+        return self.output.getvalue()
+
+
+def workbook(pack):
+    """The pack as XLSX bytes: a cover sheet, then a sheet per subject, each titled with
+    the organisation, the period and who it is for; a row per centre, or a row per week
+    or topic with a column (group) per centre; frozen, repeated column heads; A4
+    landscape fitted to the page's width; Danish number and date formats."""
+    book = Workbook(pack)
+    cover, contents_row = book.cover()
+    rows = pack.rows
+    book.table(
         _("Users and visits"),
+        _("Regular users and visits"),
         [
             _("Centre"),
             _("Census date"),
@@ -252,20 +532,49 @@ def workbook(pack):
             _("Visits per week"),
             _("Staffed hours per week"),
         ],
-        overview,
+        [
+            (
+                r.centre.name,
+                r.census["date"] or "",
+                r.census["weekly"],
+                r.census["monthly"],
+                r.census["occasional"],
+                r.census["total"],
+                r.visits,
+                r.visits_per_week,
+                r.staffed_hours_per_week,
+            )
+            for r in rows
+        ],
     )
-    weeks = [w for w, _v, _h in pack.weeks]
-    table(
-        _("Visits per week"),
-        [_("Centre"), *[formats.date_format(w, "d.m.Y") for w in weeks]],
-        [(c.name, *[pack.week_matrix[(c.pk, w)][0] for w in weeks]) for c in pack.centres],
+    mondays = [monday for monday, _v, _h in pack.weeks]
+    week_columns = 3
+    book.table(
+        _("Week by week"),
+        _("Visits and staffed hours week by week"),
+        [
+            _("Week"),
+            _("From"),
+            _("Until"),
+            *[head for _c in pack.centres for head in (_("Visits"), _("Staffed hours"))],
+        ],
+        [
+            (
+                monday.isocalendar()[1],
+                max(monday, pack.period.start),
+                min(monday + datetime.timedelta(days=6), pack.period.end),
+                *[value for c in pack.centres for value in pack.week_matrix[(c.pk, monday)]],
+            )
+            for monday in mondays
+        ],
+        groups=[
+            (c.name, week_columns + 2 * i, week_columns + 2 * i + 1)
+            for i, c in enumerate(pack.centres)
+        ],
     )
-    table(
-        _("Staffed hours per week"),
-        [_("Centre"), *[formats.date_format(w, "d.m.Y") for w in weeks]],
-        [(c.name, *[pack.week_matrix[(c.pk, w)][1] for w in weeks]) for c in pack.centres],
-    )
-    table(
+    changed = {h.centre_id for h in pack.changes}
+    book.table(
+        _("Changes of opening hours"),
         _("Changes of opening hours"),
         [
             _("Centre"),
@@ -287,9 +596,16 @@ def workbook(pack):
                 h.valid_until or "",
             )
             for h in pack.changes
+        ]
+        # A centre whose hours did not change says so, so every page names its centres.
+        + [
+            (c.name, _("The opening hours did not change during the year."), "", "", "", "", "")
+            for c in pack.centres
+            if c.pk not in changed
         ],
     )
-    table(
+    book.table(
+        _("Activities and house meetings"),
         _("Activities and house meetings"),
         [
             _("Centre"),
@@ -309,38 +625,34 @@ def workbook(pack):
             for r in rows
         ],
     )
-    table(
+    book.table(
         _("Advice"),
-        [_("Centre"), _("Advice contacts"), *[t.label for t in pack.topics]],
-        [(r.centre.name, r.advice_contacts, *r.advice_topics) for r in rows],
+        _("Advice contacts by topic"),
+        [_("Topic"), *[r.centre.name for r in rows]],
+        [
+            (_("All advice contacts"), *[r.advice_contacts for r in rows]),
+            *(
+                (topic.label, *[r.advice_topics[i] for r in rows])
+                for i, topic in enumerate(pack.topics)
+            ),
+        ],
     )
-    table(
+    book.table(
         _("Incidents"),
+        _("Incidents, follow-up and risk assessments"),
+        [_("Figure"), *[r.centre.name for r in rows]],
         [
-            _("Centre"),
-            _("Incidents"),
-            *[label for _v, label in pack.kinds],
-            _("Follow-up items"),
-            _("Follow-up items done"),
-            _("Risk assessed on"),
-            _("Risk assessment review"),
-            _("Staff"),
-            _("Staff introduced to the procedure"),
-        ],
-        [
-            (
-                r.centre.name,
-                r.incidents,
-                *r.incident_kinds,
-                r.follow_ups,
-                r.follow_ups_done,
-                r.risk_assessed_on or "",
-                r.risk_review_on or "",
-                r.staff,
-                r.staff_introduced,
-            )
-            for r in rows
+            (_("Incidents"), *[r.incidents for r in rows]),
+            *(
+                (label, *[r.incident_kinds[i] for r in rows])
+                for i, (_value, label) in enumerate(pack.kinds)
+            ),
+            (_("Follow-up items"), *[r.follow_ups for r in rows]),
+            (_("Follow-up items done"), *[r.follow_ups_done for r in rows]),
+            (_("Risk assessed on"), *[r.risk_assessed_on or _("None written") for r in rows]),
+            (_("Risk assessment review"), *[r.risk_review_on or "" for r in rows]),
+            (_("Staff"), *[r.staff for r in rows]),
+            (_("Staff introduced to the procedure"), *[r.staff_introduced for r in rows]),
         ],
     )
-    book.close()
-    return output.getvalue()
+    return book.close(cover, contents_row)

@@ -40,6 +40,14 @@ def year_earlier(date):
         return date.replace(year=date.year - 1, day=28)
 
 
+def same_week_a_year_earlier(monday):
+    """The Monday of the same ISO week of the year before; week 53 becomes that year's last
+    week (52), as most years have no week 53."""
+    year, week, _day = monday.isocalendar()
+    weeks_then = datetime.date(year - 1, 12, 28).isocalendar()[1]
+    return datetime.date.fromisocalendar(year - 1, min(week, weeks_then), 1)
+
+
 def add_months(date, months):
     """The first of the month `months` after `date`'s month."""
     index = date.year * 12 + date.month - 1 + months
@@ -48,9 +56,14 @@ def add_months(date, months):
 
 @dataclass(frozen=True)
 class Period:
+    """A week, month, quarter, year or custom range of days, or the part of one that has
+    passed (see `so_far`)."""
+
     kind: str
     start: datetime.date
-    end: datetime.date  # inclusive
+    end: datetime.date  # inclusive: the last day with figures
+    # Set on the part of a running period that has passed: the period's own last day.
+    whole_end: datetime.date | None = None
 
     @classmethod
     def containing(cls, kind, date):
@@ -68,6 +81,29 @@ class Period:
             return cls(kind, datetime.date(date.year, 1, 1), datetime.date(date.year, 12, 31))
         raise ValueError(kind)
 
+    def so_far(self, today):
+        """The part of the period from its first day up to and including `today` when the
+        period holds today (a running period); the period itself otherwise.
+
+        Today counts: staff count the day's visits as they come and a leader reads them the
+        same day, and without it the first day of every period would show nothing. Until
+        the day is over it is only partly counted, while the same day a year earlier is
+        whole; the page says so ("up to and including today").
+        """
+        if self.running or not self.start <= today <= self.end:
+            return self
+        return Period(self.kind, self.start, today, whole_end=self.end)
+
+    @property
+    def running(self):
+        """True for the part of a period that holds today (see `so_far`)."""
+        return self.whole_end is not None
+
+    @property
+    def whole(self):
+        """The whole period, days still to come included."""
+        return Period(self.kind, self.start, self.whole_end) if self.running else self
+
     @property
     def days(self):
         return (self.end - self.start).days + 1
@@ -77,12 +113,23 @@ class Period:
         return self.days / 7
 
     def year_earlier(self):
-        """The same period a year earlier: for a week, the week 52 weeks before (same
-        weekdays); for months, quarters and years the same dates; a custom range shifted
-        by a year."""
+        """The same period a year earlier: for a week the same ISO week of the year before
+        (same weekdays); for months, quarters and years the same dates; a custom range
+        shifted by a year. Of a running period, the same days a year earlier: for a week
+        from its Monday to the same weekday, otherwise from the first day to the same date
+        (29 February: the 28th), and the whole period once the last day is reached."""
+        if self.running:
+            whole = self.whole.year_earlier()
+            if self.end == self.whole_end:
+                end = whole.end
+            elif self.kind == PeriodKind.WEEK:
+                end = whole.start + (self.end - self.start)
+            else:
+                end = year_earlier(self.end)
+            return Period(self.kind, whole.start, end, whole_end=whole.end)
         if self.kind == PeriodKind.WEEK:
-            shift = datetime.timedelta(weeks=52)
-            return Period(self.kind, self.start - shift, self.end - shift)
+            start = same_week_a_year_earlier(self.start)
+            return Period(self.kind, start, start + (self.end - self.start))
         if self.kind == PeriodKind.CUSTOM:
             return Period(self.kind, year_earlier(self.start), year_earlier(self.end))
         return Period.containing(self.kind, year_earlier(self.start))
@@ -95,15 +142,16 @@ class Period:
     def next(self):
         if self.kind == PeriodKind.CUSTOM:
             return None
-        return Period.containing(self.kind, self.end + datetime.timedelta(days=1))
+        return Period.containing(self.kind, self.whole.end + datetime.timedelta(days=1))
 
     @property
     def label(self):
+        """The period's name ("December 2026", "Week 49, 2026"); years are written plain."""
         if self.kind == PeriodKind.WEEK:
             year, week, _day = self.start.isocalendar()
             return _("Week %(week)s, %(year)s") % {"week": week, "year": year}
         if self.kind == PeriodKind.MONTH:
-            return formats.date_format(self.start, "F Y").capitalize()
+            return formats.date_format(self.start, "YEAR_MONTH_FORMAT").capitalize()
         if self.kind == PeriodKind.QUARTER:
             return _("Quarter %(quarter)s, %(year)s") % {
                 "quarter": (self.start.month - 1) // 3 + 1,
@@ -111,7 +159,10 @@ class Period:
             }
         if self.kind == PeriodKind.YEAR:
             return str(self.start.year)
-        return f"{formats.date_format(self.start)}\N{EN DASH}{formats.date_format(self.end)}"
+        first, last = (
+            formats.date_format(d, "SHORT_DATE_FORMAT") for d in (self.start, self.whole.end)
+        )
+        return f"{first}\N{EN DASH}{last}"
 
 
 class PlainSelect(forms.Select):

@@ -4,9 +4,11 @@ rendered for past periods.
 A past period's figures change only when data behind them change, and every such change
 moves the organisation's FigureVersion in the same transaction (centres.figure_versions).
 The rendered report is kept under that version, so a change is seen on the very next
-view. The current period's report is never kept: its taps and activities change by the
-minute. Its year-earlier figures and its "right now" figures (follow-up, bans, keys: of
-the day and the data only) are, under the same version and day.
+view. The current period's report is never kept: it runs up to today (Period.so_far),
+whose taps and activities change by the minute. Its year-earlier figures (the same days
+a year earlier, one more each day) and its "right now" figures (follow-up, bans, keys: of
+the day and the data only) are, under the same version and today's date: the date in the
+key is what moves both on at midnight, as nothing behind them changes.
 """
 
 import hashlib
@@ -55,6 +57,8 @@ def report(request, *, centre_ids, organisation_id, period, today, now):
         )
 
     def earlier_figures(earlier):
+        # Of a running period, `earlier` ends on the same day a year earlier as today, so
+        # its dates in the key change each day as well as the day itself.
         def compute():
             return period_figures(centre_ids, organisation_id, earlier, now, tables=False)
 

@@ -31,7 +31,8 @@ def dashboard(request):
     data = form.cleaned_data if form.is_bound else {}
     now = timezone.now()
     today = timezone.localdate(now)
-    period = data.get("the_period") or PeriodForm.default_period(today)
+    # A period that holds today is shown up to today, beside the same days a year earlier.
+    period = (data.get("the_period") or PeriodForm.default_period(today)).so_far(today)
     chosen = data.get("centre")
     context.update(
         period=period,
@@ -96,5 +97,6 @@ def _pack(request):
         organisation_id=request.user.organisation_id,
         year=year,
         shared=bool(data.get("shared")),
+        organisation=request.user.organisation.name,
     )
     return form, figures

@@ -1,5 +1,5 @@
 """The leader's journey in Chromium: last quarter at one centre, the heat map's table, the
-report pack downloaded; and the heat map on a phone."""
+report pack downloaded; the heat map on a phone; the running month said to be so far."""
 
 import datetime
 
@@ -76,5 +76,24 @@ def test_heat_map_scrolls_inside_its_box_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert box.evaluate("el => el.scrollWidth > el.clientWidth")
     box.press("End")
+    assert_accessible(page)
+    assert csp_violations == []
+
+
+def test_the_running_month_says_it_is_counted_so_far(
+    transactional_db, live_server, world, page, csp_violations
+):
+    today = timezone.localdate()
+    VisitCount.objects.create(centre=world.centre_a, date=today, hour=10, kind="staffed", visits=7)
+    sign_in(page, live_server, "alice")
+    page.get_by_role("link", name="Overblik").first.click()
+    month = Period.containing("month", today)
+    expect(page.get_by_text(f"{month.label}, hidtil").first).to_be_visible()
+    notice = page.locator("#period-so-far")
+    expect(notice).to_contain_text(f"til og med i dag, {today:%d.%m.%Y}")
+    expect(notice).to_contain_text(f"løber til og med {month.end:%d.%m.%Y}")
+    visits = page.get_by_role("table", name="Besøg", exact=True)
+    expect(visits.get_by_role("columnheader", name="Samme dage et år før")).to_be_visible()
+    expect(visits.locator("tbody tr").first.locator("td").first).to_have_text("7")
     assert_accessible(page)
     assert csp_violations == []

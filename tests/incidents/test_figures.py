@@ -146,6 +146,14 @@ def test_the_figures_page_shows_the_rate_in_danish_format(world, client_for):
     assert "—" in html
 
 
+def test_the_year_is_written_plain_in_the_form_and_the_download_link(world, client_for):
+    html = client_for(world.leader).get(reverse("incidents:figures") + "?year=2026&quarter=1")
+    html = html.content.decode()
+    assert 'name="year" id="id_year" value="2026"' in html
+    assert "?year=2026&amp;quarter=1" in html
+    assert "2.026" not in html
+
+
 def test_the_figures_page_stays_constant_as_visit_tallies_grow(world, client_for):
     client = client_for(world.leader)
     url = reverse("incidents:figures") + "?year=2026&quarter=1"
