@@ -12,6 +12,7 @@ from centres.models import (
     Census,
     Centre,
     Closure,
+    DayEntry,
     KeyFob,
     KeyHolder,
     OpenDay,
@@ -143,6 +144,17 @@ class OpenDayForm(forms.ModelForm):
 class DayFiguresForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
+    entry = forms.ChoiceField(
+        label=_("What should the figures do?"),
+        choices=DayEntry.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Add: the figures are added to what is already counted for the day. Replace: "
+            "the day gets exactly these figures; what was tapped on the counter stays in "
+            "its hour, and the rest is entered for the day as a whole."
+        ),
+        error_messages={"required": _("Choose whether to add to or replace the day's figures.")},
+    )
     visits = forms.IntegerField(
         label=_("Visitors"), min_value=0, validators=[MaxValueValidator(MAX_DAY_COUNT)]
     )
