@@ -1,5 +1,6 @@
 import contextlib
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -670,6 +671,18 @@ def user_run_record(request, pk, run_pk):
 
 
 # --- Week plan ---------------------------------------------------------------------------
+
+
+@role_required(*EVERY_ROLE)
+def week_plans(request):
+    """The navigation's way to the week plan: the plan itself for a user of one centre,
+    else the user's centres to choose from. ?week= is passed on."""
+    centres = list(Centre.objects.for_user(request.user).only("pk", "name"))
+    week = request.GET.get("week", "")
+    query = f"?{urlencode({'week': week})}" if week else ""
+    if len(centres) == 1:
+        return redirect(reverse("centres:week_plan", args=[centres[0].pk]) + query)
+    return render(request, "centres/week_plans.html", {"centres": centres, "query": query})
 
 
 @login_required
