@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.fields import WallClockDateTimeField
@@ -105,7 +105,10 @@ class OpeningHoursForm(forms.ModelForm):
                     "These hours overlap %(hours)s, valid from %(from)s. End those hours "
                     "first (set “valid until”), or choose other times."
                 )
-                % {"hours": clash, "from": clash.valid_from.strftime("%d.%m.%Y")}
+                % {
+                    "hours": clash,
+                    "from": formats.date_format(clash.valid_from, "SHORT_DATE_FORMAT"),
+                }
             )
         return cleaned
 

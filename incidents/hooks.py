@@ -25,7 +25,7 @@ def fob_flags(request):
         )
     return {
         loan.fob_id: _("Suspend: the key holder is banned until %(date)s")
-        % {"date": formats.date_format(loan.banned_until, "j. F Y")}
+        % {"date": formats.date_format(loan.banned_until, "DATE_FORMAT")}
         for loan in loans
     }
 
