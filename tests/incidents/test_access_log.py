@@ -76,6 +76,8 @@ def test_the_log_names_the_person_and_the_object_in_danish(world, client_for):
     client.get(ban.get_absolute_url())
     client.get(reverse("incidents:ban_list"))
     html = client.get(reverse("incidents:access_log"), {"alias": "ravnen"}).content.decode()
+    # Django's admin translates a bare "Action" as "Funktion".
+    assert '<th scope="col">Handling</th>' in html
     rows = html[html.index("<tbody>") : html.index("</tbody>")]
     assert f"<td>Oprettelse</td><td>Karantæne nr. {ban.pk}</td>" in rows
     assert f"<td>Visning</td><td>Karantæne nr. {ban.pk}</td>" in rows
