@@ -185,5 +185,7 @@ def test_every_header_cell_of_the_figures_has_text(world, client_for):
 
 
 def test_the_year_field_holds_a_plain_number(world, client_for):
-    html = client_for(world.leader).get(reverse("incidents:figures"), {"year": "2026"})
+    html = client_for(world.leader).get(
+        reverse("incidents:figures"), {"year": "2026", "quarter": "1"}
+    )
     assert 'name="year" id="id_year" value="2026"' in html.content.decode()
