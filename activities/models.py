@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities import recurrence
@@ -536,7 +536,7 @@ class Meeting(models.Model):
 
     def __str__(self):
         where = self.centre.name if self.centre_id else ""
-        when = timezone.localtime(self.starts_at).strftime("%d.%m.%Y")
+        when = formats.date_format(timezone.localtime(self.starts_at), "SHORT_DATE_FORMAT")
         return " ".join(filter(None, [self.get_kind_display(), where, when]))
 
     def get_absolute_url(self):

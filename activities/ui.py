@@ -11,19 +11,21 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Meeting, Occurrence
 from centres.models import Role
+from centres.navigation import NavItem
 
 
 def nav_items(request):
-    """Return [(label, url)] for the main navigation of request.user."""
+    """Return [NavItem] for the main navigation of request.user."""
     role = request.user.role
     if role not in tuple(Role):
         return []
-    items = [(_("Calendar"), reverse("activities:calendar"))]
+    group = _("Activities")
+    items = [NavItem(_("Calendar"), reverse("activities:calendar"), group)]
     if role in (Role.LEADER, Role.STAFF):
-        items.append((_("Activities"), reverse("activities:activity_list")))
+        items.append(NavItem(_("Activities"), reverse("activities:activity_list"), group))
     if role in (Role.LEADER, Role.STAFF, Role.ASSOCIATION):
-        items.append((_("Meetings"), reverse("activities:meeting_list")))
-        items.append((_("Proposals"), reverse("activities:proposal_list")))
+        items.append(NavItem(_("Meetings"), reverse("activities:meeting_list"), group))
+        items.append(NavItem(_("Proposals"), reverse("activities:proposal_list"), group))
     return items
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Role
+from centres.navigation import NavItem
 
 
 def _items(request):
@@ -30,8 +31,12 @@ IN_NAVIGATION = {"advice:record", "advice:figures"}
 
 
 def nav_items(request):
-    """Return [(label, url)] for the main navigation of request.user."""
-    return [(label, url) for label, name, url in _items(request) if name in IN_NAVIGATION]
+    """Return [NavItem] for the main navigation of request.user."""
+    return [
+        NavItem(label, url, _("Advice"))
+        for label, name, url in _items(request)
+        if name in IN_NAVIGATION
+    ]
 
 
 def home_panels(request):

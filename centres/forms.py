@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.fields import WallClockDateTimeField
@@ -12,6 +12,7 @@ from centres.models import (
     Census,
     Centre,
     Closure,
+    DayEntry,
     KeyFob,
     KeyHolder,
     OpenDay,
@@ -104,7 +105,10 @@ class OpeningHoursForm(forms.ModelForm):
                     "These hours overlap %(hours)s, valid from %(from)s. End those hours "
                     "first (set “valid until”), or choose other times."
                 )
-                % {"hours": clash, "from": clash.valid_from.strftime("%d.%m.%Y")}
+                % {
+                    "hours": clash,
+                    "from": formats.date_format(clash.valid_from, "SHORT_DATE_FORMAT"),
+                }
             )
         return cleaned
 
@@ -143,6 +147,17 @@ class OpenDayForm(forms.ModelForm):
 class DayFiguresForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
+    entry = forms.ChoiceField(
+        label=_("What should the figures do?"),
+        choices=DayEntry.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Add: the figures are added to what is already counted for the day. Replace: "
+            "the day gets exactly these figures; what was tapped on the counter stays in "
+            "its hour, and the rest is entered for the day as a whole."
+        ),
+        error_messages={"required": _("Choose whether to add to or replace the day's figures.")},
+    )
     visits = forms.IntegerField(
         label=_("Visitors"), min_value=0, validators=[MaxValueValidator(MAX_DAY_COUNT)]
     )

@@ -1,10 +1,11 @@
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -729,6 +730,32 @@ class VisitKind(models.TextChoices):
     USER_RUN = "user_run", _("User-run")
 
 
+class DayEntry(models.TextChoices):
+    """What a day's figures entered afterwards do to the figures already there."""
+
+    ADD = "add", _("Add to the day's figures")
+    REPLACE = "replace", _("Replace the day's figures")
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """One centre's visits of one kind on one day: tapped by the hour, and entered
+    afterwards for the whole day (the hourless counter)."""
+
+    tapped: int = 0
+    tapped_new: int = 0
+    afterwards: int = 0
+    afterwards_new: int = 0
+
+    @property
+    def total(self):
+        return self.tapped + self.afterwards
+
+    @property
+    def total_new(self):
+        return self.tapped_new + self.afterwards_new
+
+
 class VisitCountQuerySet(models.QuerySet):
     def for_centres(self, centres):
         return self.filter(centre__in=centres)
@@ -756,6 +783,19 @@ class VisitCountQuerySet(models.QuerySet):
             .annotate(total=Sum("visits"), new=Sum("new_visits"))
             .order_by("kind")
         )
+
+    def day_figures(self):
+        """Return the queryset's counts as DayFigures: taps apart from figures entered
+        afterwards (filter it to one centre, day and kind first)."""
+        tapped, afterwards = Q(hour__isnull=False), Q(hour__isnull=True)
+        zero = Value(0)
+        sums = self.aggregate(
+            tapped=Coalesce(Sum("visits", filter=tapped), zero),
+            tapped_new=Coalesce(Sum("new_visits", filter=tapped), zero),
+            afterwards=Coalesce(Sum("visits", filter=afterwards), zero),
+            afterwards_new=Coalesce(Sum("new_visits", filter=afterwards), zero),
+        )
+        return DayFigures(**sums)
 
 
 class VisitCount(models.Model):

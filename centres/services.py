@@ -8,11 +8,11 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from centres import openings
-from centres.models import FobStatus, KeyLoan, OpeningKind, VisitCount, VisitKind
+from centres.models import DayEntry, FobStatus, KeyLoan, OpeningKind, VisitCount, VisitKind
 
 # --- Visit tallies ----------------------------------------------------------------------
 
@@ -175,17 +175,87 @@ def undo_tap(*, centre, tap):
 
 
 @transaction.atomic
-def set_day_figures(*, centre, date, kind, visits, new_visits):
-    """Set the figures entered afterwards for a whole day (the hourless counter)."""
+def set_day_figures(*, centre, date, kind, visits, new_visits, entry=DayEntry.REPLACE):
+    """Enter a day's figures afterwards; return the day's DayFigures for `kind` after.
+
+    ADD adds `visits` and `new_visits` to the day's figures. REPLACE makes them the day's
+    figures: the hourly taps stay as they were, so the hours of the day keep what was
+    counted in them, and the figure entered afterwards (the hourless counter) becomes the
+    difference. A replace that would count fewer visitors or new visitors than the taps
+    already hold is refused with a ValidationError saying so; nothing is changed then.
+    """
     if new_visits > visits:
         raise ValidationError(_("New visitors cannot be more than all visitors."))
-    VisitCount.objects.update_or_create(
-        centre=centre,
-        date=date,
-        hour=None,
-        kind=kind,
-        defaults={"visits": visits, "new_visits": new_visits},
-    )
+    day = VisitCount.objects.filter(centre=centre, date=date, kind=kind)
+    if entry == DayEntry.ADD:
+        if visits:
+            add_visits(
+                centre=centre,
+                date=date,
+                hour=None,
+                kind=kind,
+                visits=visits,
+                new_visits=new_visits,
+            )
+        return day.day_figures()
+    # Hold the day's counters while the difference is worked out: an undo in between
+    # would otherwise leave the day off the number entered. A tap in a new hour can still
+    # come (there is no row to hold); it counts on top, as a visitor after the entry would.
+    list(day.select_for_update().values_list("pk", flat=True))
+    tapped = day.filter(hour__isnull=False).day_figures()
+    refuse_replace_below_taps(tapped, date=date, kind=kind, visits=visits, new_visits=new_visits)
+    afterwards, afterwards_new = visits - tapped.tapped, new_visits - tapped.tapped_new
+    if afterwards:
+        VisitCount.objects.update_or_create(
+            centre=centre,
+            date=date,
+            hour=None,
+            kind=kind,
+            defaults={"visits": afterwards, "new_visits": afterwards_new},
+        )
+    else:
+        day.filter(hour__isnull=True).delete()
+    return replace(tapped, afterwards=afterwards, afterwards_new=afterwards_new)
+
+
+def refuse_replace_below_taps(tapped, *, date, kind, visits, new_visits):
+    """Raise a ValidationError if replacing the day's figures with `visits` and
+    `new_visits` would need a negative figure entered afterwards."""
+    values = {
+        "date": formats.date_format(date, "SHORT_DATE_FORMAT"),
+        "kind": VisitKind(kind).label.lower(),
+        "tapped": tapped.tapped,
+        "tapped_new": tapped.tapped_new,
+    }
+    if visits < tapped.tapped:
+        raise ValidationError(
+            _(
+                "The counter already holds %(tapped)s visitors on %(date)s (%(kind)s), so "
+                "the day cannot have fewer. Enter at least %(tapped)s, or choose to add to "
+                "the day's figures."
+            )
+            % values
+        )
+    if new_visits < tapped.tapped_new:
+        raise ValidationError(
+            _(
+                "The counter already holds %(tapped_new)s new visitors on %(date)s "
+                "(%(kind)s), so the day cannot have fewer. Enter at least %(tapped_new)s "
+                "new visitors."
+            )
+            % values
+        )
+    most_new = tapped.tapped_new + (visits - tapped.tapped)
+    if new_visits > most_new:
+        raise ValidationError(
+            _(
+                "The counter already holds %(tapped)s visitors on %(date)s (%(kind)s), "
+                "%(tapped_new)s of them new. Of the %(extra)s visitors beyond the counter's "
+                "at most %(extra)s can be new, so the day can have at most %(most_new)s new "
+                "visitors."
+            )
+            % {**values, "extra": visits - tapped.tapped, "most_new": most_new}
+        )
 
 
 # --- Key loans --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import TILBUDSPORTALEN_CHECK_DAYS, Centre, Role
+from centres.navigation import NavItem
 from centres.openings import NEXT_OPENING_HORIZON_DAYS, understaffed
 from centres.services import kept_openings
 
@@ -18,13 +19,18 @@ STAFFING_LOOKAHEAD_DAYS = 14
 
 
 def nav_items(request):
-    """Return [(label, url)] for the main navigation of request.user."""
+    """Return [NavItem] for the main navigation of request.user."""
     role = request.user.role
+    if role not in tuple(Role):
+        return []
+    group = _("Centres")
+    # Everyone who may see a centre may see its week plan, as on the notice board.
+    items = [NavItem(_("Week plan"), reverse("centres:week_plans"), group)]
+    if role in (Role.LEADER, Role.STAFF):
+        items.append(NavItem(_("Keys"), reverse("centres:keys"), group))
     if role == Role.LEADER:
-        return [(_("People"), reverse("centres:people")), (_("Keys"), reverse("centres:keys"))]
-    if role == Role.STAFF:
-        return [(_("Keys"), reverse("centres:keys"))]
-    return []
+        items.append(NavItem(_("People"), reverse("centres:people"), group))
+    return items
 
 
 def home_panels(request):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("centres/<int:pk>/shifts/<int:shift_pk>/delete/", views.shift_delete, name="shift_delete"),
     path("centres/<int:pk>/user-run/add/", views.user_run_add, name="user_run_add"),
     path("centres/<int:pk>/user-run/<int:run_pk>/", views.user_run_record, name="user_run_record"),
+    path("centres/week/", views.week_plans, name="week_plans"),
     path("centres/<int:pk>/week/", views.week_plan, name="week_plan"),
     path("people/", views.people, name="people"),
     path("keys/", views.keys, name="keys"),

@@ -1,5 +1,6 @@
 import contextlib
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ from centres.forms import (
 )
 from centres.models import (
     Centre,
+    DayEntry,
     FobStatus,
     KeyFob,
     KeyHolder,
@@ -304,26 +306,33 @@ def tally_undo(request, pk):
 
 @login_required
 def tally_day(request, pk):
-    """Enter a day's figures afterwards (at closing time or the next morning)."""
+    """Enter a day's figures afterwards (at closing time or the next morning), added to
+    the day's figures or replacing them; the form shows what the day already holds."""
     centre = get_centre_for(request, pk)
-    form = DayFiguresForm(
-        request.POST or None,
-        initial={"date": timezone.localdate(), "kind": VisitKind.STAFFED, "new_visits": 0},
-    )
+    initial = {"date": timezone.localdate(), "kind": VisitKind.STAFFED, "new_visits": 0}
+    if request.method == "GET":
+        # The date and kind picked on the form, to show what that day already holds.
+        initial |= {name: request.GET[name] for name in ("date", "kind") if name in request.GET}
+    form = DayFiguresForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.set_day_figures(
-            centre=centre,
-            date=data["date"],
-            kind=data["kind"],
-            visits=data["visits"],
-            new_visits=data["new_visits"],
-        )
-        messages.success(
-            request,
-            _("Figures for %(date)s are saved.") % {"date": data["date"].strftime("%d.%m.%Y")},
-        )
-        return redirect("centres:tally", pk=centre.pk)
+        try:
+            figures = services.set_day_figures(
+                centre=centre,
+                date=data["date"],
+                kind=data["kind"],
+                visits=data["visits"],
+                new_visits=data["new_visits"],
+                entry=data["entry"],
+            )
+        except ValidationError as error:
+            form.add_error("visits", error)
+        else:
+            messages.success(request, day_figures_saved(data, figures))
+            return redirect("centres:tally", pk=centre.pk)
+    context = {"centre": centre, "form": form, "counted": day_counted(centre, form)}
+    if request.htmx:
+        return render(request, "centres/tally_day.html#counted", context)
     recent = (
         VisitCount.objects.filter(
             centre=centre, date__gte=timezone.localdate() - datetime.timedelta(days=13)
@@ -334,7 +343,49 @@ def tally_day(request, pk):
     return render(
         request,
         "centres/tally_day.html",
-        {"centre": centre, "form": form, "recent": recent, "kinds": dict(VisitKind.choices)},
+        {**context, "recent": recent, "kinds": dict(VisitKind.choices)},
+    )
+
+
+def day_counted(centre, form):
+    """What the centre's counters hold for the date and kind the form names: a dict with
+    the date, the kind's label and the DayFigures; None while the form names no valid day."""
+    try:
+        date = form.fields["date"].clean(form["date"].value())
+        kind = form.fields["kind"].clean(form["kind"].value())
+    except ValidationError:
+        return None
+    figures = VisitCount.objects.filter(centre=centre, date=date, kind=kind).day_figures()
+    return {"date": date, "kind": VisitKind(kind).label, "figures": figures}
+
+
+def day_figures_saved(data, figures):
+    """The confirmation: what was done, and the day's figures now."""
+    values = {
+        "date": formats.date_format(data["date"], "SHORT_DATE_FORMAT"),
+        "kind": VisitKind(data["kind"]).label.lower(),
+        "visits": data["visits"],
+        "new": data["new_visits"],
+        "total": figures.total,
+        "total_new": figures.total_new,
+        "tapped": figures.tapped,
+        "afterwards": figures.afterwards,
+    }
+    if data["entry"] == DayEntry.ADD:
+        return (
+            _(
+                "Added to %(date)s (%(kind)s): %(visits)s visitors (%(new)s new). The day "
+                "now has %(total)s visitors in all (%(total_new)s new)."
+            )
+            % values
+        )
+    return (
+        _(
+            "Replaced the figures for %(date)s (%(kind)s). The day now has %(total)s "
+            "visitors in all (%(total_new)s new): %(tapped)s tapped on the counter and "
+            "%(afterwards)s entered afterwards."
+        )
+        % values
     )
 
 
@@ -620,6 +671,18 @@ def user_run_record(request, pk, run_pk):
 
 
 # --- Week plan ---------------------------------------------------------------------------
+
+
+@role_required(*EVERY_ROLE)
+def week_plans(request):
+    """The navigation's way to the week plan: the plan itself for a user of one centre,
+    else the user's centres to choose from. ?week= is passed on."""
+    centres = list(Centre.objects.for_user(request.user).only("pk", "name"))
+    week = request.GET.get("week", "")
+    query = f"?{urlencode({'week': week})}" if week else ""
+    if len(centres) == 1:
+        return redirect(reverse("centres:week_plan", args=[centres[0].pk]) + query)
+    return render(request, "centres/week_plans.html", {"centres": centres, "query": query})
 
 
 @login_required

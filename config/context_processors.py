@@ -5,6 +5,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Role
+from centres.navigation import NavItem
+from config.two_factor import held_at_second_step
 
 APP_UIS = ["centres.ui", "activities.ui", "advice.ui", "incidents.ui"]
 
@@ -20,15 +22,38 @@ def navigation(request):
 
 
 def nav_items(request):
+    """The navigation's entries in order: a link ({"label", "url", "active"}) or a menu
+    ({"label", "links": [links], "active"}) for each group of more than one entry, at the
+    place of the group's first entry. Nothing for a session that still owes its second
+    sign-in step."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or held_at_second_step(request):
         return []
-    items = [(_("Home"), reverse("home"))]
+    items = [NavItem(_("Home"), reverse("home"))]
     if user.role in (Role.LEADER, Role.STAFF):
-        items.append((_("Dashboard"), reverse("dashboard:index")))
+        items.append(NavItem(_("Dashboard"), reverse("dashboard:index")))
     for ui in app_uis():
-        items.extend(ui.nav_items(request))
+        items.extend(NavItem(*item) for item in ui.nav_items(request))
     if user.is_superuser:
-        items.append((_("Administration"), reverse("admin:index")))
-    current = request.path
-    return [{"label": label, "url": url, "active": url == current} for label, url in items]
+        items.append(NavItem(_("Administration"), reverse("admin:index")))
+    return grouped(items, request.path)
+
+
+def grouped(items, current):
+    entries, menus = [], {}
+    for item in items:
+        link = {"label": item.label, "url": item.url, "active": item.url == current}
+        if item.group is None:
+            entries.append(link)
+        elif str(item.group) in menus:
+            menus[str(item.group)]["links"].append(link)
+        else:
+            menus[str(item.group)] = {"label": item.group, "links": [link]}
+            entries.append(menus[str(item.group)])
+    for index, entry in enumerate(entries):
+        if "links" in entry:
+            if len(entry["links"]) == 1:
+                entries[index] = entry["links"][0]
+            else:
+                entry["active"] = any(link["active"] for link in entry["links"])
+    return entries

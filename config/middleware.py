@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from config.two_factor import PENDING_SESSION_KEY
+from config.two_factor import held_at_second_step
 
 SESSION_STARTED_KEY = "vaerested_session_started"
 # Every page is read with GET (or HEAD) and changed with a form's POST.
@@ -123,12 +123,10 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated or user.is_verified():
-            return None
-        if not (user.requires_two_factor or request.session.get(PENDING_SESSION_KEY)):
+        if not held_at_second_step(request):
             return None
         if request.resolver_match.view_name in TWO_FACTOR_OPEN_VIEWS:
             return None
+        user = request.user
         target = "two_factor_verify" if user_has_device(user, confirmed=True) else "two_factor"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -41,6 +41,15 @@ def mark_session_pending(sender, request, user, **kwargs):
         request.session[PENDING_SESSION_KEY] = True
 
 
+def held_at_second_step(request):
+    """Whether the signed-in user still owes a one-time code (or, where one is required,
+    has yet to set up an app): such a session opens nothing but the two-factor pages."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return False
+    return user.requires_two_factor or bool(request.session.get(PENDING_SESSION_KEY))
+
+
 def app_device(user):
     """Return the user's confirmed authenticator-app device, or None."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from centres.models import Centre, Role
-from incidents.models import AccessLogEntry, Ban, Incident
+from incidents.models import AccessAction, AccessLogEntry, AccessSubject, Ban, Incident
 
 INCIDENT_ROLES = (Role.LEADER, Role.STAFF)
 
@@ -51,14 +51,15 @@ def get_ban_for(request, pk):
 
 
 def log_access(request, action, what, *, object_id=None, aliases=()):
-    """Write one access-log row for the signed-in user."""
+    """Write one access-log row for the signed-in user: `action` an AccessAction, `what` an
+    AccessSubject (anything else raises ValueError, so every row has a label to show)."""
     user = request.user
     AccessLogEntry.objects.create(
         organisation_id=user.organisation_id,
         user=user,
         username=user.get_username(),
-        action=action,
-        what=what,
+        action=AccessAction(action),
+        what=AccessSubject(what),
         object_id=object_id,
         aliases=sorted(set(aliases)),
         path=request.get_full_path()[:300],

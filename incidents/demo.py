@@ -26,7 +26,7 @@ from incidents.models import (
 PROCEDURE_TEXT = (
     "1. Tal roligt og hold afstand. Gå ikke alene ind i en konflikt.\n"
     "2. Tilkald en kollega; ring 112 ved vold eller trusler om vold.\n"
-    "3. Under brugerstyrede åbninger: den ansvarlige bruger beder personen gå, ringer 112 "
+    "3. Under brugeråbninger: den ansvarlige bruger beder personen gå, ringer 112 "
     "ved fare og giver lederen besked samme dag.\n"
     "4. Skriv en hændelsesrapport samme dag, også om mindre episoder."
 )
@@ -81,7 +81,7 @@ def seed(*, organisation, centres, people):
             "severity": Severity.MODERATE,
             "affected_role": AffectedRole.USER,
             "involved_aliases": ["Kaptajnen"],
-            "what_happened": "Under den brugerstyrede åbning truede Kaptajnen en anden bruger.",
+            "what_happened": "Under brugeråbningen truede Kaptajnen en anden bruger.",
             "immediate_actions": [ImmediateAction.SENT_HOME],
             "reported_by": people["personalefrederiksgade"],
         },

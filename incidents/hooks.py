@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from incidents.access import log_access
-from incidents.models import AccessAction, Ban
+from incidents.models import AccessAction, AccessSubject, Ban
 from incidents.stats import fobs_to_suspend
 
 
@@ -17,10 +17,15 @@ def fob_flags(request):
     user = request.user
     loans = list(fobs_to_suspend(user.organisation_id, bans=Ban.objects.for_user(user)))
     if loans:
-        log_access(request, AccessAction.VIEW, "ban", aliases=[loan.banned_alias for loan in loans])
+        log_access(
+            request,
+            AccessAction.VIEW,
+            AccessSubject.BAN,
+            aliases=[loan.banned_alias for loan in loans],
+        )
     return {
         loan.fob_id: _("Suspend: the key holder is banned until %(date)s")
-        % {"date": formats.date_format(loan.banned_until, "j. F Y")}
+        % {"date": formats.date_format(loan.banned_until, "DATE_FORMAT")}
         for loan in loans
     }
 

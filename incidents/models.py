@@ -573,10 +573,22 @@ class Acknowledgement(models.Model):
 
 
 class AccessAction(models.TextChoices):
-    VIEW = "view", _("View")
-    SEARCH = "search", _("Search")
-    EXPORT = "export", _("Export")
+    # In a context of their own: Django's admin translates a bare "View" as "Vis".
+    VIEW = "view", pgettext_lazy("access log action", "View")
+    SEARCH = "search", pgettext_lazy("access log action", "Search")
+    EXPORT = "export", pgettext_lazy("access log action", "Export")
+    CREATE = "create", pgettext_lazy("access log action", "Creation")
     CHANGE = "change", pgettext_lazy("access log action", "Change")
+
+
+class AccessSubject(models.TextChoices):
+    """What an access-log entry is about; log_access takes nothing else."""
+
+    INCIDENT = "incident", _("Incident report")
+    INCIDENT_LIST = "incident_list", _("List of incident reports")
+    BAN = "ban", _("Ban")
+    BAN_LIST = "ban_list", _("List of bans")
+    FIGURES = "figures", _("Incident figures")
 
 
 class AccessLogEntry(models.Model):
@@ -591,7 +603,7 @@ class AccessLogEntry(models.Model):
     username = models.CharField(max_length=150)
     at = models.DateTimeField(_("when"), default=timezone.now)
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
-    what = models.CharField(_("what"), max_length=40)
+    what = models.CharField(_("what"), max_length=40, choices=AccessSubject.choices)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     aliases = models.JSONField(default=list, blank=True)
     path = models.CharField(max_length=300, blank=True)
@@ -607,3 +619,19 @@ class AccessLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what}"
+
+    @property
+    def who(self):
+        """The person's name (the user name when none is given, or once the user is
+        deleted)."""
+        if self.user is None:
+            return self.username
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def subject(self):
+        """What the entry is about, in words: "Karantæne nr. 2"."""
+        label = self.get_what_display()
+        if self.object_id is None:
+            return label
+        return _("%(what)s no. %(number)s") % {"what": label, "number": self.object_id}

@@ -222,7 +222,7 @@ def quarter_figures_xlsx(user, start, end):
     sheet.set_column(0, 0, 36)
     header = [
         "",
-        *[formats.date_format(m, "F Y") for m in figures["months"]],
+        *[formats.date_format(m, "YEAR_MONTH_FORMAT") for m in figures["months"]],
         _("Total"),
     ]
     line = 0

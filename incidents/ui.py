@@ -7,18 +7,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Role
+from centres.navigation import NavItem
 
 
 def nav_items(request):
-    """Return [(label, url)] for the main navigation of request.user."""
+    """Return [NavItem] for the main navigation of request.user."""
     if not request.user.has_role(Role.LEADER, Role.STAFF):
         return []
+    group = _("Incidents")
     items = [
-        (_("Incidents"), reverse("incidents:list")),
-        (_("Bans"), reverse("incidents:ban_list")),
+        NavItem(_("Incidents"), reverse("incidents:list"), group),
+        NavItem(_("Bans"), reverse("incidents:ban_list"), group),
     ]
     if request.user.role == Role.LEADER:
-        items.append((_("Incident figures"), reverse("incidents:figures")))
+        items.append(NavItem(_("Incident figures"), reverse("incidents:figures"), group))
     return items
 
 

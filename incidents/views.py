@@ -35,6 +35,7 @@ from incidents.forms import (
 from incidents.models import (
     AccessAction,
     AccessLogEntry,
+    AccessSubject,
     Acknowledgement,
     Ban,
     BanScope,
@@ -78,7 +79,9 @@ def incident_list(request):
     if search.is_valid() and search.cleaned_data["alias"]:
         alias = search.cleaned_data["alias"]
         incidents = incidents.mentioning(alias)
-        log_access(request, AccessAction.SEARCH, "incident", aliases=[normalise_alias(alias)])
+        log_access(
+            request, AccessAction.SEARCH, AccessSubject.INCIDENT, aliases=[normalise_alias(alias)]
+        )
     status = request.GET.get("status", "open")
     if status == "open":
         incidents = incidents.open()
@@ -87,7 +90,7 @@ def incident_list(request):
         log_access(
             request,
             AccessAction.VIEW,
-            "incident_list",
+            AccessSubject.INCIDENT_LIST,
             aliases=[key for incident in page for key in incident.alias_keys],
         )
     return render(
@@ -105,7 +108,7 @@ def incident_quick(request):
     if request.method == "POST" and form.is_valid():
         form.instance.reported_by = request.user
         incident = form.save()
-        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+        log_access(request, AccessAction.CREATE, AccessSubject.INCIDENT, object_id=incident.pk)
         messages.success(request, _("The episode is registered. Thank you."))
         return redirect(incident)
     return render(request, "incidents/incident_quick.html", {"form": form})
@@ -121,8 +124,8 @@ def incident_create(request):
         incident = form.save()
         log_access(
             request,
-            AccessAction.CHANGE,
-            "incident",
+            AccessAction.CREATE,
+            AccessSubject.INCIDENT,
             object_id=incident.pk,
             aliases=incident.alias_keys,
         )
@@ -145,7 +148,7 @@ def incident_edit(request, pk):
         log_access(
             request,
             AccessAction.CHANGE,
-            "incident",
+            AccessSubject.INCIDENT,
             object_id=incident.pk,
             aliases=incident.alias_keys,
         )
@@ -178,7 +181,11 @@ def history_of(incident):
 def incident_detail(request, pk):
     incident = get_incident_for(request, pk)
     log_access(
-        request, AccessAction.VIEW, "incident", object_id=incident.pk, aliases=incident.alias_keys
+        request,
+        AccessAction.VIEW,
+        AccessSubject.INCIDENT,
+        object_id=incident.pk,
+        aliases=incident.alias_keys,
     )
     user = request.user
     can_write = Centre.objects.for_user(user).filter(pk=incident.centre_id).exists()
@@ -199,7 +206,11 @@ def incident_print(request, pk):
     """A copy of the report for the person affected."""
     incident = get_incident_for(request, pk)
     log_access(
-        request, AccessAction.EXPORT, "incident", object_id=incident.pk, aliases=incident.alias_keys
+        request,
+        AccessAction.EXPORT,
+        AccessSubject.INCIDENT,
+        object_id=incident.pk,
+        aliases=incident.alias_keys,
     )
     return render(
         request,
@@ -219,7 +230,7 @@ def incident_advance(request, pk):
     except services.TransitionRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+        log_access(request, AccessAction.CHANGE, AccessSubject.INCIDENT, object_id=incident.pk)
         messages.success(
             request, _("Status: %(status)s.") % {"status": incident.get_status_display()}
         )
@@ -234,7 +245,7 @@ def incident_reporting(request, pk):
     form = ReportingForm(request.POST or None, instance=incident)
     if request.method == "POST" and form.is_valid():
         form.save()
-        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+        log_access(request, AccessAction.CHANGE, AccessSubject.INCIDENT, object_id=incident.pk)
         messages.success(request, _("The report is saved."))
         return redirect(incident)
     return render(
@@ -249,7 +260,7 @@ def follow_up_create(request, pk):
     form = FollowUpItemForm(request.POST or None, incident=incident)
     if request.method == "POST" and form.is_valid():
         form.save()
-        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+        log_access(request, AccessAction.CHANGE, AccessSubject.INCIDENT, object_id=incident.pk)
         messages.success(request, _("The follow-up item is added."))
         return redirect(incident)
     return render(request, "incidents/follow_up_form.html", {"form": form, "incident": incident})
@@ -267,7 +278,7 @@ def follow_up_done(request, pk, item_pk):
     if item.done_on is None:
         item.done_on = timezone.localdate()
         item.save()
-        log_access(request, AccessAction.CHANGE, "incident", object_id=incident.pk)
+        log_access(request, AccessAction.CHANGE, AccessSubject.INCIDENT, object_id=incident.pk)
     return redirect(incident)
 
 
@@ -316,7 +327,7 @@ def overview(request):
         log_access(
             request,
             AccessAction.VIEW,
-            "ban_list",
+            AccessSubject.BAN_LIST,
             aliases=[b.alias_key for b in shown_bans] + flagged,
         )
     template = "incidents/overview.html"
@@ -338,7 +349,9 @@ def ban_list(request):
     if show != "all" or request.user.role != Role.LEADER:
         bans = bans.filter(ends_on__gte=today)
     bans = list(bans.order_by("starts_on", "alias"))
-    log_access(request, AccessAction.VIEW, "ban_list", aliases=[b.alias_key for b in bans])
+    log_access(
+        request, AccessAction.VIEW, AccessSubject.BAN_LIST, aliases=[b.alias_key for b in bans]
+    )
     return render(
         request,
         "incidents/ban_list.html",
@@ -354,7 +367,11 @@ def ban_create(request):
         ban = services.ban_create(form=form)
         if ban is not None:
             log_access(
-                request, AccessAction.CHANGE, "ban", object_id=ban.pk, aliases=[ban.alias_key]
+                request,
+                AccessAction.CREATE,
+                AccessSubject.BAN,
+                object_id=ban.pk,
+                aliases=[ban.alias_key],
             )
             messages.success(request, _("The ban is saved."))
             return redirect(ban)
@@ -373,7 +390,11 @@ def ban_edit(request, pk):
         saved = services.ban_create(form=form)
         if saved is not None:
             log_access(
-                request, AccessAction.CHANGE, "ban", object_id=ban.pk, aliases=[saved.alias_key]
+                request,
+                AccessAction.CHANGE,
+                AccessSubject.BAN,
+                object_id=ban.pk,
+                aliases=[saved.alias_key],
             )
             messages.success(request, _("The ban is saved."))
             return redirect(saved)
@@ -393,7 +414,9 @@ def centre_bans(request, centre_pk):
         .select_related("centre")
         .order_by("alias")
     )
-    log_access(request, AccessAction.VIEW, "ban_list", aliases=[b.alias_key for b in bans])
+    log_access(
+        request, AccessAction.VIEW, AccessSubject.BAN_LIST, aliases=[b.alias_key for b in bans]
+    )
     return render(
         request,
         "incidents/centre_bans.html",
@@ -405,7 +428,9 @@ def centre_bans(request, centre_pk):
 @role_required(*INCIDENT_ROLES)
 def ban_detail(request, pk):
     ban = get_ban_for(request, pk)
-    log_access(request, AccessAction.VIEW, "ban", object_id=ban.pk, aliases=[ban.alias_key])
+    log_access(
+        request, AccessAction.VIEW, AccessSubject.BAN, object_id=ban.pk, aliases=[ban.alias_key]
+    )
     today = timezone.localdate()
     fobs_to_suspend = []
     if ban.key_holder_id and ban.starts_on <= today <= ban.ends_on:
@@ -539,14 +564,14 @@ def procedure_acknowledge(request, pk):
 @no_store
 @role_required(Role.LEADER)
 def access_log(request):
-    """Who read, searched, exported or changed data about one alias."""
+    """Who read, searched, exported, created or changed data about one alias."""
     search = AliasSearchForm(request.GET or None)
     entries = None
     if search.is_valid() and search.cleaned_data["alias"]:
         key = normalise_alias(search.cleaned_data["alias"])
         entries = AccessLogEntry.objects.filter(
             organisation_id=request.user.organisation_id, aliases__contains=[key]
-        )[:500]
+        ).select_related("user")[:500]
     return render(request, "incidents/access_log.html", {"search": search, "entries": entries})
 
 
@@ -567,7 +592,7 @@ def figures(request):
     form, year, quarter = quarter_from(request)
     start, end = quarter_bounds(year, quarter)
     table = stats.quarter_figures(request.user, start, end)
-    log_access(request, AccessAction.VIEW, "figures")
+    log_access(request, AccessAction.VIEW, AccessSubject.FIGURES)
     return render(
         request,
         "incidents/figures.html",
@@ -581,7 +606,7 @@ def figures_xlsx(request):
     _form, year, quarter = quarter_from(request)
     start, end = quarter_bounds(year, quarter)
     content = stats.quarter_figures_xlsx(request.user, start, end)
-    log_access(request, AccessAction.EXPORT, "figures")
+    log_access(request, AccessAction.EXPORT, AccessSubject.FIGURES)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -6,6 +6,7 @@ each page with `assert_accessible(page)`.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,27 @@ def sign_in(page, live_server, username, password="correct horse battery staple"
         page.get_by_label("Kode").fill(totp_code(device))
         page.get_by_role("button", name="Fortsæt").click()
         expect(page.get_by_role("heading", name="Indtast kode")).to_have_count(0)
+
+
+def open_menu(page, name=None):
+    """Open the navigation's menu `name` (None: the signed-in user's own), showing the
+    collapsed navigation first on a narrow screen; return the opened menu."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
+    nav = page.locator("#main-nav")
+    button = nav.locator(".user-name") if name is None else nav.get_by_role("button", name=name)
+    button.click()
+    menu = button.locator("xpath=following-sibling::ul[1]")
+    expect(menu).to_be_visible()
+    return menu
+
+
+def go_to(page, menu, link):
+    """Follow the link `link` in the navigation's menu `menu`."""
+    open_menu(page, menu).get_by_role("link", name=link, exact=True).click()
+
+
+def sign_out(page, label="Log ud"):
+    open_menu(page).get_by_role("button", name=label).click()

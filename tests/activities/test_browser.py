@@ -11,20 +11,14 @@ from activities.recurrence import COPENHAGEN
 from centres.models import Closure, OpeningHours, OpeningKind
 from centres.openings import danish_holidays
 from tests.activities.factories import ActivityFactory, MeetingFactory
-from tests.browser_support import PHONE, assert_accessible, sign_in
-
-
-def sign_out(page):
-    if page.get_by_role("button", name="Vis menu").is_visible():
-        page.get_by_role("button", name="Vis menu").click()
-    page.get_by_role("button", name="Log ud").click()
+from tests.browser_support import PHONE, assert_accessible, go_to, sign_in, sign_out
 
 
 def test_staff_creates_a_weekly_walking_group_and_cancels_one_week(
     transactional_db, live_server, world, page, csp_violations
 ):
     sign_in(page, live_server, "bob")
-    page.get_by_role("link", name="Aktiviteter", exact=True).click()
+    go_to(page, "Aktiviteter", "Aktiviteter")
     assert_accessible(page)
     page.get_by_role("link", name="Ny aktivitet").click()
     page.get_by_label("Titel").fill("Gåtur ved søen")
@@ -51,7 +45,7 @@ def test_staff_creates_a_weekly_walking_group_and_cancels_one_week(
     first = activity.occurrences.first()
     assert first.cancelled and activity.occurrences.filter(cancelled=False).count() > 20
 
-    page.get_by_role("link", name="Kalender", exact=True).click()
+    go_to(page, "Aktiviteter", "Kalender")
     expect(page.locator(".calendar-cancelled").first).to_contain_text("Gåtur ved søen")
     assert_accessible(page)
     assert csp_violations == []
@@ -62,7 +56,7 @@ def test_association_member_proposes_an_item_and_reads_the_minutes_that_answer_i
 ):
     meeting = MeetingFactory(organisation=world.org_a, centre=world.centre_a)
     sign_in(page, live_server, "asta")
-    page.get_by_role("link", name="Forslag", exact=True).click()
+    go_to(page, "Aktiviteter", "Forslag")
     page.get_by_role("link", name="Foreslå et punkt til dagsordenen").click()
     assert_accessible(page)
     page.get_by_label("Emne").fill("Bus til fiskekonkurrencen")
@@ -91,7 +85,7 @@ def test_association_member_proposes_an_item_and_reads_the_minutes_that_answer_i
     sign_out(page)
 
     sign_in(page, live_server, "asta")
-    page.get_by_role("link", name="Forslag", exact=True).click()
+    go_to(page, "Aktiviteter", "Forslag")
     expect(page.get_by_text("Besvaret i referatet")).to_be_visible()
     expect(page.get_by_text("Ja, foreningen betaler bussen.")).to_be_visible()
     page.get_by_role("link", name=re.compile("Husmøde")).click()

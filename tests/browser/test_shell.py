@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser_support import PHONE, assert_accessible, sign_in
+from tests.browser_support import PHONE, assert_accessible, open_menu, sign_in, sign_out
 
 
 def test_staff_signs_in_in_danish_switches_to_english_and_signs_out(
@@ -26,7 +26,7 @@ def test_staff_signs_in_in_danish_switches_to_english_and_signs_out(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert_accessible(page)
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page, "Sign out")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/account/login/"))
@@ -58,12 +58,12 @@ def test_the_shell_works_one_handed_on_a_360px_phone(
     page.goto(live_server.url + "/account/login/")
     assert tap_targets_smaller_than(page, 44) == []
     sign_in(page, live_server, "alice")
-    page.get_by_role("button", name="Vis menu").click()
-    expect(page.get_by_role("link", name="Personer", exact=True)).to_be_visible()
+    menu = open_menu(page, "Steder")
+    expect(menu.get_by_role("link", name="Personer", exact=True)).to_be_visible()
     assert tap_targets_smaller_than(page, 44) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
-    page.get_by_role("link", name="Personer", exact=True).click()
+    menu.get_by_role("link", name="Personer", exact=True).click()
     expect(page.get_by_role("heading", name="Personer og roller")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)

@@ -34,6 +34,8 @@ ROWS = {
     "centres:user_run_record": ({**A, "run_pk": "run_a"}, WORKERS_AT_A),
     # The week plan is for everyone who may see the centre, as on the notice board.
     "centres:week_plan": (A, (R, OK, N, OK, OK, OK, N)),
+    # From the navigation: the one centre's plan, or a choice of several.
+    "centres:week_plans": ({}, (R, R, R, OK, R, OK, R)),
     "centres:keys": ({}, KEY_KEEPERS),
     "centres:key_holder_add": ({}, KEY_KEEPERS),
     "centres:key_holder_edit": ({"holder_pk": "holder_a"}, (R, OK, OK, OK, F, F, N)),

@@ -58,6 +58,7 @@ def test_the_day_of_a_tap_is_the_apps_not_the_servers(world, client_for, moment)
             kind="staffed",
             visits="4",
             new_visits="0",
+            entry="add",
         )
         assert response.status_code == 302
         assert version(world) > before, "figures for the app's yesterday left the version"

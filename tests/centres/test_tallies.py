@@ -104,12 +104,18 @@ def test_sixteen_phones_tapping_at_once_lose_no_count(transactional_db, world):
     assert totals(centre)["visits"] == 4000
 
 
-def test_a_day_entered_afterwards_replaces_the_earlier_entry_and_keeps_taps(world, client_for):
+def test_a_day_entered_again_replaces_the_earlier_entry_and_keeps_todays_taps(world, client_for):
     services.record_tap(centre=world.centre_a)
     client = client_for(world.staff_a)
     url = reverse("centres:tally_day", args=[world.centre_a.pk])
-    yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
-    data = {"date": yesterday, "kind": "staffed", "visits": "14", "new_visits": "2"}
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    data = {
+        "date": yesterday,
+        "kind": "staffed",
+        "visits": "14",
+        "new_visits": "2",
+        "entry": "replace",
+    }
     assert client.post(url, data).status_code == 302
     assert client.post(url, {**data, "visits": "17"}).status_code == 302
     assert totals(world.centre_a) == {"visits": 18, "new_visits": 2}
@@ -118,14 +124,12 @@ def test_a_day_entered_afterwards_replaces_the_earlier_entry_and_keeps_taps(worl
 def test_day_form_refuses_bad_figures_in_danish_and_saves_nothing(world, client_for):
     client = client_for(world.staff_a)
     url = reverse("centres:tally_day", args=[world.centre_a.pk])
-    future = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
-    html = client.post(
-        url, {"date": future, "kind": "staffed", "visits": "3", "new_visits": "0"}
-    ).content.decode()
+    future = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    data = {"kind": "staffed", "visits": "3", "new_visits": "0", "entry": "add"}
+    html = client.post(url, {**data, "date": future}).content.decode()
     assert "fremtiden" in html
-    html = client.post(
-        url, {"date": "2026-11-01", "kind": "staffed", "visits": "3", "new_visits": "5"}
-    ).content.decode()
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    html = client.post(url, {**data, "date": yesterday, "new_visits": "5"}).content.decode()
     assert "flere nye besøgende" in html
     assert not VisitCount.objects.exists()
 
@@ -138,6 +142,7 @@ def test_day_form_refuses_bad_figures_in_danish_and_saves_nothing(world, client_
         {
             "date": st.one_of(st.text(max_size=12), st.dates().map(str)),
             "kind": st.sampled_from(["staffed", "user_run", "maybe", ""]),
+            "entry": st.sampled_from(["add", "replace", "both", ""]),
             "visits": st.one_of(st.text(max_size=12), st.integers(-5, 10**12).map(str)),
             "new_visits": st.one_of(st.text(max_size=5), st.integers(-5, 10**12).map(str)),
         }

@@ -54,3 +54,20 @@ def test_no_string_is_translated_two_ways():
                         f"vs {string!r} ({catalogue.parent.parent.parent.parent.name})"
                     )
     assert not clashes, "\n".join(clashes)
+
+
+def test_user_run_openings_have_one_word_in_every_catalogue():
+    # "Brugeråbent" / "brugeråbning" everywhere; "brugerstyret åbning" was a second word for
+    # the same thing.
+    odd = []
+    for catalogue in CATALOGUES:
+        with catalogue.open("rb") as f:
+            for m in read_po(f):
+                ids = m.id if isinstance(m.id, tuple) else (m.id,)
+                strings = m.string if isinstance(m.string, tuple) else (m.string,)
+                text = " ".join(strings).lower()
+                about_user_run = any("user-run" in i.lower() for i in ids if i)
+                other_word = "brugerstyre" in text or "brugerdrev" in text
+                if (about_user_run and "brugeråb" not in text) or other_word:
+                    odd.append(f"{ids[0]!r}: {text!r}")
+    assert not odd, "\n".join(odd)

@@ -6,7 +6,7 @@ from base64 import b32decode
 from playwright.sync_api import expect
 
 from centres.models import Role
-from tests.browser_support import assert_accessible
+from tests.browser_support import assert_accessible, open_menu, sign_out
 from tests.factories import UserFactory, code_for_key
 
 
@@ -46,7 +46,7 @@ def test_new_leader_sets_up_the_app_and_then_signs_in_with_it(
     page.get_by_role("link", name="Jeg har skrevet dem ned").click()
     expect(page.get_by_role("heading", name="Banebryderne")).to_be_visible()
 
-    page.get_by_role("button", name="Log ud").click()
+    sign_out(page)
     sign_in_with_password(page, live_server, "lene")
     expect(page.get_by_role("heading", name="Indtast kode")).to_be_visible()
     assert_accessible(page)
@@ -55,7 +55,7 @@ def test_new_leader_sets_up_the_app_and_then_signs_in_with_it(
     page.get_by_role("button", name="Fortsæt").click()
     expect(page.get_by_role("heading", name="Banebryderne")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/$"))
-    page.get_by_role("link", name="Totrinslogin").click()
+    open_menu(page).get_by_role("link", name="Totrinslogin").click()
     expect(page.get_by_text("Du har 10 ubrugte reservekoder tilbage.")).to_be_visible()
     assert_accessible(page)
     assert csp_violations == []

@@ -62,4 +62,4 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
         model = Procedure
 
     version = factory.Sequence(lambda n: n + 1)
-    text = "Tal roligt, hold afstand, tilkald hjælp. I brugerstyrede åbninger ringer I 112."
+    text = "Tal roligt, hold afstand, tilkald hjælp. Under brugeråbninger ringer I 112."

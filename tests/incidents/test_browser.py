@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from incidents.models import Ban, FollowUpItem, Incident, Status
 from tests.browser.test_shell import tap_targets_smaller_than
-from tests.browser_support import PHONE, assert_accessible, sign_in
+from tests.browser_support import PHONE, assert_accessible, sign_in, sign_out
 
 
 def test_staff_registers_a_minor_episode_on_a_phone_in_under_a_minute(
@@ -53,7 +53,7 @@ def test_full_report_with_injury_is_followed_up_and_closed_by_the_leader(
     page.get_by_role("button", name="Gem rapport").click()
     expect(page.get_by_text("Rapporten er indsendt")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Log ud").click()
+    sign_out(page)
 
     sign_in(page, live_server, "alice")
     panel = page.locator("#incidents-overview")
@@ -102,13 +102,13 @@ def test_a_ban_is_issued_and_shows_for_the_centres_staff(
     expect(page.get_by_text("Karantænen er gemt")).to_be_visible()
     assert_accessible(page)
     assert Ban.objects.get().alias == "Ravnen"
-    page.get_by_role("button", name="Log ud").click()
+    sign_out(page)
 
     sign_in(page, live_server, "bob")
     panel = page.locator("#incidents-overview")
     expect(panel.get_by_role("link", name="Ravnen")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Log ud").click()
+    sign_out(page)
     sign_in(page, live_server, "carol")
     expect(page.locator("#incidents-overview")).to_be_visible()
     expect(page.get_by_role("link", name="Ravnen")).to_have_count(0)

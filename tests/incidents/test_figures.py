@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -182,3 +183,17 @@ def test_xlsx_export_has_the_rate_per_thousand_visits(world, client_for):
     assert "Hændelser pr. 1.000 besøg" in strings
     assert "—" in strings
     assert "<v>2.5</v>" in sheet and "<v>3.3</v>" in sheet and "<v>1200</v>" in sheet
+
+
+def test_every_header_cell_of_the_figures_has_text(world, client_for):
+    html = client_for(world.leader).get(reverse("incidents:figures")).content.decode()
+    assert html.count("<table") == 5
+    assert re.findall(r"<th[^>]*>\s*</th>", html) == []
+    assert '<th scope="col">Alvorlighed</th>' in html
+
+
+def test_the_year_field_holds_a_plain_number(world, client_for):
+    html = client_for(world.leader).get(
+        reverse("incidents:figures"), {"year": "2026", "quarter": "1"}
+    )
+    assert 'name="year" id="id_year" value="2026"' in html.content.decode()

@@ -38,7 +38,7 @@ def test_leader_lists_the_log_for_one_alias(world, client_for):
     log_row(world, 1, aliases=["kragen"])
     response = client_for(world.leader).get(reverse("incidents:access_log") + "?alias=RAVNEN")
     html = response.content.decode()
-    assert html.count("<td>alice</td>") == 1
+    assert html.count("<td>Alice</td>") == 1
     assert "no-store" in response["Cache-Control"]
 
 
