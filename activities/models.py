@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from activities import recurrence
 from centres.models import Centre, Organisation, Role, User
@@ -260,6 +261,8 @@ class Schedule(models.Model):
     valid_from = models.DateField(_("from"))
     valid_until = models.DateField(_("until"), null=True, blank=True)
     session_count = models.PositiveSmallIntegerField(_("number of sessions"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["valid_from", "start_time"]

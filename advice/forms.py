@@ -16,6 +16,7 @@ from advice.models import (
     OutreachHours,
     Topic,
 )
+from centres import validity
 from centres.models import Role
 
 # How far back a contact may be recorded: staff sometimes record from memory, not a year on.
@@ -135,7 +136,7 @@ class TopicForm(forms.ModelForm):
         return name
 
 
-class OutreachHoursForm(forms.ModelForm):
+class OutreachHoursForm(validity.RuleForm, forms.ModelForm):
     class Meta:
         model = OutreachHours
         fields = [
@@ -155,6 +156,11 @@ class OutreachHoursForm(forms.ModelForm):
             "valid_from": DateInput(),
             "valid_until": DateInput(),
         }
+        help_texts = {
+            "valid_from": _(
+                "For a change: the first day it applies. Earlier days keep the hours they had."
+            )
+        }
 
     def __init__(self, *args, centres, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,6 +175,7 @@ class OutreachHoursForm(forms.ModelForm):
         valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
         if valid_from and valid_until and valid_until < valid_from:
             self.add_error("valid_until", _("The last day cannot be before the first."))
+        self.clean_rule(cleaned)
         return cleaned
 
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from centres.models import Centre, Organisation, ValidityPeriod, ValidityQuerySet
 from centres.validators import reject_cpr_numbers
@@ -317,6 +318,7 @@ class OutreachHours(ValidityPeriod, models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     objects = OutreachHoursQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["weekday", "start_time", "display_name"]

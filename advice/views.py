@@ -22,6 +22,7 @@ from advice.forms import (
     TopicForm,
 )
 from advice.models import Contact, MeetingTally, OutreachAbsence, OutreachHours, Topic
+from centres import validity
 from centres.access import role_required
 from centres.models import Centre, Role
 
@@ -204,8 +205,15 @@ def outreach_hours_form(request, pk=None):
         _posted(request), instance=instance, centres=Centre.objects.for_user(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Outreach hours saved."))
+        saved = form.save()
+        if form.action == validity.SPLIT:
+            messages.success(
+                request,
+                _("The new hours apply from %(date)s. The days before keep the hours they had.")
+                % {"date": f"{saved.valid_from:%d.%m.%Y}"},
+            )
+        else:
+            messages.success(request, _("Outreach hours saved."))
         return redirect("advice:outreach_hours")
     return render(request, "advice/outreach_hours_form.html", {"form": form, "hours": instance})
 

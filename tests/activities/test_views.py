@@ -352,6 +352,7 @@ def test_editing_a_rule_moves_the_untouched_occurrences_only(world, client_for):
     assert activity.occurrences.filter(pk=cancelled.pk, cancelled=True).exists()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_staff_editing_a_shared_activity_keeps_the_other_centre(world, client_for):
     shared = ActivityFactory(organisation=world.org_a, centres=[world.centre_a, world.centre_b])
     client = client_for(world.staff_a)

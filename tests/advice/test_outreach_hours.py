@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -125,7 +126,7 @@ def hours_data(centre, **overrides):
         "weekday": "1",
         "start_time": "09:00",
         "end_time": "12:00",
-        "valid_from": "2026-01-01",
+        "valid_from": timezone.localdate().isoformat(),
         "valid_until": "",
     }
     data.update(overrides)
