@@ -32,16 +32,16 @@ DELETE, END = "delete", "end"
 
 BEFORE_TODAY = _(
     "The change cannot take effect before today. Set “valid from” to today or later: the "
-    "current rule then ends the day before and earlier days keep it. To correct a mistake "
-    "in earlier days, tick “Correct a mistake” and say why."
+    "current times then end the day before and earlier days keep them. To correct a "
+    "mistake in earlier days, tick “Correct a mistake” and say why."
 )
 PAST_RECORD = _(
     "This lies before today and is part of the record. To correct a mistake, tick "
     "“Correct a mistake” and say why."
 )
 NEW_BEFORE_TODAY = _(
-    "A new rule cannot begin before today. To add what was missing on earlier days, tick "
-    "“Correct a mistake” and say why."
+    "New hours cannot begin before today. To add hours that were missing on earlier days, "
+    "tick “Correct a mistake” and say why."
 )
 REASON_NEEDED = _("Say what was wrong, so the history shows why earlier days changed.")
 

@@ -210,7 +210,7 @@ def confirm_removal(request, *, centre, subject, first_day, last_day, remove, ba
             if done == validity.END:
                 messages.success(
                     request,
-                    _("%(subject)s ended yesterday; the days before keep it.")
+                    _("%(subject)s ends yesterday. The days before are unchanged.")
                     % {"subject": subject},
                 )
             else:
@@ -267,7 +267,7 @@ def closure_delete(request, pk, closure_pk):
     return confirm_removal(
         request,
         centre=centre,
-        subject=_("The closure %(reason)s") % {"reason": closure.reason},
+        subject=_("The closure “%(reason)s”") % {"reason": closure.reason},
         first_day=closure.starts,
         last_day=closure.ends,
         remove=lambda reason: validity.delete_rule(
