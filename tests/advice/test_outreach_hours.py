@@ -216,3 +216,33 @@ def test_hours_page_query_count_is_constant(world, client_for, django_assert_num
         OutreachAbsenceFactory(hours=OutreachHoursFactory(centre=world.centre_a, weekday=weekday))
     with django_assert_num_queries(len(few)):
         client.get("/advice/outreach-hours/")
+
+
+def test_changing_outreach_hours_from_a_date_keeps_the_sessions_before(world, client_for):
+    today = timezone.localdate()
+    hours = OutreachHoursFactory(centre=world.centre_a, valid_from=today - datetime.timedelta(60))
+    before = [
+        (s.start, s.end)
+        for s in OutreachHours.objects.between(today - datetime.timedelta(60), today)
+    ]
+    start = today + datetime.timedelta(days=7)
+    client = client_for(world.staff_a)
+    url = f"/advice/outreach-hours/{hours.pk}/edit/"
+    refused = client.post(
+        url, hours_data(world.centre_a, end_time="11:00", valid_from=hours.valid_from.isoformat())
+    )
+    assert "Ændringen kan ikke gælde fra før i dag." in refused.content.decode()
+    response = client.post(
+        url, hours_data(world.centre_a, end_time="11:00", valid_from=start.isoformat()), follow=True
+    )
+    assert "De nye tider gælder fra" in response.content.decode()
+    old, new = OutreachHours.objects.order_by("valid_from")
+    assert old.pk == hours.pk and old.valid_until == start - datetime.timedelta(days=1)
+    assert (new.valid_from, new.end_time) == (start, datetime.time(11))
+    after = [
+        (s.start, s.end)
+        for s in OutreachHours.objects.between(today - datetime.timedelta(60), today)
+    ]
+    assert after == before
+    later = OutreachHours.objects.between(start, start + datetime.timedelta(days=6))
+    assert [s.end.time() for s in later] == [datetime.time(11)]
