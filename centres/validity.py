@@ -18,7 +18,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from centres.validators import reject_cpr_numbers
@@ -133,7 +132,6 @@ def change_rule(rule, values, *, content_fields, reason="", on=None):
         first = values["valid_from"]
         if old.valid_until is None or old.valid_until >= first:
             old.valid_until = first - ONE_DAY
-            with_reason(old, gettext("Changed from %(date)s") % {"date": f"{first:%d.%m.%Y}"})
             old.save()
         row = model.objects.get(pk=old.pk)
         row.pk = None

@@ -34,10 +34,12 @@ from centres.forms import (
 )
 from centres.models import (
     Centre,
+    Closure,
     FobStatus,
     KeyFob,
     KeyHolder,
     KeyLoan,
+    OpeningHours,
     OpeningKind,
     Role,
     TargetGroup,
@@ -161,8 +163,28 @@ def hours(request, pk):
             "open_days": centre.open_days.filter(date__gte=today),
             "holidays": openings.danish_holidays(today, today + datetime.timedelta(days=365)),
             "can_edit": request.user.role == Role.LEADER,
+            "corrections": corrections_of(centre),
         },
     )
+
+
+# How many corrections of earlier days the hours page lists.
+CORRECTIONS_SHOWN = 10
+
+
+def corrections_of(centre):
+    """The latest corrections of the centre's hours and closures (history rows with a
+    reason), newest first."""
+    rows = [
+        *OpeningHours.history.filter(centre_id=centre.pk, history_change_reason__isnull=False)
+        .select_related("history_user")
+        .order_by("-history_id")[:CORRECTIONS_SHOWN],
+        *Closure.history.filter(centre_id=centre.pk, history_change_reason__isnull=False)
+        .select_related("history_user")
+        .order_by("-history_id")[:CORRECTIONS_SHOWN],
+    ]
+    rows.sort(key=lambda r: r.history_date, reverse=True)
+    return rows[:CORRECTIONS_SHOWN]
 
 
 @login_required
