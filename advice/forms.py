@@ -179,7 +179,7 @@ class OutreachHoursForm(validity.RuleForm, forms.ModelForm):
         return cleaned
 
 
-class OutreachAbsenceForm(forms.ModelForm):
+class OutreachAbsenceForm(validity.CorrectionFields, forms.ModelForm):
     class Meta:
         model = OutreachAbsence
         fields = ["start_date", "end_date", "reason"]
@@ -202,7 +202,19 @@ class OutreachAbsenceForm(forms.ModelForm):
                 raise forms.ValidationError(
                     _("These hours already have an absence on some of those days.")
                 )
+        reason = self.correction_clean(cleaned)
+        if start and not self.errors:
+            try:
+                validity.plan_new(
+                    first_day=start, correction=bool(reason), message=validity.PAST_RECORD
+                )
+            except validity.ChangeRefused as refusal:
+                self.add_error("start_date", refusal)
         return cleaned
+
+    def save(self, commit=True):
+        validity.with_reason(self.instance, self.reason)
+        return super().save(commit=commit)
 
 
 class MeetingForm(forms.Form):

@@ -363,6 +363,8 @@ class OutreachAbsence(models.Model):
     end_date = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=20, choices=AbsenceReason.choices)
 
+    history = HistoricalRecords()
+
     # Overlapping absences of the same hours are refused by an exclusion constraint
     # (migration 0001: a gist index over int8range(hours_id) and the daterange, as
     # django.contrib.postgres, needed for ExclusionConstraint here, is not installed).

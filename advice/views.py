@@ -25,6 +25,7 @@ from advice.models import Contact, MeetingTally, OutreachAbsence, OutreachHours,
 from centres import validity
 from centres.access import role_required
 from centres.models import Centre, Role
+from centres.views import confirm_removal
 
 RECORDERS = (Role.LEADER, Role.STAFF, Role.OUTREACH)
 PLANNERS = (Role.LEADER, Role.STAFF)
@@ -236,17 +237,33 @@ def absence_create(request, pk):
     return render(request, "advice/absence_form.html", {"form": form, "hours": hours})
 
 
-@require_POST
 @role_required(*PLANNERS)
 def absence_delete(request, pk):
+    """Ask first; an absence that began before today ends yesterday instead (the sessions
+    before stay as they were), one wholly past goes only as a correction."""
     absence = get_object_or_404(
-        OutreachAbsence.objects.filter(hours__in=OutreachHours.objects.for_user(request.user)),
+        OutreachAbsence.objects.filter(
+            hours__in=OutreachHours.objects.for_user(request.user)
+        ).select_related("hours"),
         pk=pk,
     )
     _hours_for(request, absence.hours_id)
-    absence.delete()
-    messages.success(request, _("Absence removed."))
-    return redirect("advice:outreach_hours")
+    return confirm_removal(
+        request,
+        centre=None,
+        subject=_("The absence of %(name)s from %(first)s to %(last)s")
+        % {
+            "name": absence.hours.display_name,
+            "first": f"{absence.start_date:%d.%m.%Y}",
+            "last": f"{absence.end_date:%d.%m.%Y}",
+        },
+        first_day=absence.start_date,
+        last_day=absence.end_date,
+        remove=lambda reason: validity.delete_rule(
+            absence, reason=reason, first_field="start_date", last_field="end_date"
+        ),
+        back=reverse("advice:outreach_hours"),
+    )
 
 
 # --- Meeting outcomes -------------------------------------------------------------------

@@ -291,6 +291,30 @@ WRITE_PATHS = {
             ),
         ),
     ],
+    "advice.OutreachAbsence": [
+        (
+            "add",
+            lambda w, c: _post(
+                c(w.staff_a),
+                "advice:absence_create",
+                [w.outreach_hours_a.pk],
+                {
+                    "start_date": (today() + 30 * ONE_DAY).isoformat(),
+                    "end_date": (today() + 31 * ONE_DAY).isoformat(),
+                    "reason": "holiday",
+                },
+            ),
+        ),
+        (
+            "remove",
+            lambda w, c: _post(
+                c(w.staff_a),
+                "advice:absence_delete",
+                [w.outreach_absence_a.pk],
+                {"correction": "on", "correction_reason": "Fejl"},
+            ),
+        ),
+    ],
     "activities.Schedule": [
         (
             "add",

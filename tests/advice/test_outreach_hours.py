@@ -185,14 +185,42 @@ def test_overlapping_absence_is_refused_in_danish(world, client_for):
 def test_staff_adds_and_removes_an_absence(world, client_for):
     hours = OutreachHoursFactory(centre=world.centre_a)
     client = client_for(world.staff_a)
+    first = timezone.localdate() + datetime.timedelta(days=10)
     response = client.post(
         f"/advice/outreach-hours/{hours.pk}/absences/new/",
-        {"start_date": "2026-07-01", "end_date": "2026-07-03", "reason": "illness"},
+        {
+            "start_date": first.isoformat(),
+            "end_date": (first + datetime.timedelta(days=2)).isoformat(),
+            "reason": "illness",
+        },
     )
     assert response.status_code == 302
     absence = OutreachAbsence.objects.get()
-    assert client.post(f"/advice/absences/{absence.pk}/delete/").status_code == 302
+    url = f"/advice/absences/{absence.pk}/delete/"
+    assert "Er du sikker?" in client.get(url).content.decode()
+    assert OutreachAbsence.objects.exists()
+    assert client.post(url).status_code == 302
     assert not OutreachAbsence.objects.exists()
+
+
+def test_an_absence_of_earlier_days_is_part_of_the_record(world, client_for):
+    today = timezone.localdate()
+    hours = OutreachHoursFactory(centre=world.centre_a, valid_from=today - datetime.timedelta(60))
+    client = client_for(world.staff_a)
+    data = {
+        "start_date": (today - datetime.timedelta(days=7)).isoformat(),
+        "end_date": (today + datetime.timedelta(days=7)).isoformat(),
+        "reason": "illness",
+    }
+    url = f"/advice/outreach-hours/{hours.pk}/absences/new/"
+    assert "hører til historikken" in client.post(url, data).content.decode()
+    client.post(url, {**data, "correction": "on", "correction_reason": "Syg, ikke skrevet"})
+    absence = OutreachAbsence.objects.get()
+    assert absence.history.get().history_change_reason == "Syg, ikke skrevet"
+    # Back early: removing it ends it yesterday, the days before stay absent.
+    client.post(f"/advice/absences/{absence.pk}/delete/", {"end": "1"})
+    absence.refresh_from_db()
+    assert absence.end_date == today - datetime.timedelta(days=1)
 
 
 def test_outreach_worker_sees_hours_but_cannot_remove_an_absence(world, client_for):

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from activities.forms import ActivityForm
 from activities.models import Activity, Occurrence
-from advice.forms import OutreachHoursForm
-from advice.models import OutreachHours
+from advice.forms import OutreachAbsenceForm, OutreachHoursForm
+from advice.models import OutreachAbsence, OutreachHours
 from centres import services, validity
 from centres.forms import ClosureForm, OpeningHoursForm, ShiftForm
 from centres.models import Centre, Closure, OpeningHours, OpeningKind, Shift
@@ -27,7 +27,7 @@ from config.dashboard import pack
 from config.dashboard.figures import dashboard
 from config.dashboard.periods import Period, PeriodKind
 from tests.activities.factories import ActivityFactory
-from tests.advice.factories import OutreachHoursFactory
+from tests.advice.factories import OutreachAbsenceFactory, OutreachHoursFactory
 from tests.centres.factories import ClosureFactory, OpeningHoursFactory, ShiftFactory
 
 pytestmark = pytest.mark.any_day
@@ -153,7 +153,11 @@ def scene(world):
         valid_until=today + 60 * ONE_DAY,
     )
     OpeningHoursFactory(centre=centre, weekday=0, valid_from=today + 10 * ONE_DAY)
-    OutreachHoursFactory(centre=centre, weekday=2, valid_from=long_ago)
+    outreach = OutreachHoursFactory(centre=centre, weekday=2, valid_from=long_ago)
+    for first, last in ((-30, -20), (-6, 8)):
+        OutreachAbsenceFactory(
+            hours=outreach, start_date=today + first * ONE_DAY, end_date=today + last * ONE_DAY
+        )
     activity = ActivityFactory(
         organisation=world.org_a,
         centres=[centre],
@@ -196,6 +200,8 @@ operations = st.one_of(
     st.tuples(st.just("hours add"), st.integers(0, 6), offsets),
     st.tuples(st.just("outreach"), picks, offsets, st.sampled_from([10, 11, 13])),
     st.tuples(st.just("schedule"), offsets, st.sampled_from(["0", "2", "14"])),
+    st.tuples(st.just("absence add"), offsets, st.integers(0, 9)),
+    st.tuples(st.just("absence delete"), picks),
     st.tuples(st.just("shift add"), offsets, st.integers(6, 18)),
     st.tuples(st.just("shift delete"), picks),
     st.tuples(st.just("closure add"), offsets, st.integers(0, 5)),
@@ -280,6 +286,18 @@ def apply(operation, scene):
             row, valid_from=today + args[1] * ONE_DAY, end_time=datetime.time(args[2])
         )
         form = OutreachHoursForm(data, instance=row, centres=Centre.objects.filter(pk=centre.pk))
+    elif name == "absence add":
+        hours = OutreachHours.objects.filter(centre=centre).order_by("pk").first()
+        first = today + args[0] * ONE_DAY
+        data = {"start_date": first, "end_date": first + args[1] * ONE_DAY, "reason": "illness"}
+        form = OutreachAbsenceForm(data, hours=hours)
+    elif name == "absence delete":
+        absence = pick(OutreachAbsence.objects.filter(hours__centre=centre), args[0])
+        if absence is None:
+            return False
+        return _refused(
+            lambda: validity.delete_rule(absence, first_field="start_date", last_field="end_date")
+        )
     elif name == "schedule":
         activity = Activity.objects.get(pk=scene["activity"].pk)
         schedule = activity.schedules.order_by("valid_from").last()
