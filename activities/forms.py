@@ -22,6 +22,7 @@ from activities.models import (
     phone_validator,
 )
 from activities.recurrence import COPENHAGEN
+from centres import validity
 from centres.validators import reject_cpr_numbers
 
 MAX_ATTENDANCE = 1000
@@ -47,7 +48,39 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class ActivityForm(forms.ModelForm):
+# What a schedule says besides the days it is valid.
+SCHEDULE_CONTENT = ["weekdays", "start_time", "end_time", "interval_weeks", "session_count"]
+
+
+def current_schedule(schedules):
+    """The schedule the activity form edits: the only one, or the last of rules that
+    followed one another (each ended before the next began, as a change from a date
+    leaves them); None for rules that run side by side (e.g. two sports-hall days)."""
+    schedules = sorted(schedules, key=lambda s: (s.valid_from, s.pk))
+    if not schedules:
+        return None
+    *earlier, last = schedules
+    if all(s.valid_until is not None and s.valid_until < last.valid_from for s in earlier):
+        return last
+    return None
+
+
+def sessions_before(schedule, day):
+    """How many sessions `schedule` held (or holds) before `day`."""
+    if not schedule.session_count or schedule.valid_from >= day:
+        return 0
+    end = day - validity.ONE_DAY
+    until = min(schedule.valid_until or end, end)
+    closed = schedule.activity.closed_dates(schedule.valid_from, until)
+    ended = Schedule(
+        activity=schedule.activity,
+        **{name: getattr(schedule, name) for name in [*SCHEDULE_CONTENT, "valid_from"]},
+        valid_until=until,
+    )
+    return len(ended.slots(horizon=until, closed=closed))
+
+
+class ActivityForm(validity.CorrectionFields, forms.ModelForm):
     """An activity with its (first) schedule: once, or weekly."""
 
     weekdays = forms.MultipleChoiceField(
@@ -100,17 +133,23 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["centres"].queryset = centres
         self.schedule = None
+        self.action = None
         if self.instance.pk:
-            schedules = list(self.instance.schedules.all())
-            if len(schedules) == 1:
-                self.schedule = schedules[0]
+            self.schedule = current_schedule(list(self.instance.schedules.all()))
+            if self.schedule is not None:
                 for name in self.schedule_fields():
                     value = getattr(self.schedule, name)
                     self.initial[name] = list(value) if name == "weekdays" else value
+                self.fields["valid_from"].help_text = _(
+                    "For a change: the first day it applies. Earlier days keep what they had."
+                )
             else:
                 # Several rules (e.g. two sports-hall days): only the details are edited.
                 for name in self.schedule_fields():
                     del self.fields[name]
+        if self.schedule is None:
+            # A new activity plans nothing before today (see Activity.materialise).
+            del self.fields["correction"], self.fields["correction_reason"]
 
     @staticmethod
     def schedule_fields():
@@ -146,7 +185,48 @@ class ActivityForm(forms.ModelForm):
             Category.COURSE,
         ):
             data["signup_required"] = True
+        if self.schedule is not None:
+            self._plan_schedule_change(data)
         return data
+
+    def schedule_values(self, data):
+        """The schedule's fields as the form would save them."""
+        weekdays = "".join(sorted(data["weekdays"]))
+        weekly = bool(weekdays)
+        return {
+            "weekdays": weekdays,
+            "valid_from": data["valid_from"],
+            "start_time": data["start_time"],
+            "end_time": data["end_time"],
+            "interval_weeks": data["interval_weeks"] if weekly else 1,
+            "valid_until": data["valid_until"] if weekly else None,
+            "session_count": data["session_count"] if weekly else None,
+        }
+
+    def _plan_schedule_change(self, data):
+        """A rule that has run keeps its past: a change applies from its "from" date on
+        (see centres.validity); for a course, the sessions held before count."""
+        reason = self.correction_clean(data)
+        if self.errors:
+            return
+        new = self.schedule_values(data)
+        old = {name: getattr(self.schedule, name) for name in new}
+        try:
+            self.action = validity.plan_change(
+                old=old, new=new, content_fields=SCHEDULE_CONTENT, correction=bool(reason)
+            )
+        except validity.ChangeRefused as refusal:
+            self.add_error("valid_from", refusal)
+            return
+        if self.action == validity.SPLIT and new["session_count"]:
+            held = sessions_before(self.schedule, new["valid_from"])
+            if new["session_count"] <= held:
+                self.add_error(
+                    "session_count",
+                    _("The course has met %(held)s times before that day.") % {"held": held},
+                )
+            else:
+                data["session_count_after"] = new["session_count"] - held
 
     def save(self, organisation=None):
         # Centres the user may not manage stay on a shared activity when they edit it.
@@ -161,17 +241,18 @@ class ActivityForm(forms.ModelForm):
             self.save_m2m()
             activity.centres.add(*kept)
             if "valid_from" in self.fields:
-                schedule = self.schedule or Schedule(activity=activity)
-                data = self.cleaned_data
-                schedule.weekdays = "".join(sorted(data["weekdays"]))
-                schedule.valid_from = data["valid_from"]
-                schedule.start_time = data["start_time"]
-                schedule.end_time = data["end_time"]
-                weekly = bool(schedule.weekdays)
-                schedule.interval_weeks = data["interval_weeks"] if weekly else 1
-                schedule.valid_until = data["valid_until"] if weekly else None
-                schedule.session_count = data["session_count"] if weekly else None
-                schedule.save()
+                values = self.schedule_values(self.cleaned_data)
+                if self.schedule is None:
+                    Schedule.objects.create(activity=activity, **values)
+                else:
+                    if "session_count_after" in self.cleaned_data:
+                        values["session_count"] = self.cleaned_data["session_count_after"]
+                    validity.change_rule(
+                        self.schedule,
+                        values,
+                        content_fields=SCHEDULE_CONTENT,
+                        reason=self.reason,
+                    )
             activity.materialise()
         return activity
 

@@ -8,6 +8,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from activities import recurrence
 from centres.models import Centre, Organisation, Role, User
@@ -264,6 +265,8 @@ class Schedule(models.Model):
     valid_from = models.DateField(_("from"))
     valid_until = models.DateField(_("until"), null=True, blank=True)
     session_count = models.PositiveSmallIntegerField(_("number of sessions"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["valid_from", "start_time"]

@@ -16,6 +16,7 @@ from advice.models import (
     OutreachHours,
     Topic,
 )
+from centres import validity
 from centres.models import Role
 from centres.openings import closed_days
 
@@ -136,7 +137,7 @@ class TopicForm(forms.ModelForm):
         return name
 
 
-class OutreachHoursForm(forms.ModelForm):
+class OutreachHoursForm(validity.RuleForm, forms.ModelForm):
     class Meta:
         model = OutreachHours
         fields = [
@@ -156,6 +157,11 @@ class OutreachHoursForm(forms.ModelForm):
             "valid_from": DateInput(),
             "valid_until": DateInput(),
         }
+        help_texts = {
+            "valid_from": _(
+                "For a change: the first day it applies. Earlier days keep the hours they had."
+            )
+        }
 
     def __init__(self, *args, centres, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,10 +176,11 @@ class OutreachHoursForm(forms.ModelForm):
         valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
         if valid_from and valid_until and valid_until < valid_from:
             self.add_error("valid_until", _("The last day cannot be before the first."))
+        self.clean_rule(cleaned)
         return cleaned
 
 
-class OutreachAbsenceForm(forms.ModelForm):
+class OutreachAbsenceForm(validity.CorrectionFields, forms.ModelForm):
     class Meta:
         model = OutreachAbsence
         fields = ["start_date", "end_date", "reason"]
@@ -196,7 +203,19 @@ class OutreachAbsenceForm(forms.ModelForm):
                 raise forms.ValidationError(
                     _("These hours already have an absence on some of those days.")
                 )
+        reason = self.correction_clean(cleaned)
+        if start and not self.errors:
+            try:
+                validity.plan_new(
+                    first_day=start, correction=bool(reason), message=validity.PAST_RECORD
+                )
+            except validity.ChangeRefused as refusal:
+                self.add_error("start_date", refusal)
         return cleaned
+
+    def save(self, commit=True):
+        validity.with_reason(self.instance, self.reason)
+        return super().save(commit=commit)
 
 
 class MeetingForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from centres.models import Centre, Organisation, ValidityPeriod, ValidityQuerySet
 from centres.openings import closed_days
@@ -327,6 +328,7 @@ class OutreachHours(ValidityPeriod, models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     objects = OutreachHoursQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["weekday", "start_time", "display_name"]
@@ -370,6 +372,8 @@ class OutreachAbsence(models.Model):
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=20, choices=AbsenceReason.choices)
+
+    history = HistoricalRecords()
 
     # Overlapping absences of the same hours are refused by an exclusion constraint
     # (migration 0001: a gist index over int8range(hours_id) and the daterange, as

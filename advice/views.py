@@ -22,9 +22,11 @@ from advice.forms import (
     TopicForm,
 )
 from advice.models import Contact, MeetingTally, OutreachAbsence, OutreachHours, Topic
+from centres import validity
 from centres.access import role_required
 from centres.middleware import replay_at
 from centres.models import Centre, Role
+from centres.views import confirm_removal
 
 RECORDERS = (Role.LEADER, Role.STAFF, Role.OUTREACH)
 PLANNERS = (Role.LEADER, Role.STAFF)
@@ -210,8 +212,15 @@ def outreach_hours_form(request, pk=None):
         _posted(request), instance=instance, centres=Centre.objects.for_user(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Outreach hours saved."))
+        saved = form.save()
+        if form.action == validity.SPLIT:
+            messages.success(
+                request,
+                _("The new hours apply from %(date)s. The days before keep the hours they had.")
+                % {"date": f"{saved.valid_from:%d.%m.%Y}"},
+            )
+        else:
+            messages.success(request, _("Outreach hours saved."))
         return redirect("advice:outreach_hours")
     return render(request, "advice/outreach_hours_form.html", {"form": form, "hours": instance})
 
@@ -234,17 +243,33 @@ def absence_create(request, pk):
     return render(request, "advice/absence_form.html", {"form": form, "hours": hours})
 
 
-@require_POST
 @role_required(*PLANNERS)
 def absence_delete(request, pk):
+    """Ask first; an absence that began before today ends yesterday instead (the sessions
+    before stay as they were), one wholly past goes only as a correction."""
     absence = get_object_or_404(
-        OutreachAbsence.objects.filter(hours__in=OutreachHours.objects.for_user(request.user)),
+        OutreachAbsence.objects.filter(
+            hours__in=OutreachHours.objects.for_user(request.user)
+        ).select_related("hours"),
         pk=pk,
     )
     _hours_for(request, absence.hours_id)
-    absence.delete()
-    messages.success(request, _("Absence removed."))
-    return redirect("advice:outreach_hours")
+    return confirm_removal(
+        request,
+        centre=None,
+        subject=_("The absence of %(name)s from %(first)s to %(last)s")
+        % {
+            "name": absence.hours.display_name,
+            "first": f"{absence.start_date:%d.%m.%Y}",
+            "last": f"{absence.end_date:%d.%m.%Y}",
+        },
+        first_day=absence.start_date,
+        last_day=absence.end_date,
+        remove=lambda reason: validity.delete_rule(
+            absence, reason=reason, first_field="start_date", last_field="end_date"
+        ),
+        back=reverse("advice:outreach_hours"),
+    )
 
 
 # --- Meeting outcomes -------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from centres import validity
 from centres.fields import WallClockDateTimeField
 from centres.models import (
     Census,
@@ -70,11 +71,16 @@ class CentreProfileForm(forms.ModelForm):
         return cleaned
 
 
-class OpeningHoursForm(forms.ModelForm):
+class OpeningHoursForm(validity.RuleForm, forms.ModelForm):
     class Meta:
         model = OpeningHours
         fields = ["weekday", "starts", "ends", "kind", "valid_from", "valid_until", "label"]
         widgets = {"starts": TIME, "ends": TIME, "valid_from": DATE, "valid_until": DATE}
+        help_texts = {
+            "valid_from": _(
+                "For a change: the first day it applies. Earlier days keep the hours they had."
+            )
+        }
 
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +96,7 @@ class OpeningHoursForm(forms.ModelForm):
         valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
         if valid_from and valid_until and valid_until < valid_from:
             self.add_error("valid_until", _("The end of validity must not be before its start."))
+        self.clean_rule(cleaned)
         if self.errors:
             return cleaned
         overlapping = (
@@ -113,7 +120,7 @@ class OpeningHoursForm(forms.ModelForm):
         return cleaned
 
 
-class ClosureForm(forms.ModelForm):
+class ClosureForm(validity.CorrectionFields, forms.ModelForm):
     class Meta:
         model = Closure
         fields = ["starts", "ends", "reason"]
@@ -124,7 +131,19 @@ class ClosureForm(forms.ModelForm):
         starts, ends = cleaned.get("starts"), cleaned.get("ends")
         if starts and ends and ends < starts:
             self.add_error("ends", _("The last day must not be before the first day."))
+        reason = self.correction_clean(cleaned)
+        if starts and not self.errors:
+            try:
+                validity.plan_new(
+                    first_day=starts, correction=bool(reason), message=validity.PAST_RECORD
+                )
+            except validity.ChangeRefused as refusal:
+                self.add_error("starts", refusal)
         return cleaned
+
+    def save(self, commit=True):
+        validity.with_reason(self.instance, self.reason)
+        return super().save(commit=commit)
 
 
 class OpenDayForm(forms.ModelForm):
@@ -277,7 +296,7 @@ class DateForm(forms.Form):
         return date
 
 
-class ShiftForm(forms.ModelForm):
+class ShiftForm(validity.CorrectionFields, forms.ModelForm):
     class Meta:
         model = Shift
         fields = ["worker", "starts", "ends"]
@@ -304,7 +323,21 @@ class ShiftForm(forms.ModelForm):
             self.add_error("ends", _("A shift cannot be longer than 16 hours."))
         elif worker and Shift.objects.filter(worker=worker).overlapping(starts, ends).exists():
             self.add_error("worker", _("This person already has a shift at that time."))
+        reason = self.correction_clean(cleaned)
+        if not self.errors:
+            try:
+                validity.plan_new(
+                    first_day=timezone.localdate(starts),
+                    correction=bool(reason),
+                    message=validity.PAST_RECORD,
+                )
+            except validity.ChangeRefused as refusal:
+                self.add_error("starts", refusal)
         return cleaned
+
+    def save(self, commit=True):
+        validity.with_reason(self.instance, self.reason)
+        return super().save(commit=commit)
 
 
 class UserRunOpeningForm(forms.ModelForm):

@@ -453,6 +453,8 @@ class Closure(models.Model):
     ends = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=200, validators=[reject_cpr_numbers])
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["starts"]
         verbose_name = _("closure")
@@ -515,6 +517,7 @@ class Shift(models.Model):
     ends = models.DateTimeField(_("until"))
 
     objects = ShiftQuerySet.as_manager()
+    history = HistoricalRecords()
 
     # Nobody is in two places at once: an exclusion constraint in migration 0003.
     class Meta:

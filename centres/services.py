@@ -11,8 +11,16 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from centres import openings
-from centres.models import DayEntry, FobStatus, KeyLoan, OpeningKind, VisitCount, VisitKind
+from centres import openings, validity
+from centres.models import (
+    DayEntry,
+    FobStatus,
+    KeyLoan,
+    OpeningKind,
+    Shift,
+    VisitCount,
+    VisitKind,
+)
 
 # --- Visit tallies ----------------------------------------------------------------------
 
@@ -288,11 +296,18 @@ def lend_fob(*, fob, holder, issued, by=None):
         ) from None
 
 
+@transaction.atomic
 def return_fob(*, loan, returned):
-    """Close an open loan; refuse a return date before the issue date."""
+    """Close an open loan; refuse a return date before the issue date. False if someone
+    closed it a moment ago. Saved row by row, so the loan's history records the return."""
     if returned < loan.issued:
         raise ValidationError(_("The return date cannot be before the loan was issued."))
-    return bool(KeyLoan.objects.filter(pk=loan.pk, returned__isnull=True).update(returned=returned))
+    loan = KeyLoan.objects.select_for_update().filter(pk=loan.pk, returned__isnull=True).first()
+    if loan is None:
+        return False
+    loan.returned = returned
+    loan.save(update_fields=["returned"])
+    return True
 
 
 @transaction.atomic
@@ -318,6 +333,21 @@ def retire_fob(*, fob, date):
     fob.status = FobStatus.RETIRED
     fob.status_changed = date
     fob.save(update_fields=["status", "status_changed"])
+
+
+@transaction.atomic
+def find_fob(*, fob, date):
+    """A fob marked lost has turned up: it is active again from `date` (its loan stays
+    closed; the fob's history keeps the loss)."""
+    fob = type(fob).objects.select_for_update().get(pk=fob.pk)
+    if fob.status != FobStatus.LOST:
+        raise ValidationError(_("Only a lost key fob can be found again."))
+    if fob.status_changed and date < fob.status_changed:
+        raise ValidationError(_("The date cannot be before the fob was marked as lost."))
+    fob.status = FobStatus.ACTIVE
+    fob.status_changed = date
+    fob.save(update_fields=["status", "status_changed"])
+    return fob
 
 
 # --- User-run openings ------------------------------------------------------------------
@@ -347,3 +377,17 @@ def record_user_run(*, opening, took_place, visitors, locked_properly, unsafe_ev
             visits=after - before,
         )
     return opening
+
+
+# --- Shifts -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shift_delete(*, shift, reason=""):
+    """Delete a shift of today or later; one of an earlier day is the staffing record
+    and goes only as a correction with a reason (kept in its history)."""
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    day = timezone.localdate(shift.starts)
+    validity.plan_delete(first_day=day, last_day=day, correction=bool(reason), can_end=False)
+    validity.with_reason(shift, reason).delete()
+    return validity.DELETE

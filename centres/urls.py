@@ -37,4 +37,5 @@ urlpatterns = [
     path("keys/loans/<int:loan_pk>/return/", views.key_return, name="key_return"),
     path("keys/fobs/<int:fob_pk>/lost/", views.key_fob_lost, name="key_fob_lost"),
     path("keys/fobs/<int:fob_pk>/retire/", views.key_fob_retire, name="key_fob_retire"),
+    path("keys/fobs/<int:fob_pk>/found/", views.key_fob_found, name="key_fob_found"),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from centres import hooks, openings, services
+from centres import hooks, openings, services, validity
 from centres.access import EVERY_ROLE, get_centre_for, get_tally_centre, role_required
 from centres.forms import (
     CensusForm,
@@ -35,11 +35,13 @@ from centres.forms import (
 )
 from centres.models import (
     Centre,
+    Closure,
     DayEntry,
     FobStatus,
     KeyFob,
     KeyHolder,
     KeyLoan,
+    OpeningHours,
     OpeningKind,
     Role,
     TargetGroup,
@@ -163,8 +165,28 @@ def hours(request, pk):
             "open_days": centre.open_days.filter(date__gte=today),
             "holidays": openings.danish_holidays(today, today + datetime.timedelta(days=365)),
             "can_edit": request.user.role == Role.LEADER,
+            "corrections": corrections_of(centre),
         },
     )
+
+
+# How many corrections of earlier days the hours page lists.
+CORRECTIONS_SHOWN = 10
+
+
+def corrections_of(centre):
+    """The latest corrections of the centre's hours and closures (history rows with a
+    reason), newest first."""
+    rows = [
+        *OpeningHours.history.filter(centre_id=centre.pk, history_change_reason__isnull=False)
+        .select_related("history_user")
+        .order_by("-history_id")[:CORRECTIONS_SHOWN],
+        *Closure.history.filter(centre_id=centre.pk, history_change_reason__isnull=False)
+        .select_related("history_user")
+        .order_by("-history_id")[:CORRECTIONS_SHOWN],
+    ]
+    rows.sort(key=lambda r: r.history_date, reverse=True)
+    return rows[:CORRECTIONS_SHOWN]
 
 
 @login_required
@@ -174,20 +196,78 @@ def hours_edit(request, pk, hours_pk=None):
     form = OpeningHoursForm(request.POST or None, instance=instance, centre=centre)
     if request.method == "POST" and form.is_valid():
         form.instance.centre = centre
-        form.save()
-        messages.success(request, _("The opening hours are saved."))
+        saved = form.save()
+        if form.action == validity.SPLIT:
+            messages.success(
+                request,
+                _("The new hours apply from %(date)s. The days before keep the hours they had.")
+                % {"date": f"{saved.valid_from:%d.%m.%Y}"},
+            )
+        else:
+            messages.success(request, _("The opening hours are saved."))
         return redirect("centres:hours", pk=centre.pk)
     title = _("Change opening hours") if instance else _("Add opening hours")
     return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
 
 
-@require_POST
+def confirm_removal(request, *, centre, subject, first_day, last_day, remove, back, can_end=True):
+    """Ask before removing `subject` (GET), then remove it (POST) with
+    `remove(reason)` → validity.DELETE or END. A record from `first_day` to `last_day`
+    that has a past is ended yesterday where `can_end`, else only removed as a
+    correction with a reason (see centres.validity)."""
+    try:
+        planned = validity.plan_delete(first_day=first_day, last_day=last_day, can_end=can_end)
+    except validity.ChangeRefused:
+        planned = None
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if data.get("end"):  # "End it yesterday" is never a correction
+            data.pop("correction", None)
+    form = validity.ConfirmForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = remove(form.reason)
+        except validity.ChangeRefused as refusal:
+            form.add_error("correction", refusal)
+        else:
+            if done == validity.END:
+                messages.success(
+                    request,
+                    _("%(subject)s ends yesterday. The days before are unchanged.")
+                    % {"subject": subject},
+                )
+            else:
+                messages.success(request, _("%(subject)s is deleted.") % {"subject": subject})
+            return redirect(back)
+    return render(
+        request,
+        "centres/confirm_removal.html",
+        {
+            "centre": centre,
+            "subject": subject,
+            "planned": planned,
+            "yesterday": timezone.localdate() - datetime.timedelta(days=1),
+            "form": form,
+            "back": back,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 def hours_delete(request, pk, hours_pk):
     centre = get_centre_for(request, pk, roles=LEADER)
-    get_object_or_404(centre.opening_hours, pk=hours_pk).delete()
-    messages.success(request, _("The opening hours are deleted."))
-    return redirect("centres:hours", pk=centre.pk)
+    hours = get_object_or_404(centre.opening_hours, pk=hours_pk)
+    return confirm_removal(
+        request,
+        centre=centre,
+        subject=_("Opening hours %(hours)s") % {"hours": hours},
+        first_day=hours.valid_from,
+        last_day=hours.valid_until,
+        remove=lambda reason: validity.delete_rule(hours, reason=reason),
+        back=reverse("centres:hours", args=[centre.pk]),
+    )
 
 
 @login_required
@@ -204,13 +284,21 @@ def closure_add(request, pk):
     )
 
 
-@require_POST
 @login_required
 def closure_delete(request, pk, closure_pk):
     centre = get_centre_for(request, pk, roles=LEADER)
-    get_object_or_404(centre.closures, pk=closure_pk).delete()
-    messages.success(request, _("The closure is deleted."))
-    return redirect("centres:hours", pk=centre.pk)
+    closure = get_object_or_404(centre.closures, pk=closure_pk)
+    return confirm_removal(
+        request,
+        centre=centre,
+        subject=_("The closure “%(reason)s”") % {"reason": closure.reason},
+        first_day=closure.starts,
+        last_day=closure.ends,
+        remove=lambda reason: validity.delete_rule(
+            closure, reason=reason, first_field="starts", last_field="ends"
+        ),
+        back=reverse("centres:hours", args=[centre.pk]),
+    )
 
 
 @login_required
@@ -511,49 +599,112 @@ def key_lend(request):
     return render(request, "centres/form.html", {"form": form, "title": _("Lend a key fob")})
 
 
-@require_POST
 @role_required(Role.LEADER, Role.STAFF)
 def key_return(request, loan_pk):
+    """The date a lent fob came back (today unless told), then the loan is closed."""
     loan = get_object_or_404(
-        KeyLoan.objects.open().filter(fob__in=scoped_fobs(request.user)), pk=loan_pk
+        KeyLoan.objects.open()
+        .filter(fob__in=scoped_fobs(request.user))
+        .select_related("fob", "holder"),
+        pk=loan_pk,
     )
-    form = DateForm(request.POST)
-    if form.is_valid():
+    form = DateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.return_fob(loan=loan, returned=form.cleaned_data["date"])
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            form.add_error("date", error)
         else:
-            messages.success(request, _("Key fob %(number)s is returned.") % {"number": loan.fob})
-    else:
-        messages.error(request, _("Enter a valid date that is not in the future."))
-    return redirect("centres:keys")
-
-
-def fob_status_change(request, fob_pk, change, done):
-    fob = get_object_or_404(scoped_fobs(request.user), pk=fob_pk)
-    form = DateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter a valid date that is not in the future."))
-    else:
-        change(fob=fob, date=form.cleaned_data["date"])
-        messages.success(request, done % {"number": fob.number})
-    return redirect("centres:keys")
-
-
-@require_POST
-@role_required(Role.LEADER, Role.STAFF)
-def key_fob_lost(request, fob_pk):
-    return fob_status_change(
-        request, fob_pk, services.report_fob_lost, _("Key fob %(number)s is marked as lost.")
+            messages.success(
+                request, _("Key fob %(number)s is returned.") % {"number": loan.fob.number}
+            )
+            return redirect("centres:keys")
+    return render(
+        request,
+        "centres/fob_confirm.html",
+        {
+            "form": form,
+            "fob": loan.fob,
+            "title": _("Key fob %(number)s returned") % {"number": loan.fob.number},
+            "explanation": _("Lent to %(holder)s since %(date)s.")
+            % {"holder": loan.holder.alias, "date": f"{loan.issued:%d.%m.%Y}"},
+            "button": _("Returned"),
+        },
+        status=400 if form.errors else 200,
     )
 
 
-@require_POST
+def fob_status_change(request, fob_pk, *, statuses, change, title, explanation, button, done):
+    """Ask first (GET), then change the status of a fob in `statuses` (POST), dated."""
+    fob = get_object_or_404(scoped_fobs(request.user).filter(status__in=statuses), pk=fob_pk)
+    form = DateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change(fob=fob, date=form.cleaned_data["date"])
+        except ValidationError as error:
+            form.add_error("date", error)
+        else:
+            messages.success(request, done % {"number": fob.number})
+            return redirect("centres:keys")
+    loan = KeyLoan.objects.open().filter(fob=fob).select_related("holder").first()
+    return render(
+        request,
+        "centres/fob_confirm.html",
+        {
+            "form": form,
+            "fob": fob,
+            "title": title % {"number": fob.number},
+            "explanation": explanation,
+            "loan": loan,
+            "button": button,
+            "danger": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(Role.LEADER, Role.STAFF)
+def key_fob_lost(request, fob_pk):
+    return fob_status_change(
+        request,
+        fob_pk,
+        statuses=[FobStatus.ACTIVE],
+        change=services.report_fob_lost,
+        title=_("Mark key fob %(number)s as lost?"),
+        explanation=_(
+            "It can no longer be lent. If it turns up again, choose “Found again” on the "
+            "list of fobs."
+        ),
+        button=_("Lost"),
+        done=_("Key fob %(number)s is marked as lost."),
+    )
+
+
 @role_required(Role.LEADER, Role.STAFF)
 def key_fob_retire(request, fob_pk):
     return fob_status_change(
-        request, fob_pk, services.retire_fob, _("Key fob %(number)s is retired.")
+        request,
+        fob_pk,
+        statuses=[FobStatus.ACTIVE, FobStatus.LOST],
+        change=services.retire_fob,
+        title=_("Retire key fob %(number)s?"),
+        explanation=_("A retired fob is out of use for good and cannot be lent again."),
+        button=_("Retire"),
+        done=_("Key fob %(number)s is retired."),
+    )
+
+
+@role_required(Role.LEADER, Role.STAFF)
+def key_fob_found(request, fob_pk):
+    return fob_status_change(
+        request,
+        fob_pk,
+        statuses=[FobStatus.LOST],
+        change=services.find_fob,
+        title=_("Key fob %(number)s found again?"),
+        explanation=_("It becomes active and can be lent again. The history keeps the loss."),
+        button=_("Found again"),
+        done=_("Key fob %(number)s is active again."),
     )
 
 
@@ -598,15 +749,28 @@ def shifts(request, pk):
     )
 
 
-@require_POST
 @login_required
 def shift_delete(request, pk, shift_pk):
     centre = get_centre_for(request, pk)
-    shift = get_object_or_404(centre.shifts, pk=shift_pk)
-    monday = openings.week_start(timezone.localdate(shift.starts))
-    shift.delete()
-    messages.success(request, _("The shift is deleted."))
-    return redirect(f"{reverse('centres:shifts', args=[centre.pk])}?week={monday.isoformat()}")
+    shift = get_object_or_404(centre.shifts.select_related("worker"), pk=shift_pk)
+    day = timezone.localdate(shift.starts)
+    monday = openings.week_start(day)
+    local_start = timezone.localtime(shift.starts)
+    return confirm_removal(
+        request,
+        centre=centre,
+        subject=_("The shift of %(worker)s on %(day)s at %(time)s")
+        % {
+            "worker": shift.worker.first_name or shift.worker.username,
+            "day": f"{local_start:%d.%m.%Y}",
+            "time": f"{local_start:%H:%M}",
+        },
+        first_day=day,
+        last_day=day,
+        can_end=False,
+        remove=lambda reason: services.shift_delete(shift=shift, reason=reason),
+        back=f"{reverse('centres:shifts', args=[centre.pk])}?week={monday.isoformat()}",
+    )
 
 
 # --- User-run openings -------------------------------------------------------------------

@@ -40,6 +40,7 @@ from incidents.models import (
     Ban,
     BanScope,
     Context,
+    FollowUpItem,
     Incident,
     Procedure,
     RiskAssessment,
@@ -158,22 +159,35 @@ def incident_edit(request, pk):
 
 
 def history_of(incident):
-    """The report's versions, newest first, each with the labels of the changed fields."""
-    records = list(incident.history.select_related("history_user").order_by("history_id"))
+    """The report's versions and those of its follow-up items, newest first, each with
+    the labels of the changed fields (a follow-up item's entry names the item)."""
+    entries = _versions(incident.history.all(), Incident)
+    items = FollowUpItem.history.filter(incident_id=incident.pk)
+    for entry in _versions(items, FollowUpItem, by="id"):
+        entry["follow_up"] = entry["record"].get_kind_display()
+        entries.append(entry)
+    entries.sort(key=lambda e: (e["record"].history_date, e["record"].history_id))
+    return list(reversed(entries))
+
+
+def _versions(records, model, by=None):
+    """[{"record", "changed"}] of `records` oldest first, each compared with the version
+    before it of the same row (`by`: the field naming the row, for several rows)."""
     entries = []
-    previous = None
-    for record in records:
+    previous = {}
+    for record in records.select_related("history_user").order_by("history_id"):
+        key = getattr(record, by) if by else None
         changed = []
-        if previous is not None:
-            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+        if key in previous:
+            delta = record.diff_against(previous[key], foreign_keys_are_objs=False)
             changed = [
-                str(Incident._meta.get_field(change.field).verbose_name)
+                str(model._meta.get_field(change.field).verbose_name)
                 for change in delta.changes
                 if change.field not in ("alias_keys",)
             ]
         entries.append({"record": record, "changed": changed})
-        previous = record
-    return list(reversed(entries))
+        previous[key] = record
+    return entries
 
 
 @no_store

@@ -353,6 +353,7 @@ def test_editing_a_rule_moves_the_untouched_occurrences_only(world, client_for):
     assert activity.occurrences.filter(pk=cancelled.pk, cancelled=True).exists()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_staff_editing_a_shared_activity_keeps_the_other_centre(world, client_for):
     shared = ActivityFactory(organisation=world.org_a, centres=[world.centre_a, world.centre_b])
     client = client_for(world.staff_a)
@@ -522,3 +523,99 @@ def test_the_month_of_every_centre_says_where_each_event_is(world, client_for):
         reverse("activities:calendar"), {"view": "month", "centre": world.centre_a.pk}
     ).content.decode()
     assert 'class="calendar-centre"' not in one
+
+
+def _rule_data(activity, schedule, **changes):
+    data = {
+        "title": activity.title,
+        "category": activity.category,
+        "centres": [c.pk for c in activity.centres.all()],
+        "led_by": activity.led_by,
+        "staff_present": "on",
+        "runs_when_closed": "on",
+        "capacity": activity.capacity or "",
+        "signup_required": "on" if activity.signup_required else "",
+        "weekdays": list(schedule.weekdays),
+        "valid_from": schedule.valid_from.isoformat(),
+        "start_time": f"{schedule.start_time:%H:%M}",
+        "end_time": f"{schedule.end_time:%H:%M}",
+        "interval_weeks": str(schedule.interval_weeks),
+        "valid_until": schedule.valid_until.isoformat() if schedule.valid_until else "",
+        "session_count": schedule.session_count or "",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_schedule_changed_from_next_week_keeps_what_was_held(world, client_for):
+    today = NOW.date()
+    activity = ActivityFactory(
+        organisation=world.org_a,
+        centres=[world.centre_a],
+        schedule__weekdays="0",
+        schedule__valid_from=today - dt.timedelta(days=28),
+    )
+    activity.materialise(since=NOW - dt.timedelta(days=28))
+    held = list(activity.occurrences.filter(start__lt=NOW).values_list("pk", "start", "end"))
+    assert len(held) == 4
+    schedule = activity.schedules.get()
+    url = reverse("activities:activity_edit", args=[activity.pk])
+    client = client_for(world.staff_a)
+    refused = client.post(url, _rule_data(activity, schedule, start_time="14:00", end_time="15:00"))
+    assert "Ændringen kan ikke gælde fra før i dag." in refused.content.decode()
+    change = today + dt.timedelta(days=7)
+    response = client.post(
+        url,
+        _rule_data(
+            activity, schedule, start_time="14:00", end_time="15:00", valid_from=change.isoformat()
+        ),
+    )
+    assert response.status_code == 302
+    old, new = activity.schedules.order_by("valid_from")
+    assert old.pk == schedule.pk and old.valid_until == change - dt.timedelta(days=1)
+    assert (new.valid_from, new.start_time) == (change, dt.time(14))
+    assert (
+        list(activity.occurrences.filter(start__lt=NOW).values_list("pk", "start", "end")) == held
+    )
+    hours = {
+        o.start.astimezone(COPENHAGEN).date() >= change: o.start.astimezone(COPENHAGEN).hour
+        for o in activity.occurrences.filter(start__gte=NOW)
+    }
+    assert hours == {False: 10, True: 14}
+    # The form goes on editing the latest rule.
+    page = client.get(url).content.decode()
+    assert f'value="{change.isoformat()}"' in page and 'value="14:00"' in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_course_changed_midway_keeps_its_number_of_sessions(world, client_for):
+    today = NOW.date()
+    course = ActivityFactory(
+        organisation=world.org_a,
+        centres=[world.centre_a],
+        category="course",
+        capacity=10,
+        signup_required=True,
+        schedule__weekdays="0",
+        schedule__valid_from=today - dt.timedelta(days=28),
+        schedule__session_count=10,
+    )
+    schedule = course.schedules.get()
+    change = today + dt.timedelta(days=7)
+    client = client_for(world.leader)
+    url = reverse("activities:activity_edit", args=[course.pk])
+    too_few = client.post(
+        url, _rule_data(course, schedule, session_count="5", valid_from=change.isoformat())
+    )
+    assert "Forløbet har mødtes 5 gange før den dag." in too_few.content.decode()
+    client.post(
+        url,
+        _rule_data(
+            course, schedule, start_time="13:00", end_time="14:00", valid_from=change.isoformat()
+        ),
+    )
+    old, new = course.schedules.order_by("valid_from")
+    assert new.session_count == 5  # 10 in all: 5 held before the change (today's included)
+    horizon = today + dt.timedelta(days=400)
+    assert len(old.slots(horizon=horizon)) + len(new.slots(horizon=horizon)) == 10

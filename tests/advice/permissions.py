@@ -20,7 +20,8 @@ ADVICE_ROWS = {
     "advice:outreach_hours_create": ({}, (R, OK, OK, OK, F, F, OK)),
     "advice:outreach_hours_edit": ({"pk": "outreach_hours_a"}, (R, OK, N, OK, F, F, N)),
     "advice:absence_create": ({"pk": "outreach_hours_a"}, (R, OK, N, OK, F, F, N)),
-    "advice:absence_delete": ({"pk": "outreach_absence_a"}, (NA,) * 7),
+    # Removing asks first: the GET is the confirmation page.
+    "advice:absence_delete": ({"pk": "outreach_absence_a"}, (R, OK, N, OK, F, F, N)),
     "advice:meetings": ({}, (R, OK, OK, OK, F, F, OK)),
     "advice:figures": ({}, (R, OK, OK, OK, F, OK, OK)),
     "advice:figures_csv": ({}, (R, OK, OK, OK, F, OK, OK)),

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -183,7 +184,7 @@ def hours_data(centre, **overrides):
         "weekday": "1",
         "start_time": "09:00",
         "end_time": "12:00",
-        "valid_from": "2026-01-01",
+        "valid_from": timezone.localdate().isoformat(),
         "valid_until": "",
     }
     data.update(overrides)
@@ -242,14 +243,42 @@ def test_overlapping_absence_is_refused_in_danish(world, client_for):
 def test_staff_adds_and_removes_an_absence(world, client_for):
     hours = OutreachHoursFactory(centre=world.centre_a)
     client = client_for(world.staff_a)
+    first = timezone.localdate() + datetime.timedelta(days=10)
     response = client.post(
         f"/advice/outreach-hours/{hours.pk}/absences/new/",
-        {"start_date": "2026-07-01", "end_date": "2026-07-03", "reason": "illness"},
+        {
+            "start_date": first.isoformat(),
+            "end_date": (first + datetime.timedelta(days=2)).isoformat(),
+            "reason": "illness",
+        },
     )
     assert response.status_code == 302
     absence = OutreachAbsence.objects.get()
-    assert client.post(f"/advice/absences/{absence.pk}/delete/").status_code == 302
+    url = f"/advice/absences/{absence.pk}/delete/"
+    assert "Er du sikker?" in client.get(url).content.decode()
+    assert OutreachAbsence.objects.exists()
+    assert client.post(url).status_code == 302
     assert not OutreachAbsence.objects.exists()
+
+
+def test_an_absence_of_earlier_days_is_part_of_the_record(world, client_for):
+    today = timezone.localdate()
+    hours = OutreachHoursFactory(centre=world.centre_a, valid_from=today - datetime.timedelta(60))
+    client = client_for(world.staff_a)
+    data = {
+        "start_date": (today - datetime.timedelta(days=7)).isoformat(),
+        "end_date": (today + datetime.timedelta(days=7)).isoformat(),
+        "reason": "illness",
+    }
+    url = f"/advice/outreach-hours/{hours.pk}/absences/new/"
+    assert "hører til historikken" in client.post(url, data).content.decode()
+    client.post(url, {**data, "correction": "on", "correction_reason": "Syg, ikke skrevet"})
+    absence = OutreachAbsence.objects.get()
+    assert absence.history.get().history_change_reason == "Syg, ikke skrevet"
+    # Back early: removing it ends it yesterday, the days before stay absent.
+    client.post(f"/advice/absences/{absence.pk}/delete/", {"end": "1"})
+    absence.refresh_from_db()
+    assert absence.end_date == today - datetime.timedelta(days=1)
 
 
 def test_outreach_worker_sees_hours_but_cannot_remove_an_absence(world, client_for):
@@ -291,3 +320,33 @@ def test_the_outreach_list_shows_hours_on_closed_days_as_cancelled(world, client
     assert "Stedet er lukket: Juledag" in fridays["Fredag 25. december, 09.00\u201312.00"]
     assert "Stedet er lukket: Nytårsdag" in fridays["Fredag 1. januar, 09.00\u201312.00"]
     assert "Aflyst" not in fridays["Fredag 8. januar, 09.00\u201312.00"]
+
+
+def test_changing_outreach_hours_from_a_date_keeps_the_sessions_before(world, client_for):
+    today = timezone.localdate()
+    hours = OutreachHoursFactory(centre=world.centre_a, valid_from=today - datetime.timedelta(60))
+    before = [
+        (s.start, s.end)
+        for s in OutreachHours.objects.between(today - datetime.timedelta(60), today)
+    ]
+    start = today + datetime.timedelta(days=7)
+    client = client_for(world.staff_a)
+    url = f"/advice/outreach-hours/{hours.pk}/edit/"
+    refused = client.post(
+        url, hours_data(world.centre_a, end_time="11:00", valid_from=hours.valid_from.isoformat())
+    )
+    assert "Ændringen kan ikke gælde fra før i dag." in refused.content.decode()
+    response = client.post(
+        url, hours_data(world.centre_a, end_time="11:00", valid_from=start.isoformat()), follow=True
+    )
+    assert "De nye tider gælder fra" in response.content.decode()
+    old, new = OutreachHours.objects.order_by("valid_from")
+    assert old.pk == hours.pk and old.valid_until == start - datetime.timedelta(days=1)
+    assert (new.valid_from, new.end_time) == (start, datetime.time(11))
+    after = [
+        (s.start, s.end)
+        for s in OutreachHours.objects.between(today - datetime.timedelta(60), today)
+    ]
+    assert after == before
+    later = OutreachHours.objects.between(start, start + datetime.timedelta(days=6))
+    assert [s.end.time() for s in later] == [datetime.time(11)]

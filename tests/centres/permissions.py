@@ -10,6 +10,8 @@ POST_ONLY = (405,) * 7
 WORKERS_AT_A = (R, OK, N, OK, F, F, N)
 LEADER_AT_A = (R, F, N, OK, F, F, N)
 KEY_KEEPERS = (R, OK, OK, OK, F, F, OK)
+# A fob of centre A: its keepers there and the leader; to others it does not exist.
+FOB_KEEPERS_AT_A = (R, OK, N, OK, F, F, N)
 A = {"pk": "centre_a"}
 
 ROWS = {
@@ -19,9 +21,10 @@ ROWS = {
     "centres:hours": (A, WORKERS_AT_A),
     "centres:hours_add": (A, LEADER_AT_A),
     "centres:hours_edit": ({**A, "hours_pk": "hours_a"}, LEADER_AT_A),
-    "centres:hours_delete": ({**A, "hours_pk": "hours_a"}, POST_ONLY),
+    # Removing asks first: the GET is the confirmation page.
+    "centres:hours_delete": ({**A, "hours_pk": "hours_a"}, LEADER_AT_A),
     "centres:closure_add": (A, LEADER_AT_A),
-    "centres:closure_delete": ({**A, "closure_pk": "closure_a"}, POST_ONLY),
+    "centres:closure_delete": ({**A, "closure_pk": "closure_a"}, LEADER_AT_A),
     "centres:open_day_add": (A, LEADER_AT_A),
     "centres:tally": (A, WORKERS_AT_A),
     "centres:tally_tap": (A, POST_ONLY),
@@ -29,7 +32,7 @@ ROWS = {
     "centres:tally_day": (A, WORKERS_AT_A),
     "centres:census": (A, WORKERS_AT_A),
     "centres:shifts": (A, WORKERS_AT_A),
-    "centres:shift_delete": ({**A, "shift_pk": "shift_a"}, POST_ONLY),
+    "centres:shift_delete": ({**A, "shift_pk": "shift_a"}, WORKERS_AT_A),
     "centres:user_run_add": (A, WORKERS_AT_A),
     "centres:user_run_record": ({**A, "run_pk": "run_a"}, WORKERS_AT_A),
     # The week plan is for everyone who may see the centre, as on the notice board.
@@ -41,9 +44,10 @@ ROWS = {
     "centres:key_holder_edit": ({"holder_pk": "holder_a"}, (R, OK, OK, OK, F, F, N)),
     "centres:key_fob_add": ({}, KEY_KEEPERS),
     "centres:key_lend": ({}, KEY_KEEPERS),
-    "centres:key_return": ({"loan_pk": "loan_a"}, POST_ONLY),
-    "centres:key_fob_lost": ({"fob_pk": "fob_a"}, POST_ONLY),
-    "centres:key_fob_retire": ({"fob_pk": "fob_a"}, POST_ONLY),
+    "centres:key_return": ({"loan_pk": "loan_a"}, FOB_KEEPERS_AT_A),
+    "centres:key_fob_lost": ({"fob_pk": "fob_a"}, FOB_KEEPERS_AT_A),
+    "centres:key_fob_retire": ({"fob_pk": "fob_a"}, FOB_KEEPERS_AT_A),
+    "centres:key_fob_found": ({"fob_pk": "lost_fob_a"}, FOB_KEEPERS_AT_A),
 }
 
 
@@ -66,4 +70,7 @@ def extend_world(world):
     world.run_a = UserRunOpeningFactory(centre=world.centre_a, key_holder=world.holder_a)
     world.fob_a = KeyFobFactory(organisation=world.org_a, centres=[world.centre_a])
     world.loan_a = KeyLoanFactory(fob=world.fob_a, holder=world.holder_a)
+    world.lost_fob_a = KeyFobFactory(
+        organisation=world.org_a, centres=[world.centre_a], status="lost"
+    )
     return world

@@ -168,3 +168,69 @@ def test_fob_flags_from_other_apps_show_next_to_the_fob(world, client_for, fob, 
     assert (
         "Suspend me" not in client_for(world.leader).get(reverse("centres:keys")).content.decode()
     )
+
+
+def test_lost_asks_first_and_a_fob_found_again_is_active(world, client_for, fob, holders):
+    loan = KeyLoanFactory(fob=fob, holder=holders[0])
+    client = client_for(world.staff_a)
+    page = client.get(reverse("centres:key_fob_lost", args=[fob.pk])).content.decode()
+    assert "Meld nøglebrik 76F-01 mistet?" in page and "Ravn" in page
+    fob.refresh_from_db()
+    assert fob.status == FobStatus.ACTIVE  # asking changed nothing
+    today = timezone.localdate().isoformat()
+    client.post(reverse("centres:key_fob_lost", args=[fob.pk]), {"date": today})
+    html = client.get(reverse("centres:keys")).content.decode()
+    assert reverse("centres:key_fob_found", args=[fob.pk]) in html
+    response = client.post(
+        reverse("centres:key_fob_found", args=[fob.pk]), {"date": today}, follow=True
+    )
+    assert "Nøglebrik 76F-01 er aktiv igen." in response.content.decode()
+    fob.refresh_from_db()
+    loan.refresh_from_db()
+    assert fob.status == FobStatus.ACTIVE and loan.lost  # the loan stays closed as lost
+    statuses = list(fob.history.order_by("history_id").values_list("status", "history_user"))
+    assert statuses[-2:] == [
+        (FobStatus.LOST, world.staff_a.pk),
+        (FobStatus.ACTIVE, world.staff_a.pk),
+    ]
+    services.lend_fob(fob=fob, holder=holders[1], issued=timezone.localdate())
+
+
+def test_only_a_lost_fob_is_found_again(world, client_for, fob):
+    url = reverse("centres:key_fob_found", args=[fob.pk])
+    assert client_for(world.staff_a).get(url).status_code == 404
+
+
+def test_found_again_before_it_was_lost_is_refused(world, client_for, fob):
+    today = timezone.localdate()
+    services.report_fob_lost(fob=fob, date=today)
+    response = client_for(world.staff_a).post(
+        reverse("centres:key_fob_found", args=[fob.pk]),
+        {"date": (today - datetime.timedelta(days=1)).isoformat()},
+    )
+    assert response.status_code == 400
+    assert "før, brikken blev meldt mistet" in response.content.decode()
+
+
+def test_retire_asks_first(world, client_for, fob):
+    client = client_for(world.staff_a)
+    assert (
+        "Udfas nøglebrik 76F-01?"
+        in client.get(reverse("centres:key_fob_retire", args=[fob.pk])).content.decode()
+    )
+    fob.refresh_from_db()
+    assert fob.status == FobStatus.ACTIVE
+
+
+def test_a_return_is_in_the_loans_history(world, client_for, fob, holders):
+    loan = KeyLoanFactory(fob=fob, holder=holders[0])
+    client = client_for(world.staff_a)
+    page = client.get(reverse("centres:key_return", args=[loan.pk])).content.decode()
+    assert "Udlånt til Ravn" in page
+    client.post(
+        reverse("centres:key_return", args=[loan.pk]),
+        {"date": timezone.localdate().isoformat()},
+    )
+    latest = loan.history.first()
+    assert latest.returned == timezone.localdate() and latest.history_user == world.staff_a
+    assert services.return_fob(loan=loan, returned=timezone.localdate()) is False

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -189,7 +190,7 @@ def hours_data(**changes):
         "starts": "08:00",
         "ends": "16:00",
         "kind": "staffed",
-        "valid_from": "2026-12-01",
+        "valid_from": timezone.localdate().isoformat(),
         "valid_until": "",
         "label": "",
     }
@@ -250,21 +251,22 @@ def test_staff_see_hours_but_cannot_change_them(world, client_for):
 
 def test_leader_closes_for_summer_and_opens_a_holiday(world, client_for):
     client = client_for(world.leader)
+    year = timezone.localdate().year + 1
     response = client.post(
         reverse("centres:closure_add", args=[world.centre_a.pk]),
-        {"starts": "2026-07-24", "ends": "2026-07-06", "reason": "Sommer"},
+        {"starts": f"{year}-07-24", "ends": f"{year}-07-06", "reason": "Sommer"},
     )
     assert "Sidste dag kan ikke ligge før første dag" in response.content.decode()
     client.post(
         reverse("centres:closure_add", args=[world.centre_a.pk]),
-        {"starts": "2026-07-06", "ends": "2026-07-24", "reason": "Sommer"},
+        {"starts": f"{year}-07-06", "ends": f"{year}-07-24", "reason": "Sommer"},
     )
     client.post(
         reverse("centres:open_day_add", args=[world.centre_a.pk]),
-        {"date": "2026-12-26", "reason": "Julehygge"},
+        {"date": f"{year}-12-26", "reason": "Julehygge"},
     )
-    assert world.centre_a.is_closed_on(datetime.date(2026, 7, 7))
-    assert not world.centre_a.is_closed_on(datetime.date(2026, 12, 26))
+    assert world.centre_a.is_closed_on(datetime.date(year, 7, 7))
+    assert not world.centre_a.is_closed_on(datetime.date(year, 12, 26))
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 24, 9, 30, tzinfo=CPH), tick=False)

@@ -201,3 +201,24 @@ def test_the_overview_costs_the_same_queries_as_items_grow(w, client_for):
             due_on=timezone.localdate() - datetime.timedelta(days=1),
         )
     assert count() == before
+
+
+def test_adding_and_finishing_a_follow_up_item_shows_in_the_reports_history(w, client_for):
+    client = client_for(w.leader)
+    client.post(
+        reverse("incidents:follow_up_create", args=[w.incident_a.pk]),
+        {
+            "kind": "routine_change",
+            "owner": w.staff_a.pk,
+            "due_on": timezone.localdate().isoformat(),
+        },
+    )
+    item = w.incident_a.follow_ups.get(kind="routine_change")
+    client.post(reverse("incidents:follow_up_done", args=[w.incident_a.pk, item.pk]))
+    html = client.get(reverse("incidents:detail", args=[w.incident_a.pk])).content.decode()
+    history = html[html.index('id="history-heading"') :]
+    added = "opfølgningspunkt „Ændring af rutiner“ oprettet"
+    done = "opfølgningspunkt „Ændring af rutiner“ ændret: udført"
+    assert added in history and done in history
+    assert history.index(done) < history.index(added)  # newest first
+    assert "Alice" in history
