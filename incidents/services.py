@@ -1,32 +1,24 @@
 """Writes that span several rows or must turn a database refusal into a form error."""
 
-import psycopg
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incidents.models import BAN_NO_OVERLAP, Status
-
-# Concurrent inserts checked by the bans' exclusion constraint can deadlock; PostgreSQL
-# then rolls one transaction back, which is safe to run again from the start.
-DEADLOCK_RETRIES = 3
+from incidents.models import BAN_NO_OVERLAP, Status, normalise_alias
 
 
-def _save_retrying_deadlocks(form):
-    adding = form.instance._state.adding
-    for attempt in range(DEADLOCK_RETRIES + 1):
-        try:
-            with transaction.atomic():
-                return form.save()
-        except OperationalError as error:
-            deadlock = isinstance(error.__cause__, psycopg.errors.DeadlockDetected)
-            in_outer_transaction = transaction.get_connection().in_atomic_block
-            if not deadlock or in_outer_transaction or attempt == DEADLOCK_RETRIES:
-                raise
-            if adding:
-                form.instance.pk = None
-                form.instance._state.adding = True
-    raise AssertionError("unreachable")
+def _save_one_alias_at_a_time(form):
+    """Save the form while holding a lock on its alias in its organisation.
+
+    Two bans for one alias saved at once would each check the exclusion constraint
+    against the other's uncommitted row and deadlock. Under the lock the second waits
+    for the first to commit, then meets its row: a plain refusal, every time."""
+    ban = form.instance
+    key = f"ban|{ban.organisation_id}|{normalise_alias(' '.join(ban.alias.split()))}"
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+        return form.save()
 
 
 def ban_create(*, form):
@@ -34,7 +26,7 @@ def ban_create(*, form):
     error when the database refuses it because a ban for the same alias and scope
     overlaps the period."""
     try:
-        return _save_retrying_deadlocks(form)
+        return _save_one_alias_at_a_time(form)
     except IntegrityError as error:
         if BAN_NO_OVERLAP not in str(error):
             raise

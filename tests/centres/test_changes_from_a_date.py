@@ -11,7 +11,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from centres import stats, validity
+from centres import validity
 from centres.models import Closure, OpeningHours, OpeningKind, Shift
 from centres.openings import local_datetime, openings_for, week_plan
 from config.dashboard import pack
@@ -75,18 +75,11 @@ def test_the_leaders_wednesday_change_keeps_this_week_and_the_years_before(world
     wednesday = seventy_six_f(centre)[2]
     monday = datetime.date(2026, 11, 30)
     next_monday = datetime.date(2026, 12, 7)
-    ids = [centre.pk]
     pack_2025 = pack.compute(
         centres=[centre], organisation_id=world.org_a.pk, year=2025, shared=False
     )
     pack_2026 = pack.compute(
         centres=[centre], organisation_id=world.org_a.pk, year=2026, shared=False
-    )
-    hours_2026 = sum(
-        h[OpeningKind.STAFFED]
-        for h in stats.opening_hours_per_centre_week(
-            ids, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
-        ).values()
     )
     past_openings = day_openings(centre, AFTER_CUT, datetime.date(2026, 12, 2))
 
@@ -131,7 +124,8 @@ def test_the_leaders_wednesday_change_keeps_this_week_and_the_years_before(world
     assert shifts.context["hours"][OpeningKind.STAFFED] == 21.5
     assert "21,5 bemandet" in shifts.content.decode()
 
-    # The 2025 pack is the same; the 2026 one loses 1.5 hours on four Wednesdays only.
+    # The 2025 pack is the same, and so is the 2026 one: the running year is counted so
+    # far (config/dashboard/periods.py), and the change lies ahead.
     after_2025 = pack.compute(
         centres=[centre], organisation_id=world.org_a.pk, year=2025, shared=False
     )
@@ -140,9 +134,8 @@ def test_the_leaders_wednesday_change_keeps_this_week_and_the_years_before(world
     )
     assert after_2025.rows[0].staffed_hours_per_week == pack_2025.rows[0].staffed_hours_per_week
     assert after_2025.weeks == pack_2025.weeks
-    weeks_in_year = 365 / 7
-    assert after_2026.rows[0].staffed_hours_per_week == round((hours_2026 - 6) / weeks_in_year, 1)
-    assert pack_2026.rows[0].staffed_hours_per_week == round(hours_2026 / weeks_in_year, 1)
+    assert after_2026.rows[0].staffed_hours_per_week == pack_2026.rows[0].staffed_hours_per_week
+    assert pack_2026.rows[0].staffed_hours_per_week > 0
     assert [w for w in after_2026.weeks if w[0] < monday + 7 * ONE_DAY] == [
         w for w in pack_2026.weeks if w[0] < monday + 7 * ONE_DAY
     ]
