@@ -6,7 +6,6 @@ from tests.conftest import PERSONAS
 from tests.security.support import changed_tables, table_fingerprints
 from tests.test_permissions import build_url, expected_statuses, extend_world
 
-
 # Browsers post CSP violation reports on their own, without a token; the view stores
 # nothing and refuses anything but a report (tests/security/test_csp_reports.py).
 CSRF_EXEMPT = {"csp_report"}
