@@ -305,6 +305,7 @@ def _figures(request, *, suppressed):
         start=data["start"],
         end=data["end"],
         suppressed=suppressed,
+        threshold=user.organisation.small_cell_threshold if suppressed else None,
     )
     return form, figures
 
@@ -323,6 +324,7 @@ def figures(request):
             "figures": result,
             "query": f"?{query}" if query else "",
             "hidden_label": exports.hidden(),
+            "threshold": request.user.organisation.small_cell_threshold,
         },
     )
 
