@@ -24,6 +24,8 @@ class Organisation(models.Model):
     small_cell_threshold = models.PositiveSmallIntegerField(
         _("smallest number shown outside the organisation"),
         default=DEFAULT_THRESHOLD,
+        # In the database too, for rows inserted in SQL (seed_scale).
+        db_default=DEFAULT_THRESHOLD,
         validators=[MinValueValidator(MINIMUM_THRESHOLD), MaxValueValidator(100)],
         help_text=_(
             "In figures shared outside the organisation or shown to the user association, "

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='small_cell_threshold',
-            field=models.PositiveSmallIntegerField(default=5, help_text='In figures shared outside the organisation or shown to the user association, smaller numbers are hidden, and so are numbers they could be worked out from. At least 3; 5 is Danish register practice.', validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(100)], verbose_name='smallest number shown outside the organisation'),
+            field=models.PositiveSmallIntegerField(db_default=5, default=5, help_text='In figures shared outside the organisation or shown to the user association, smaller numbers are hidden, and so are numbers they could be worked out from. At least 3; 5 is Danish register practice.', validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(100)], verbose_name='smallest number shown outside the organisation'),
         ),
         migrations.AddConstraint(
             model_name='organisation',

@@ -2,7 +2,7 @@
 set by a superuser in the admin."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from centres.models import Organisation
@@ -10,6 +10,15 @@ from centres.models import Organisation
 
 def test_an_organisation_hides_numbers_under_five_unless_told_otherwise(db):
     assert Organisation.objects.create(name="Nyt sted").small_cell_threshold == 5
+
+
+def test_an_organisation_inserted_in_sql_gets_five_too(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO centres_organisation (name) VALUES ('I SQL') "
+            "RETURNING small_cell_threshold"
+        )
+        assert cursor.fetchone() == (5,)
 
 
 def test_the_database_refuses_a_threshold_under_three(world):
