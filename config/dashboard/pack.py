@@ -24,15 +24,10 @@ from centres import stats as centre_stats
 from centres.exports import Workbook as ExportWorkbook
 from centres.exports import page_text
 from centres.models import OpeningKind
-from centres.suppression import DEFAULT_THRESHOLD, suppress
-from centres.suppression import hidden_label as suppression_label
+from centres.suppression import DEFAULT_THRESHOLD, hidden_label, suppress
 from config.dashboard.periods import Period, PeriodKind
 from incidents import stats as incident_stats
 from incidents.models import Kind
-
-
-def hidden_label():
-    return suppression_label()
 
 
 class PackForm(forms.Form):
