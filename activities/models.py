@@ -301,7 +301,7 @@ class Schedule(models.Model):
     def __str__(self):
         times = f"{self.start_time:%H.%M}-{self.end_time:%H.%M}"
         if not self.is_weekly:
-            return f"{self.valid_from:%d.%m.%Y} {times}"
+            return f"{formats.date_format(self.valid_from, 'SHORT_DATE_FORMAT')} {times}"
         days = ", ".join(str(WEEKDAY_NAMES[d]) for d in self.weekday_list)
         every = (
             ""

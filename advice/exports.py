@@ -1,20 +1,18 @@
 """The figures as files to pass on: CSV for Danish Excel and an XLSX workbook.
 
-Exports always hide small cells ("< 3"), whoever downloads them: a file travels.
+Exports always hide small cells with the organisation's threshold, whoever downloads
+them: a file travels. Both are written through centres.exports, so a topic or centre
+named like a formula stays text.
 """
 
-import csv
-import io
-
-import xlsxwriter
-from django.conf import settings
-from django.http import HttpResponse
-from django.utils import formats
 from django.utils.translation import gettext as _
+
+from centres.exports import CsvFile, Workbook
+from centres.suppression import hidden_label
 
 
 def hidden():
-    return f"< {settings.SMALL_CELL_THRESHOLD}"
+    return hidden_label()
 
 
 def _count(value):
@@ -22,12 +20,12 @@ def _count(value):
 
 
 def _percent(value):
-    return "" if value is None else round(value, 1)
+    return None if value is None else round(value, 1)
 
 
 def rows(figures):
     """Yield the export's rows: lists of strings and numbers."""
-    yield [_("Advice figures"), f"{figures.start:%d-%m-%Y}", f"{figures.end:%d-%m-%Y}"]
+    yield [_("Advice figures"), figures.start.isoformat(), figures.end.isoformat()]
     yield [_("Contacts"), _count(figures.total)]
     yield []
     for table in figures.tables:
@@ -56,6 +54,14 @@ def rows(figures):
             _count(month.cancelled),
             _percent(month.no_show_rate),
         ]
+    yield []
+    yield [
+        _(
+            "Numbers under %(threshold)s are hidden, and so are numbers they could be "
+            "worked out from, so no one can be recognised."
+        )
+        % {"threshold": figures.threshold}
+    ]
 
 
 def filename(figures, extension):
@@ -63,27 +69,15 @@ def filename(figures, extension):
 
 
 def csv_response(figures):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    csv_file = CsvFile()
     for row in rows(figures):
-        # Danish Excel reads a decimal comma.
-        writer.writerow(
-            [
-                formats.number_format(value, use_l10n=True) if isinstance(value, float) else value
-                for value in row
-            ]
-        )
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename(figures, "csv")}"'
-    return response
+        csv_file.row(row)
+    return csv_file.response(filename(figures, "csv"))
 
 
 def xlsx_response(figures):
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-    sheet = workbook.add_worksheet(_("Advice")[:31])
+    workbook = Workbook()
+    sheet = workbook.add_worksheet(_("Advice"))
     bold = workbook.add_format({"bold": True})
     percent = workbook.add_format({"num_format": "0.0"})
     sheet.set_column(0, 0, 48)
@@ -95,16 +89,10 @@ def xlsx_response(figures):
             continue
         for c, value in enumerate(row):
             if heading_next:
-                sheet.write(r, c, value, bold)
+                sheet.cell(r, c, value, bold)
             elif isinstance(value, float):
-                sheet.write_number(r, c, value, percent)
+                sheet.number(r, c, value, percent)
             else:
-                sheet.write(r, c, value)
+                sheet.cell(r, c, value)
         heading_next = False
-    workbook.close()
-    response = HttpResponse(
-        output.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename(figures, "xlsx")}"'
-    return response
+    return workbook.response(filename(figures, "xlsx"))

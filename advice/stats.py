@@ -1,16 +1,15 @@
 """Figures on advice: counted in SQL, a fixed number of queries whatever the period.
 
-Small cells (under settings.SMALL_CELL_THRESHOLD) are shown as "< 3" wherever figures
-leave the staff room: in exports and for association members. Where the cells of a
-table add up to a total shown beside them, a second cell (or the total) is hidden too,
-so no small number can be found by subtraction.
+Where figures leave the staff room (exports, and the page association members see) they
+are suppressed with the organisation's threshold (`centres.suppression`): small cells
+are hidden, and so are the cells a small one could be worked out from with the total
+shown beside them.
 """
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
@@ -25,45 +24,7 @@ from advice.models import (
     Outcome,
     Topic,
 )
-
-
-def threshold():
-    return settings.SMALL_CELL_THRESHOLD
-
-
-# --- Suppression ------------------------------------------------------------------------
-
-
-def suppress_additive(values, total, limit=None):
-    """Return (cells, total) with hidden figures as None, for cells that sum to `total`.
-
-    Every cell under `limit` is hidden. If what stays hidden could be worked out from
-    the total (a single hidden cell, or hidden cells summing to less than `limit`), the
-    smallest shown cell is hidden as well, and the total when no cell is left.
-    """
-    limit = threshold() if limit is None else limit
-    if total < limit:
-        return [None] * len(values), None
-    hidden = {i for i, v in enumerate(values) if v < limit}
-
-    def leaks():
-        return bool(hidden) and (len(hidden) == 1 or sum(values[i] for i in hidden) < limit)
-
-    total_shown = total
-    while leaks():
-        shown = sorted((v, i) for i, v in enumerate(values) if i not in hidden)
-        if not shown:
-            total_shown = None
-            break
-        hidden.add(shown[0][1])
-    return [None if i in hidden else v for i, v in enumerate(values)], total_shown
-
-
-def suppress_each(values, limit=None):
-    """Hide every cell under `limit` (cells that need not add up to anything shown)."""
-    limit = threshold() if limit is None else limit
-    return [None if v < limit else v for v in values]
-
+from centres.suppression import suppress, suppress_line
 
 # --- Figures ----------------------------------------------------------------------------
 
@@ -105,6 +66,8 @@ class Figures:
     end: datetime.date
     suppressed: bool
     total: int | None
+    # The smallest number shown when suppressed (the organisation's threshold).
+    threshold: int | None = None
     tables: list[Table] = field(default_factory=list)
     months: list[Month] = field(default_factory=list)
     month_totals: Month | None = None
@@ -145,12 +108,17 @@ CHOICE_TABLES = [
 ]
 
 
-def compute(*, contacts, meetings, centres, organisation_id, start, end, suppressed):
-    """Return the Figures of `contacts` and `meetings` (already scoped and filtered).
+def compute(
+    *, contacts, meetings, centres, organisation_id, start, end, suppressed, threshold=None
+):
+    """Return the Figures of `contacts` and `meetings` (already scoped and filtered),
+    suppressed with `threshold` (the organisation's) when `suppressed`.
 
     Six queries: one aggregate over contacts, topics, topic counts, centre counts,
     contacts per month and meetings per month.
     """
+    if suppressed and threshold is None:
+        raise ValueError("suppressed figures need the organisation's threshold")
     contacts = contacts.filter(date__gte=start, date__lte=end)
     meetings = meetings.filter(month__gte=start.replace(day=1), month__lte=end)
 
@@ -197,10 +165,11 @@ def compute(*, contacts, meetings, centres, organisation_id, start, end, suppres
     def table(key, title, labelled_counts, additive=True):
         labels = [label for label, _count in labelled_counts]
         values = [count for _label, count in labelled_counts]
-        if suppressed and additive:
-            shown, shown_total = suppress_additive(values, total)
-        elif suppressed:
-            shown, shown_total = suppress_each(values), (None if total < threshold() else total)
+        if suppressed:
+            # A contact has one answer of each kind, so those add up to the contacts; it
+            # can have several topics, so they need not, but where every contact has one
+            # they do: protected as if they did.
+            shown, shown_total = suppress_line(values, threshold, total=total)
         else:
             shown, shown_total = values, total
         rows = [
@@ -239,41 +208,39 @@ def compute(*, contacts, meetings, centres, organisation_id, start, end, suppres
 
     months = list(months_between(start, end))
 
-    def column(values):
-        column_total = sum(values)
-        if suppressed:
-            return suppress_additive(values, column_total)
-        return values, column_total
-
     def month_values(name, source):
         return [(source.get(m) or {}).get(name) or 0 for m in months]
 
-    contact_col, contact_total = column(month_values("n", per_month))
+    # Month by month: contacts, new contacts, meetings held, no-shows and cancelled, each
+    # column with its total (the columns do not add up across).
+    columns = [
+        month_values("n", per_month),
+        month_values("new", per_month),
+        month_values("held", meetings_per_month),
+        month_values("no_show", meetings_per_month),
+        month_values("cancelled", meetings_per_month),
+    ]
     if suppressed:
         # Monthly new contacts would add up to the new-to-service count, which the
         # table may hide to protect the count of known visitors: left out.
-        new_col, new_total = [None] * len(months), None
-    else:
-        new_col, new_total = column(month_values("new", per_month))
-    held_col, held_total = column(month_values("held", meetings_per_month))
-    no_show_col, no_show_total = column(month_values("no_show", meetings_per_month))
-    cancelled_col, cancelled_total = column(month_values("cancelled", meetings_per_month))
-    trend = [
-        Month(m, *cells)
-        for m, *cells in zip(
-            months, contact_col, new_col, held_col, no_show_col, cancelled_col, strict=True
+        del columns[1]
+        published = suppress(
+            [list(row) for row in zip(*columns, strict=True)], threshold, column_totals=True
         )
-    ]
+        month_rows = [[row[0], None, *row[1:]] for row in published.cells]
+        month_sums = [published.column_totals[0], None, *published.column_totals[1:]]
+    else:
+        month_rows = [list(row) for row in zip(*columns, strict=True)]
+        month_sums = [sum(column) for column in columns]
     return Figures(
         start=start,
         end=end,
         suppressed=suppressed,
-        total=None if suppressed and total < threshold() else total,
+        total=None if suppressed and total < threshold else total,
+        threshold=threshold if suppressed else None,
         tables=tables,
-        months=trend,
-        month_totals=Month(
-            None, contact_total, new_total, held_total, no_show_total, cancelled_total
-        ),
+        months=[Month(m, *row) for m, row in zip(months, month_rows, strict=True)],
+        month_totals=Month(None, *month_sums),
     )
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -217,7 +217,7 @@ def outreach_hours_form(request, pk=None):
             messages.success(
                 request,
                 _("The new hours apply from %(date)s. The days before keep the hours they had.")
-                % {"date": f"{saved.valid_from:%d.%m.%Y}"},
+                % {"date": formats.date_format(saved.valid_from, "SHORT_DATE_FORMAT")},
             )
         else:
             messages.success(request, _("Outreach hours saved."))
@@ -260,8 +260,8 @@ def absence_delete(request, pk):
         subject=_("The absence of %(name)s from %(first)s to %(last)s")
         % {
             "name": absence.hours.display_name,
-            "first": f"{absence.start_date:%d.%m.%Y}",
-            "last": f"{absence.end_date:%d.%m.%Y}",
+            "first": formats.date_format(absence.start_date, "SHORT_DATE_FORMAT"),
+            "last": formats.date_format(absence.end_date, "SHORT_DATE_FORMAT"),
         },
         first_day=absence.start_date,
         last_day=absence.end_date,
@@ -330,6 +330,7 @@ def _figures(request, *, suppressed):
         start=data["start"],
         end=data["end"],
         suppressed=suppressed,
+        threshold=user.organisation.small_cell_threshold if suppressed else None,
     )
     return form, figures
 
@@ -348,6 +349,7 @@ def figures(request):
             "figures": result,
             "query": f"?{query}" if query else "",
             "hidden_label": exports.hidden(),
+            "threshold": request.user.organisation.small_cell_threshold,
         },
     )
 

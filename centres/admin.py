@@ -19,6 +19,7 @@ from centres.models import (
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "small_cell_threshold"]
     search_fields = ["name"]
 
 

@@ -3,17 +3,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from centres.suppression import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
 from centres.validators import reject_cpr_numbers
 
 
@@ -21,11 +22,29 @@ class Organisation(models.Model):
     """A municipal unit or an independent association that runs drop-in centres."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    small_cell_threshold = models.PositiveSmallIntegerField(
+        _("smallest number shown outside the organisation"),
+        default=DEFAULT_THRESHOLD,
+        # In the database too, for rows inserted in SQL (seed_scale).
+        db_default=DEFAULT_THRESHOLD,
+        validators=[MinValueValidator(MINIMUM_THRESHOLD), MaxValueValidator(100)],
+        help_text=_(
+            "In figures shared outside the organisation or shown to the user association, "
+            "smaller numbers are hidden, and so are numbers they could be worked out from. "
+            "At least 3; 5 is Danish register practice."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(small_cell_threshold__gte=MINIMUM_THRESHOLD),
+                name="organisation_small_cell_threshold_at_least_3",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -718,7 +737,8 @@ class UserRunOpening(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.centre} {timezone.localtime(self.starts):%d.%m.%Y %H:%M}"
+        starts = formats.date_format(timezone.localtime(self.starts), "SHORT_DATETIME_FORMAT")
+        return f"{self.centre} {starts}"
 
     @property
     def is_recorded(self):

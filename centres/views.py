@@ -201,7 +201,7 @@ def hours_edit(request, pk, hours_pk=None):
             messages.success(
                 request,
                 _("The new hours apply from %(date)s. The days before keep the hours they had.")
-                % {"date": f"{saved.valid_from:%d.%m.%Y}"},
+                % {"date": formats.date_format(saved.valid_from, "SHORT_DATE_FORMAT")},
             )
         else:
             messages.success(request, _("The opening hours are saved."))
@@ -627,7 +627,10 @@ def key_return(request, loan_pk):
             "fob": loan.fob,
             "title": _("Key fob %(number)s returned") % {"number": loan.fob.number},
             "explanation": _("Lent to %(holder)s since %(date)s.")
-            % {"holder": loan.holder.alias, "date": f"{loan.issued:%d.%m.%Y}"},
+            % {
+                "holder": loan.holder.alias,
+                "date": formats.date_format(loan.issued, "SHORT_DATE_FORMAT"),
+            },
             "button": _("Returned"),
         },
         status=400 if form.errors else 200,
@@ -762,7 +765,7 @@ def shift_delete(request, pk, shift_pk):
         subject=_("The shift of %(worker)s on %(day)s at %(time)s")
         % {
             "worker": shift.worker.first_name or shift.worker.username,
-            "day": f"{local_start:%d.%m.%Y}",
+            "day": formats.date_format(local_start, "SHORT_DATE_FORMAT"),
             "time": f"{local_start:%H:%M}",
         },
         first_day=day,

@@ -260,8 +260,6 @@ ACCESS_LOG_RETENTION_DAYS = env_int("VAERESTED_ACCESS_LOG_RETENTION_DAYS", 183)
 INCIDENT_RETENTION_DAYS = env_int("VAERESTED_INCIDENT_RETENTION_DAYS", 5 * 365)
 # Key-fob loans older than this are listed for review.
 KEY_LOAN_REVIEW_DAYS = env_int("VAERESTED_KEY_LOAN_REVIEW_DAYS", 180)
-# Published figures hide cells under this many (Statistics Denmark's rule of thumb).
-SMALL_CELL_THRESHOLD = 3
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

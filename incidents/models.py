@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -225,7 +225,10 @@ class Incident(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.centre} {timezone.localtime(self.occurred_at):%d.%m.%Y %H:%M}"
+        occurred = formats.date_format(
+            timezone.localtime(self.occurred_at), "SHORT_DATETIME_FORMAT"
+        )
+        return f"{self.centre} {occurred}"
 
     def save(self, *args, **kwargs):
         self.involved_aliases = [a.strip() for a in self.involved_aliases if a.strip()]
@@ -438,7 +441,10 @@ class Ban(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.alias} ({self.starts_on:%d.%m.%Y}-{self.ends_on:%d.%m.%Y})"
+        starts, ends = (
+            formats.date_format(d, "SHORT_DATE_FORMAT") for d in (self.starts_on, self.ends_on)
+        )
+        return f"{self.alias} ({starts}-{ends})"
 
     def save(self, *args, **kwargs):
         self.alias = " ".join(self.alias.split())
@@ -512,7 +518,7 @@ class RiskAssessment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.centre} {self.assessed_on:%d.%m.%Y}"
+        return f"{self.centre} {formats.date_format(self.assessed_on, 'SHORT_DATE_FORMAT')}"
 
     @property
     def is_due(self):

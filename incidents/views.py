@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centres.access import get_centre_for, role_required
+from centres.exports import XLSX_TYPE, attachment
 from centres.models import Centre, Role, User
 from incidents import services, stats
 from incidents.access import (
@@ -621,9 +621,4 @@ def figures_xlsx(request):
     start, end = quarter_bounds(year, quarter)
     content = stats.quarter_figures_xlsx(request.user, start, end)
     log_access(request, AccessAction.EXPORT, AccessSubject.FIGURES)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="haendelser-{year}-k{quarter}.xlsx"'
-    return response
+    return attachment(content, f"haendelser-{year}-k{quarter}.xlsx", XLSX_TYPE)

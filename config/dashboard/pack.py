@@ -2,17 +2,16 @@
 year and a set of centres, as a page and as an XLSX workbook.
 
 A fixed number of queries whatever the number of centres. Where the pack is marked for
-sharing outside the organisation, counts of people and events under
-settings.SMALL_CELL_THRESHOLD are hidden (None; shown as "< 3"). The year that holds
-today is counted so far (Period.so_far), as on the dashboard.
+sharing outside the organisation, every table of counts of people and events is
+suppressed with the organisation's threshold (centres.suppression: small numbers hidden,
+and the numbers they could be worked out from; None, shown as "hidden"). The year that
+holds today is counted so far (Period.so_far), as on the dashboard.
 """
 
 import datetime
-import io
 import math
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from django import forms
 from django.conf import settings
 from django.utils import formats, timezone, translation
@@ -22,14 +21,13 @@ from django.utils.translation import gettext_lazy
 from activities import stats as activity_stats
 from advice import stats as advice_stats
 from centres import stats as centre_stats
+from centres.exports import Workbook as ExportWorkbook
+from centres.exports import page_text
 from centres.models import OpeningKind
+from centres.suppression import DEFAULT_THRESHOLD, hidden_label, suppress
 from config.dashboard.periods import Period, PeriodKind
 from incidents import stats as incident_stats
 from incidents.models import Kind
-
-
-def hidden_label():
-    return f"< {settings.SMALL_CELL_THRESHOLD}"
 
 
 class PackForm(forms.Form):
@@ -41,15 +39,15 @@ class PackForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("None chosen: all centres."),
     )
-    shared = forms.BooleanField(
-        label=gettext_lazy("For sharing outside the organisation (hide numbers under 3)"),
-        required=False,
-    )
+    shared = forms.BooleanField(required=False)
 
-    def __init__(self, *args, centres, today, **kwargs):
+    def __init__(self, *args, centres, today, threshold=DEFAULT_THRESHOLD, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = today.year
         self.fields["centres"].choices = [(c.pk, c.name) for c in centres]
+        self.fields["shared"].label = _(
+            "For sharing outside the organisation (hide numbers under %(threshold)s)"
+        ) % {"threshold": threshold}
 
 
 @dataclass
@@ -67,12 +65,12 @@ class CentreRow:
     advice_topics: list
     incidents: int | None
     incident_kinds: list
-    follow_ups: int
-    follow_ups_done: int
+    follow_ups: int | None
+    follow_ups_done: int | None
     risk_assessed_on: datetime.date | None
     risk_review_on: datetime.date | None
-    staff: int
-    staff_introduced: int
+    staff: int | None
+    staff_introduced: int | None
 
 
 @dataclass
@@ -84,6 +82,8 @@ class Pack:
     period: Period | None = None
     organisation: str = ""
     made_at: datetime.datetime | None = None
+    # The smallest number shown when shared (the organisation's).
+    threshold: int = DEFAULT_THRESHOLD
     rows: list[CentreRow] = field(default_factory=list)
     weeks: list = field(default_factory=list)  # (monday, visits, staffed hours)
     week_matrix: dict = field(default_factory=dict)  # (centre id, monday) -> (visits, hours)
@@ -93,23 +93,25 @@ class Pack:
     totals: dict = field(default_factory=dict)
 
 
-def compute(*, centres, organisation_id, year, shared, now=None, organisation=""):
+def compute(
+    *,
+    centres,
+    organisation_id,
+    year,
+    shared,
+    threshold=DEFAULT_THRESHOLD,
+    now=None,
+    organisation="",
+):
     """The pack of `year` for `centres`; a year that holds today runs up to today, and its
-    figures per week divide by the weeks that have passed."""
+    figures per week divide by the weeks that have passed. `shared`: suppressed with
+    `threshold` (the organisation's) for sharing outside the organisation."""
     now = now or timezone.now()
     period = Period.containing(PeriodKind.YEAR, datetime.date(year, 1, 1)).so_far(
         timezone.localdate(now)
     )
     first, last = period.start, period.end
     ids = [c.pk for c in centres]
-    weeks_so_far = period.weeks
-
-    def cell(n):
-        if n is None:
-            return None
-        if shared and n < settings.SMALL_CELL_THRESHOLD:
-            return None
-        return n
 
     censuses = centre_stats.census_per_centre(ids, last)
     visit_weeks = centre_stats.visits_per_centre_week(ids, first, last)
@@ -132,7 +134,6 @@ def compute(*, centres, organisation_id, year, shared, now=None, organisation=""
     rows = []
     for centre in centres:
         census = censuses.get(centre.pk)
-        visits = visits_of.get(centre.pk, 0)
         acts = activity_rows.get(centre.pk, {})
         meets = meetings.get(centre.pk, {})
         inc = incidents.get(centre.pk, {})
@@ -144,22 +145,22 @@ def compute(*, centres, organisation_id, year, shared, now=None, organisation=""
                 # Without a census the cells are empty, not hidden.
                 census={
                     "date": census.date if census else None,
-                    "weekly": cell(census.weekly) if census else "",
-                    "monthly": cell(census.monthly) if census else "",
-                    "occasional": cell(census.occasional) if census else "",
-                    "total": cell(census.total) if census else "",
+                    "weekly": census.weekly if census else "",
+                    "monthly": census.monthly if census else "",
+                    "occasional": census.occasional if census else "",
+                    "total": census.total if census else "",
                 },
-                visits=cell(visits),
-                visits_per_week=None if cell(visits) is None else round(visits / weeks_so_far, 1),
-                staffed_hours_per_week=round(staffed_of.get(centre.pk, 0.0) / weeks_so_far, 1),
+                visits=visits_of.get(centre.pk, 0),
+                visits_per_week=None,
+                staffed_hours_per_week=round(staffed_of.get(centre.pk, 0.0) / period.weeks, 1),
                 activities_offered=acts.get("activities", 0),
                 occurrences_held=acts.get("held", 0),
                 house_meetings=meets.get("held", 0),
                 minutes_published=meets.get("published", 0),
-                advice_contacts=cell(contact_totals.get(centre.pk, 0)),
-                advice_topics=[cell(topic_counts.get(centre.pk, {}).get(t.pk, 0)) for t in topics],
-                incidents=cell(inc.get("total", 0)),
-                incident_kinds=[cell(inc.get("kind", {}).get(k, 0)) for k in Kind.values],
+                advice_contacts=contact_totals.get(centre.pk, 0),
+                advice_topics=[topic_counts.get(centre.pk, {}).get(t.pk, 0) for t in topics],
+                incidents=inc.get("total", 0),
+                incident_kinds=[inc.get("kind", {}).get(k, 0) for k in Kind.values],
                 follow_ups=inc.get("follow_ups", 0),
                 follow_ups_done=inc.get("follow_ups_done", 0),
                 risk_assessed_on=risk.assessed_on if risk else None,
@@ -182,19 +183,19 @@ def compute(*, centres, organisation_id, year, shared, now=None, organisation=""
         for centre in centres:
             v = visit_weeks.get((centre.pk, monday), 0)
             h = hour_weeks.get((centre.pk, monday), {}).get(OpeningKind.STAFFED, 0.0)
-            matrix[(centre.pk, monday)] = (cell(v), round(h, 2))
+            matrix[(centre.pk, monday)] = (v, round(h, 2))
             visits += v
             hours += h
-        weeks.append((monday, cell(visits), round(hours, 2)))
+        weeks.append((monday, visits, round(hours, 2)))
 
-    total_visits = sum(visits_of.values())
-    return Pack(
+    pack = Pack(
         year=year,
         shared=shared,
         centres=centres,
         period=period,
         organisation=organisation,
         made_at=timezone.localtime(now),
+        threshold=threshold,
         rows=rows,
         weeks=weeks,
         week_matrix=matrix,
@@ -202,11 +203,104 @@ def compute(*, centres, organisation_id, year, shared, now=None, organisation=""
         topics=topics,
         kinds=Kind.choices,
         totals={
-            "visits": cell(total_visits),
-            "advice_contacts": cell(sum(contact_totals.values())),
-            "incidents": cell(sum(i["total"] for i in incidents.values())),
+            "visits": sum(visits_of.values()),
+            "advice_contacts": sum(contact_totals.values()),
+            "incidents": sum(i["total"] for i in incidents.values()),
         },
     )
+    if shared:
+        suppress_shared(pack, threshold)
+    for row in rows:
+        row.visits_per_week = None if row.visits is None else round(row.visits / period.weeks, 1)
+    return pack
+
+
+def suppress_shared(pack, threshold):
+    """Suppress every table of counts of people and events in `pack`, in place.
+
+    Each table is declared with every total that is published of it here or that can be
+    read elsewhere (the page's weekly visits, a centre's visits on the first sheet, the
+    organisation's figures the association sees), so what is hidden stays hidden against
+    all of them. Activities, sessions and house meetings count the centres' own
+    programme, not people or episodes, and staffed hours are hours: those are shown.
+    Sheets whose cells need not add up (an episode of several kinds, a contact with
+    several topics) are protected as if they did.
+    """
+    rows, centres = pack.rows, pack.centres
+
+    # Regular users: a row per centre with a census; weekly, monthly and occasional
+    # users add up to the users in all.
+    counted = [row for row in rows if row.census["date"]]
+    census = suppress(
+        [[row.census[k] for k in ("weekly", "monthly", "occasional")] for row in counted],
+        threshold,
+        row_totals=True,
+        column_totals=True,
+        grand_total=True,
+    )
+    for row, cells, total in zip(counted, census.cells, census.row_totals, strict=True):
+        row.census.update(weekly=cells[0], monthly=cells[1], occasional=cells[2], total=total)
+
+    # Visits: weeks x centres; a week's visits over the centres on the page, a centre's
+    # over the weeks on the first sheet.
+    mondays = [monday for monday, _visits, _hours in pack.weeks]
+    visits = suppress(
+        [[pack.week_matrix[(c.pk, monday)][0] for c in centres] for monday in mondays],
+        threshold,
+        row_totals=True,
+        column_totals=True,
+        grand_total=True,
+    )
+    for i, monday in enumerate(mondays):
+        for j, c in enumerate(centres):
+            pack.week_matrix[(c.pk, monday)] = (
+                visits.cells[i][j],
+                pack.week_matrix[(c.pk, monday)][1],
+            )
+        pack.weeks[i] = (monday, visits.row_totals[i], pack.weeks[i][2])
+    for row, total in zip(rows, visits.column_totals, strict=True):
+        row.visits = total
+    pack.totals["visits"] = visits.grand_total
+
+    # Advice contacts by topic and centre, beside each centre's contacts.
+    advice = suppress(
+        [[row.advice_topics[i] for row in rows] for i in range(len(pack.topics))],
+        threshold,
+        row_totals=True,
+        column_totals=[row.advice_contacts for row in rows],
+        grand_total=pack.totals["advice_contacts"],
+    )
+    for j, row in enumerate(rows):
+        row.advice_topics = [cells[j] for cells in advice.cells]
+        row.advice_contacts = advice.column_totals[j]
+    pack.totals["advice_contacts"] = advice.grand_total
+
+    # Incidents by kind and centre, beside each centre's incidents.
+    kinds = suppress(
+        [[row.incident_kinds[i] for row in rows] for i in range(len(pack.kinds))],
+        threshold,
+        row_totals=True,
+        column_totals=[row.incidents for row in rows],
+        grand_total=pack.totals["incidents"],
+    )
+    for j, row in enumerate(rows):
+        row.incident_kinds = [cells[j] for cells in kinds.cells]
+        row.incidents = kinds.column_totals[j]
+    pack.totals["incidents"] = kinds.grand_total
+
+    # Follow-up items done and not done, and staff introduced to the procedure or not:
+    # the shown "done of all" gives the other away, so both are in the table.
+    for total, part in (("follow_ups", "follow_ups_done"), ("staff", "staff_introduced")):
+        table = suppress(
+            [[getattr(row, part), getattr(row, total) - getattr(row, part)] for row in rows],
+            threshold,
+            row_totals=True,
+            column_totals=True,
+            grand_total=True,
+        )
+        for row, cells, row_total in zip(rows, table.cells, table.row_totals, strict=True):
+            setattr(row, part, cells[0])
+            setattr(row, total, row_total)
 
 
 # Excel's tag for the language numbers and dates are shown in ([$-406]: Danish): LibreOffice
@@ -258,14 +352,15 @@ def period_text(pack, short=False):
 def sharing_text(pack):
     """Who the pack is for, and the rule for small numbers."""
     values = {
-        "threshold": settings.SMALL_CELL_THRESHOLD,
+        "threshold": pack.threshold,
         "hidden": f"\N{LEFT DOUBLE QUOTATION MARK}{hidden_label()}\N{RIGHT DOUBLE QUOTATION MARK}",
     }
     if pack.shared:
         return (
             _(
                 "For sharing outside the organisation: numbers of people and events under "
-                "%(threshold)s are shown as %(hidden)s, so no one can be recognised."
+                "%(threshold)s are shown as %(hidden)s, and so are numbers they could be "
+                "worked out from, so no one can be recognised."
             )
             % values
         )
@@ -273,7 +368,7 @@ def sharing_text(pack):
         _(
             "For use inside the organisation only: no numbers are hidden. In a report for "
             "sharing outside it, numbers of people and events under %(threshold)s are shown "
-            "as %(hidden)s."
+            "as %(hidden)s, and so are numbers they could be worked out from."
         )
         % values
     )
@@ -308,15 +403,10 @@ class Workbook:
 
     def __init__(self, pack):
         self.pack = pack
-        self.output = io.BytesIO()
-        self.book = xlsxwriter.Workbook(
-            self.output,
-            {
-                "in_memory": True,
-                # Arial: on every office machine, and LibreOffice lays it out with the
-                # metric-compatible Liberation Sans, so widths and pages come out the same.
-                "default_format_properties": {"font_name": "Arial", "font_size": 10},
-            },
+        self.book = ExportWorkbook(
+            # Arial: on every office machine, and LibreOffice lays it out with the
+            # metric-compatible Liberation Sans, so widths and pages come out the same.
+            default_format_properties={"font_name": "Arial", "font_size": 10},
         )
         language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
         locale = EXCEL_LOCALES.get(language, EXCEL_LOCALES["da"])
@@ -348,7 +438,7 @@ class Workbook:
         self.period = period_text(pack, short=True)
         self.sharing = (
             _("For sharing outside the organisation: numbers under %(threshold)s hidden")
-            % {"threshold": settings.SMALL_CELL_THRESHOLD}
+            % {"threshold": pack.threshold}
             if pack.shared
             else _("For use inside the organisation only")
         )
@@ -361,16 +451,15 @@ class Workbook:
 
     def put(self, sheet, row, col, value):
         if value is None:
-            sheet.write_string(row, col, hidden_label(), self.formats["hidden"])
+            sheet.text(row, col, hidden_label(), self.formats["hidden"])
         elif isinstance(value, datetime.date):
-            moment = datetime.datetime.combine(value, datetime.time())
-            sheet.write_datetime(row, col, moment, self.formats["date"])
+            sheet.date(row, col, value, self.formats["date"])
         elif isinstance(value, int):
-            sheet.write_number(row, col, value, self.formats["int"])
+            sheet.number(row, col, value, self.formats["int"])
         elif isinstance(value, float):
-            sheet.write_number(row, col, value, self.formats["decimal"])
+            sheet.number(row, col, value, self.formats["decimal"])
         else:
-            sheet.write_string(row, col, str(value), self.formats["text"])
+            sheet.text(row, col, value, self.formats["text"])
 
     def set_up_page(self, sheet, title, repeat=None):
         """A4 landscape, one page wide; every printed page names the organisation, the
@@ -383,24 +472,25 @@ class Workbook:
         if repeat:
             sheet.repeat_rows(*repeat)
 
-        def escaped(text):
-            return str(text).replace("&", "&&")
-
         pack = self.pack
         sheet.set_header(
-            f"&L{escaped(pack.organisation)}&C&B{escaped(title)}&R{escaped(self.period)}"[:255],
+            f"&L{page_text(pack.organisation)}&C&B{page_text(title)}&R{page_text(self.period)}"[
+                :255
+            ],
             {"margin": 0.3},
         )
-        sheet.set_footer(f"&L{escaped(self.sharing)}&R{_('Page &P of &N')}"[:255], {"margin": 0.3})
+        sheet.set_footer(
+            f"&L{page_text(self.sharing)}&R{_('Page &P of &N')}"[:255], {"margin": 0.3}
+        )
 
     def write_block(self, sheet, row, texts, width, last_col):
         """The title and notes across the columns, tall enough for their lines."""
         for text, style, height in texts:
             lines = max(1, math.ceil(len(text) * (1.3 if style == "title" else 1.05) / width))
             if last_col > 0:
-                sheet.merge_range(row, 0, row, last_col, text, self.formats[style])
+                sheet.merge(row, 0, row, last_col, text, self.formats[style])
             else:
-                sheet.write_string(row, 0, text, self.formats[style])
+                sheet.text(row, 0, text, self.formats[style])
             sheet.set_row(row, height * lines)
             row += 1
         return row
@@ -409,7 +499,7 @@ class Workbook:
         """A sheet of a title block, column heads and a row per line. `groups` are
         (label, first column, last column): a row above the heads naming the columns
         below it (a centre's)."""
-        sheet = self.book.add_worksheet(tab[:31])
+        sheet = self.book.add_worksheet(tab)
         sheet.set_default_row(ROW_HEIGHT)
         self.contents.append((tab[:31], title))
         widths = []
@@ -445,18 +535,18 @@ class Workbook:
         if groups:
             grouped = set()
             for label, first, last in groups:
-                sheet.merge_range(row, first, row, last, str(label), self.formats["group"])
+                sheet.merge(row, first, row, last, label, self.formats["group"])
                 grouped.update(range(first, last + 1))
             for col, head in enumerate(header):
                 if col not in grouped:
-                    sheet.merge_range(row, col, row + 1, col, str(head), self.formats["header"])
+                    sheet.merge(row, col, row + 1, col, head, self.formats["header"])
             row += 1
         head_lines = max(
             wrapped_lines(head, widths[col] / 1.1 - 1) for col, head in enumerate(header)
         )
         for col, head in enumerate(header):
             if not groups or col in grouped:
-                sheet.write_string(row, col, str(head), self.formats["header"])
+                sheet.text(row, col, head, self.formats["header"])
         sheet.set_row(row, ROW_HEIGHT * head_lines + 2)
         self.set_up_page(sheet, title, (first_head, row))
         sheet.freeze_panes(row + 1, 1)
@@ -469,11 +559,11 @@ class Workbook:
     def cover(self):
         """The first sheet: what the workbook holds, for whom, and made when."""
         pack = self.pack
-        sheet = self.book.add_worksheet(_("About this report")[:31])
+        sheet = self.book.add_worksheet(_("About this report"))
         sheet.set_default_row(ROW_HEIGHT)
         sheet.set_column(0, 0, 36)
         sheet.set_column(1, 1, 100)
-        sheet.write_string(0, 0, self.title, self.formats["title"])
+        sheet.text(0, 0, self.title, self.formats["title"])
         sheet.set_row(0, 24)
         facts = [
             (_("Organisation"), pack.organisation),
@@ -488,26 +578,25 @@ class Workbook:
         ]
         row = 2
         for label, value in facts:
-            sheet.write_string(row, 0, str(label), self.formats["label"])
-            sheet.write_string(row, 1, value, self.formats["fact"])
+            sheet.text(row, 0, label, self.formats["label"])
+            sheet.text(row, 1, value, self.formats["fact"])
             sheet.set_row(row, ROW_HEIGHT * wrapped_lines(value, 95))
             row += 1
         row += 1
-        sheet.write_string(row, 0, _("Sheets"), self.formats["header"])
-        sheet.write_string(row, 1, _("What they hold"), self.formats["header"])
+        sheet.text(row, 0, _("Sheets"), self.formats["header"])
+        sheet.text(row, 1, _("What they hold"), self.formats["header"])
         return sheet, row
 
     def close(self, cover, row):
         for tab, title in self.contents:
             row += 1
-            cover.write_string(row, 0, tab, self.formats["text"])
-            cover.write_string(row, 1, title, self.formats["text"])
+            cover.text(row, 0, tab, self.formats["text"])
+            cover.text(row, 1, title, self.formats["text"])
         self.set_up_page(cover, _("About this report"))
         self.book.set_properties(
             {"title": self.title, "company": self.pack.organisation, "author": ""}
         )
-        self.book.close()
-        return self.output.getvalue()
+        return self.book.close()
 
 
 def workbook(pack):

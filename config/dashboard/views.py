@@ -1,9 +1,10 @@
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres.access import CENTRE_WORKERS, role_required
+from centres.exports import XLSX_TYPE, attachment
 from centres.models import Centre, Role
 from config.dashboard import pack as report_pack
 from config.dashboard.periods import PeriodForm, PeriodKind
@@ -75,18 +76,19 @@ def pack_xlsx(request):
     form, figures = _pack(request)
     if figures is None:
         return render(request, "dashboard/pack.html", {"form": form, "pack": None}, status=400)
-    response = HttpResponse(
-        report_pack.workbook(figures),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = _("supervisory-report-%(year)s.xlsx") % {"year": figures.year}
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(report_pack.workbook(figures), name, XLSX_TYPE)
 
 
 def _pack(request):
     centres = scoped_centres(request, "centres")
-    form = report_pack.PackForm(request.GET or None, centres=centres, today=timezone.localdate())
+    organisation = request.user.organisation
+    form = report_pack.PackForm(
+        request.GET or None,
+        centres=centres,
+        today=timezone.localdate(),
+        threshold=organisation.small_cell_threshold,
+    )
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else {}
@@ -97,6 +99,7 @@ def _pack(request):
         organisation_id=request.user.organisation_id,
         year=year,
         shared=bool(data.get("shared")),
-        organisation=request.user.organisation.name,
+        threshold=organisation.small_cell_threshold,
+        organisation=organisation.name,
     )
     return form, figures

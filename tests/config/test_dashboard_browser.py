@@ -97,3 +97,39 @@ def test_the_running_month_says_it_is_counted_so_far(
     expect(visits.locator("tbody tr").first.locator("td").first).to_have_text("7")
     assert_accessible(page)
     assert csp_violations == []
+
+
+def test_leader_makes_the_pack_for_sharing_on_a_phone(
+    transactional_db, live_server, world, page, csp_violations
+):
+    # 76F: 12 episodes of physical violence and one threat. Shared, the threat is hidden
+    # and so is one of the two numbers it could be worked out from.
+    from incidents.models import Kind
+    from tests.incidents.factories import IncidentFactory
+
+    year = timezone.localdate().year - 1
+    for i in range(13):
+        IncidentFactory(
+            centre=world.centre_a,
+            kinds=[Kind.THREAT if i == 0 else Kind.PHYSICAL_VIOLENCE],
+            occurred_at=timezone.make_aware(datetime.datetime(year, 3, 1 + i, 11)),
+        )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "alice")
+    page.goto(live_server.url + "/dashboard/report/")
+    page.get_by_label("År").fill(str(year))
+    sharing = page.get_by_label("Til deling uden for organisationen (skjul tal under 5)")
+    sharing.check()
+    page.get_by_role("button", name="Vis", exact=True).click()
+    expect(page.get_by_text("Tal under 5 vises som “skjult”")).to_be_visible()
+    row = page.locator("#incidents-heading + div tbody tr").filter(has_text="76F")
+    cells = row.locator("td").all_inner_texts()
+    # Episodes, physical violence, threat: the threat hidden, and 13 or 12 with it.
+    assert cells[2] == "skjult"
+    assert "skjult" in cells[:2]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hent Excel").click()
+    assert download.value.suggested_filename == f"tilsynsrapport-{year}.xlsx"
+    assert csp_violations == []

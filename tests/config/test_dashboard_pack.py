@@ -165,13 +165,20 @@ def test_the_shared_pack_says_so_and_hides_small_cells_as_before(world, client_f
     cover = {row[0]: row[1:] for row in book.rows(0).values() if len(row) > 1}
     assert cover["Til deling uden for organisationen"] == ["Ja"]
     assert cover["Små tal"] == [
-        "Til deling uden for organisationen: antal personer og hændelser under 3 vises som "
-        "\N{LEFT DOUBLE QUOTATION MARK}< 3\N{RIGHT DOUBLE QUOTATION MARK}, så ingen kan "
-        "genkendes."
+        "Til deling uden for organisationen: antal personer og hændelser under 5 vises som "
+        "\N{LEFT DOUBLE QUOTATION MARK}skjult\N{RIGHT DOUBLE QUOTATION MARK}, ligesom tal, de "
+        "kan regnes ud fra, så ingen kan genkendes."
     ]
-    # Krydsfeltet's 2 visits a week are hidden; its staffed hours are not.
+    # Krydsfeltet, 76F, Frederiksgade: Krydsfeltet's 2 visits a week are hidden; its
+    # staffed hours are not. Beside the
+    # week's visits on the page and each centre's in the first sheet, Frederiksgade's 9
+    # are hidden too; 76F's 23 are shown, but for one week: the first week's two zeros
+    # beside its total would be zeros for sure, so its 38 are hidden, and then one more
+    # of 76F's weeks.
     weeks = book.rows(2)
-    assert weeks[8][3:5] == ["< 3", 8]
+    assert weeks[7][3:9:2] == ["skjult", "skjult", "skjult"]
+    assert weeks[8][3:9] == ["skjult", 8, "skjult", 8, "skjult", 8]
+    assert weeks[9][3:9] == ["skjult", 8, 23, 8, "skjult", 8]
 
 
 def serial(text):

@@ -159,9 +159,11 @@ def test_pack_hides_small_cells_when_shared(world, client_for):
     shared = client.get(PACK, {"year": 2025, "centres": world.centre_a.pk, "shared": "on"})
     row = shared.context["pack"].rows[0]
     assert row.incidents is None and row.visits == 40
-    assert "&lt; 3" in shared.content.decode()
-    # A cell that says only "< 3" (the cover explains the rule in both cases).
-    hidden_cell = "<t>&lt; 3</t>"
+    content = shared.content.decode()
+    assert "skjult" in content
+    assert "Tal under 5 vises som “skjult”, ligesom tal, de kan regnes ud fra" in content
+    # A cell that says only "skjult" (the cover explains the rule in both cases).
+    hidden_cell = "<t>skjult</t>"
     assert hidden_cell not in strings_of(client.get(PACK_XLSX, {"year": 2025}).content)
     assert hidden_cell in strings_of(client.get(PACK_XLSX, {"year": 2025, "shared": "on"}).content)
 

@@ -45,7 +45,7 @@ def test_association_reads_suppressed_figures_on_a_phone(
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, "asta")
     page.goto(live_server.url + "/advice/figures/")
-    expect(page.get_by_text("Tal under 3 vises som")).to_be_visible()
+    expect(page.get_by_text("Tal under 5 vises som “skjult”")).to_be_visible()
     expect(page.get_by_label("År")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
