@@ -278,33 +278,6 @@ def test_the_database_refuses_exactly_the_overlapping_periods(world, first, seco
     assert refused == overlap
 
 
-def test_a_deadlocked_ban_is_saved_on_a_retry(transactional_db, world, monkeypatch):
-    # PostgreSQL rolls back one of two inserts that deadlock on the exclusion constraint;
-    # the service runs that transaction again instead of answering with a server error.
-    import psycopg
-    from django.db import OperationalError
-
-    form = BanForm(ban_data(world), user=world.leader)
-    assert form.is_valid(), form.errors
-    real_save = form.save
-    calls = []
-
-    def save_deadlocking_once(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            try:
-                raise psycopg.errors.DeadlockDetected("deadlock detected")
-            except psycopg.errors.DeadlockDetected as cause:
-                raise OperationalError("deadlock detected") from cause
-        return real_save(*args, **kwargs)
-
-    monkeypatch.setattr(form, "save", save_deadlocking_once)
-    monkeypatch.setattr(type(transaction.get_connection()), "in_atomic_block", False, raising=False)
-    ban = services.ban_create(form=form)
-    assert ban is not None and ban.pk
-    assert len(calls) == 2
-
-
 def test_a_cpr_number_in_the_activity_is_refused_even_when_the_scope_drops_it(world, client_for):
     data = ban_data(world, scope=BanScope.CENTRE, activity="Gåtur med 010190-1234")
     response = client_for(world.leader).post(reverse("incidents:ban_create"), data)
