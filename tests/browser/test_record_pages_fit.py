@@ -53,6 +53,10 @@ def pages(world):
     loan = KeyLoanFactory(fob=fob, holder=KeyHolderFactory(organisation=world.org_a))
     holiday = min(danish_holidays(today + dt.timedelta(days=1), today + dt.timedelta(days=366)))
     OutreachHoursFactory(centre=centre, weekday=holiday.weekday())
+    # The longest kind of opening's label, in the agenda on a phone.
+    OpeningHoursFactory(
+        centre=centre, weekday=(holiday.weekday() + 1) % 7, kind="maybe", valid_from=today
+    )
     return {
         "hours": reverse("centres:hours", args=[centre.pk]),
         "hours change": reverse("centres:hours_edit", args=[centre.pk, hours.pk]),
