@@ -95,9 +95,11 @@ def events(
     kind: str = "",
     link_urls=True,
     open_centres=(),
+    closed_centres=(),
 ):
     """Events between start and end from scoped occurrence and meeting querysets, plus
-    the openings and closed days of `open_centres` (the visible centres; none in feeds)."""
+    the openings and closed days of `open_centres` (the visible centres; none in feeds)
+    and the closed days alone of `closed_centres` (a feed's: phones need no openings)."""
     occurrences = occurrences.between(start, end)
     meetings = meetings.between(start, end)
     open_centres = list(open_centres)
@@ -156,6 +158,10 @@ def events(
             result.extend(_openings(found, names))
         if kind in ("", "closure"):
             result.extend(_closures(closed, names))
+    closed_centres = [c for c in closed_centres if c not in open_centres]
+    if kind in ("", "closure") and closed_centres:
+        _found, closed = kept_openings(closed_centres, start, end - timedelta(days=1))
+        result.extend(_closures(closed, {c.pk: c.name for c in closed_centres}))
     for source_kind, _label, source in CALENDAR_SOURCES:
         if kind in ("", source_kind) and open_centres:
             result.extend(source(open_centres, start, end))
@@ -281,8 +287,12 @@ def ical(event_list, name):
         vevent = icalendar.Event()
         vevent.add("uid", event.uid)
         vevent.add("dtstamp", stamp)
-        vevent.add("dtstart", timezone.localtime(event.start, COPENHAGEN))
-        vevent.add("dtend", timezone.localtime(event.end, COPENHAGEN))
+        if event.all_day:
+            vevent.add("dtstart", timezone.localtime(event.start, COPENHAGEN).date())
+            vevent.add("dtend", timezone.localtime(event.end, COPENHAGEN).date())
+        else:
+            vevent.add("dtstart", timezone.localtime(event.start, COPENHAGEN))
+            vevent.add("dtend", timezone.localtime(event.end, COPENHAGEN))
         summary = event.title
         if event.cancelled:
             summary = _("Cancelled: %(title)s") % {"title": event.title}
@@ -290,7 +300,7 @@ def ical(event_list, name):
         location = event.place or ", ".join(event.centres)
         if location:
             vevent.add("location", location)
-        description = event.cancel_reason if event.cancelled else event.description
+        description = event.cancel_reason if event.cancelled else event.description or event.note
         if description:
             vevent.add("description", description)
         vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")

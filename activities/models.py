@@ -663,6 +663,16 @@ class CalendarLinkQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
 
+    def managed_by(self, user):
+        """The links `user` may see and revoke: every link of the organisation for its
+        leader, an association member's own links, none for anyone else."""
+        links = self.filter(organisation_id=user.organisation_id)
+        if user.role == Role.LEADER:
+            return links
+        if user.role == Role.ASSOCIATION:
+            return links.filter(created_by=user)
+        return links.none()
+
 
 def new_token():
     return secrets.token_urlsafe(24)

@@ -46,6 +46,9 @@ from centres.models import Centre, Role
 from centres.services import kept
 
 MEETING_READERS = (Role.LEADER, Role.STAFF, Role.ASSOCIATION)
+# Who makes private calendar links: the leader for the organisation, association members
+# for themselves.
+LINK_MAKERS = (Role.LEADER, Role.ASSOCIATION)
 PROPOSERS = MEETING_READERS
 
 
@@ -191,7 +194,7 @@ def calendar_view(request):
         organisation_id=user.organisation_id,
         scope=("user", user.role in MEETING_READERS),
     )
-    context["can_share"] = user.role == Role.LEADER
+    context["can_share"] = user.role in LINK_MAKERS
     return render(request, "activities/calendar.html", context)
 
 
@@ -232,6 +235,7 @@ def calendar_feed(request, token):
         start=today - timedelta(days=60),
         end=today + timedelta(days=400),
         link_urls=False,
+        closed_centres=link.centres().with_figure_version(),
     )
     name = link.centre.name if link.centre_id else link.organisation.name
     response = HttpResponse(calendar.ical(event_list, name), content_type="text/calendar")
@@ -239,45 +243,41 @@ def calendar_feed(request, token):
     return response
 
 
-@role_required(Role.LEADER)
+def _link_page(request, form, status=200):
+    links = CalendarLink.objects.managed_by(request.user).select_related("centre", "created_by")
+    return render(
+        request,
+        "activities/link_list.html",
+        {"links": links, "form": form, "sees_all": request.user.role == Role.LEADER},
+        status=status,
+    )
+
+
+@role_required(*LINK_MAKERS)
 def link_list(request):
-    """The leader's private calendar links, with a form for a new one."""
-    centres = Centre.objects.for_user(request.user)
-    links = CalendarLink.objects.filter(organisation_id=request.user.organisation_id)
-    return render(
-        request,
-        "activities/link_list.html",
-        {"links": links.select_related("centre"), "form": CalendarLinkForm(centres=centres)},
-    )
+    """Private calendar links with a form for a new one: the leader's page lists every
+    link of the organisation, an association member's their own."""
+    return _link_page(request, CalendarLinkForm(centres=Centre.objects.for_user(request.user)))
 
 
 @require_POST
-@role_required(Role.LEADER)
+@role_required(*LINK_MAKERS)
 def link_create(request):
-    centres = Centre.objects.for_user(request.user)
-    form = CalendarLinkForm(request.POST, centres=centres)
-    if form.is_valid():
-        link = form.save(commit=False)
-        link.organisation_id = request.user.organisation_id
-        link.created_by = request.user
-        link.save()
-        messages.success(request, _("The link is ready. Share it only with those it is for."))
-        return redirect("activities:link_list")
-    links = CalendarLink.objects.filter(organisation_id=request.user.organisation_id)
-    return render(
-        request,
-        "activities/link_list.html",
-        {"links": links.select_related("centre"), "form": form},
-        status=400,
-    )
+    form = CalendarLinkForm(request.POST, centres=Centre.objects.for_user(request.user))
+    if not form.is_valid():
+        return _link_page(request, form, status=400)
+    link = form.save(commit=False)
+    link.organisation_id = request.user.organisation_id
+    link.created_by = request.user
+    link.save()
+    messages.success(request, _("The link is ready. Share it only with those it is for."))
+    return redirect("activities:link_list")
 
 
 @require_POST
-@role_required(Role.LEADER)
+@role_required(*LINK_MAKERS)
 def link_revoke(request, pk):
-    link = get_object_or_404(
-        CalendarLink.objects.filter(organisation_id=request.user.organisation_id), pk=pk
-    )
+    link = get_object_or_404(CalendarLink.objects.managed_by(request.user), pk=pk)
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])

@@ -16,7 +16,7 @@ TOKEN = "permission-table-token"
 
 ROWS = {
     "activities:calendar": ({}, (R, OK, OK, OK, OK, OK, OK)),
-    "activities:link_list": ({}, (R, F, F, OK, F, F, OK)),
+    "activities:link_list": ({}, (R, F, F, OK, F, OK, OK)),
     "activities:link_create": ({}, (NA,) * 7),
     "activities:link_revoke": ({"pk": "calendar_link"}, (NA,) * 7),
     "activities:shared_calendar": ({"token": TOKEN}, BY_TOKEN),

@@ -127,6 +127,38 @@ def test_the_private_calendar_link_works_signed_out_until_revoked(
     assert csp_violations == []
 
 
+def test_an_association_member_subscribes_on_a_phone_and_revokes_the_link(
+    transactional_db, live_server, world, page, csp_violations
+):
+    import icalendar
+
+    ActivityFactory(organisation=world.org_a, centres=[world.centre_a], title="Petanque")
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "asta")
+    page.goto(live_server.url + "/calendar/")
+    page.get_by_role("link", name="Abonnér på din telefon").click()
+    expect(page.get_by_role("heading", name="Sådan abonnerer du på en telefon")).to_be_visible()
+    page.get_by_label("Betegnelse").fill("Astas telefon")
+    page.get_by_role("button", name="Opret link").click()
+    expect(page.get_by_text("Linket er klar.")).to_be_visible()
+    subscribe = page.get_by_role("link", name=re.compile("Abonnér på denne telefon.*Astas telefon"))
+    assert subscribe.get_attribute("href").startswith("webcal://")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
+
+    feed_url = subscribe.get_attribute("href").replace("webcal://", "http://", 1)
+    response = page.request.get(feed_url)
+    assert response.status == 200
+    events = icalendar.Calendar.from_ical(response.body()).walk("VEVENT")
+    assert any(str(e["SUMMARY"]) == "Petanque" for e in events)
+    assert any(str(e["UID"]).startswith("closure-") for e in events)  # the holidays
+
+    page.get_by_role("button", name="Tilbagekald Astas telefon").click()
+    expect(page.get_by_text("Linket virker ikke længere.")).to_be_visible()
+    assert page.request.get(feed_url).status == 404
+    assert csp_violations == []
+
+
 def test_the_calendar_on_a_phone_shows_today_clearly(
     transactional_db, live_server, world, page, csp_violations
 ):

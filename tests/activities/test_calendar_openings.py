@@ -82,11 +82,14 @@ def test_the_centre_filter_limits_openings_and_closures(world):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_ical_feed_keeps_to_activities_and_meetings(world, client):
+def test_the_ical_feed_holds_its_centres_closed_days_but_no_openings(world, client):
+    # A phone needs to know the centre is closed, not every opening of every week.
     plan(world)
     link = CalendarLinkFactory(organisation=world.org_a, centre=world.centre_a)
     response = client.get(reverse("activities:calendar_feed", args=[link.token]))
-    assert b"Personaledag" not in response.content
+    assert b"Personaledag" in response.content
+    assert b"Andet sted" not in response.content
+    assert b"Bemandet" not in response.content and "Aftenåbent".encode() not in response.content
 
 
 @time_machine.travel(NOW, tick=False)

@@ -241,7 +241,16 @@ def feed(client, link):
 
 
 def on(events, day):
-    return [e for e in events if e.decoded("DTSTART").date() == day]
+    """What is planned on `day`: the timed events (a closed day is a whole-day event)."""
+    return [
+        e
+        for e in events
+        if isinstance(e.decoded("DTSTART"), dt.datetime) and e.decoded("DTSTART").date() == day
+    ]
+
+
+def closed_on(events, day):
+    return [str(e["DESCRIPTION"]) for e in events if e.decoded("DTSTART") == day]
 
 
 def test_the_ical_feed_has_nothing_planned_on_holidays_and_cancels_what_a_closing_day_had(
@@ -250,8 +259,9 @@ def test_the_ical_feed_has_nothing_planned_on_holidays_and_cancels_what_a_closin
     link = CalendarLinkFactory(organisation=reference.org_a, centre=reference.centre_a)
     with time_machine.travel(NOW, tick=False):
         events = feed(client, link)
-        for day, _name, week_later in FRIDAY_HOLIDAYS:
+        for day, name, week_later in FRIDAY_HOLIDAYS:
             assert on(events, day) == []
+            assert closed_on(events, day) == [name]
             assert [str(e["STATUS"]) for e in on(events, week_later)] == ["CONFIRMED"]
         (trip,) = on(events, EASTER_MONDAY)
         assert str(trip["SUMMARY"]) == "Tur til Bregentved Have"
@@ -270,3 +280,4 @@ def test_the_ical_feed_has_nothing_planned_on_holidays_and_cancels_what_a_closin
         assert str(closed["STATUS"]) == "CANCELLED"
         assert str(closed["SUMMARY"]) == "Aflyst: Overskudsmad fra købmanden"
         assert str(closed["DESCRIPTION"]) == "Juledag"
+        assert closed_on(feed(client, link), CHRISTMAS) == ["Juledag"]
