@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Count, F, Q, Sum, Value
@@ -16,6 +17,20 @@ from simple_history.models import HistoricalRecords
 
 from centres.suppression import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
 from centres.validators import reject_cpr_numbers
+
+
+class Qualification(models.TextChoices):
+    """What a person brings to a shift. Only qualified staff make the second person of the
+    two-staff rule, unless the organisation decides otherwise (Organisation.
+    qualifications_for_two_staff)."""
+
+    TRAINED = "trained", _("Trained staff")
+    STUDENT = "student", _("Student or trainee")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+def default_two_staff_qualifications():
+    return ["trained"]
 
 
 class Organisation(models.Model):
@@ -33,6 +48,14 @@ class Organisation(models.Model):
             "smaller numbers are hidden, and so are numbers they could be worked out from. "
             "At least 3; 5 is Danish register practice."
         ),
+    )
+    qualifications_for_two_staff = ArrayField(
+        models.CharField(max_length=20, choices=Qualification.choices),
+        verbose_name=_("qualifications that count for the two-staff rule"),
+        default=default_two_staff_qualifications,
+        # In the database too, for rows inserted in SQL (seed_scale).
+        db_default=["trained"],
+        help_text=_("A staffed opening needs two people with one of these qualifications."),
     )
 
     class Meta:
@@ -328,6 +351,14 @@ class User(AbstractUser):
         help_text=_("The centres a staff member or outreach worker works at."),
     )
 
+    qualification = models.CharField(
+        _("qualification"),
+        max_length=20,
+        choices=Qualification.choices,
+        default=Qualification.TRAINED,
+        db_default=Qualification.TRAINED,  # for rows inserted in SQL (seed_scale)
+        help_text=_("Students, trainees and volunteers do not make the second person on shift."),
+    )
     is_safety_representative = models.BooleanField(
         _("safety representative"),
         default=False,

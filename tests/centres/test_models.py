@@ -121,3 +121,16 @@ def test_roles_are_labelled_in_danish(world):
     assert str(Role.OUTREACH.label) == "Fremskudt medarbejder"
     assert world.staff_a.has_role(Role.STAFF, Role.LEADER)
     assert not world.association.has_role(Role.STAFF)
+
+
+def test_people_are_trained_staff_and_only_trained_staff_count_for_two_staff_by_default(db):
+    from django.db import connection
+
+    from centres.models import Organisation, Qualification
+    from tests.factories import UserFactory
+
+    assert UserFactory().qualification == Qualification.TRAINED
+    with connection.cursor() as cursor:  # as seed_scale inserts them
+        cursor.execute("INSERT INTO centres_organisation (name) VALUES ('I SQL') RETURNING id")
+        (pk,) = cursor.fetchone()
+    assert Organisation.objects.get(pk=pk).qualifications_for_two_staff == ["trained"]
