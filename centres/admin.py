@@ -13,12 +13,27 @@ from centres.models import (
     KeyLoan,
     OpeningHours,
     Organisation,
+    Qualification,
     User,
 )
 
 
+class OrganisationForm(forms.ModelForm):
+    qualifications_for_two_staff = forms.TypedMultipleChoiceField(
+        label=_("qualifications that count for the two-staff rule"),
+        choices=Qualification.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A staffed opening needs two people with one of these qualifications."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "small_cell_threshold", "qualifications_for_two_staff"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ["name", "small_cell_threshold"]
     search_fields = ["name"]
 

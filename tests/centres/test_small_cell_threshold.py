@@ -38,7 +38,11 @@ def admin_client(db, client_for, django_user_model):
 def change(admin_client, organisation, threshold):
     return admin_client.post(
         reverse("admin:centres_organisation_change", args=[organisation.pk]),
-        {"name": organisation.name, "small_cell_threshold": threshold},
+        {
+            "name": organisation.name,
+            "small_cell_threshold": threshold,
+            "qualifications_for_two_staff": ["trained"],
+        },
     )
 
 
@@ -58,3 +62,17 @@ def test_the_admin_refuses_a_threshold_under_three_with_a_danish_message(world, 
     assert "større end eller lig 3" in " ".join(errors)
     world.org_a.refresh_from_db()
     assert world.org_a.small_cell_threshold == 5
+
+
+def test_a_superuser_lets_students_count_for_the_two_staff_rule(world, admin_client):
+    response = admin_client.post(
+        reverse("admin:centres_organisation_change", args=[world.org_a.pk]),
+        {
+            "name": world.org_a.name,
+            "small_cell_threshold": 5,
+            "qualifications_for_two_staff": ["trained", "student"],
+        },
+    )
+    assert response.status_code == 302
+    world.org_a.refresh_from_db()
+    assert world.org_a.qualifications_for_two_staff == ["trained", "student"]
