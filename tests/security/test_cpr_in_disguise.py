@@ -1,7 +1,10 @@
 """Issue 21, item 3: CPR numbers in disguise got into the key holder's alias and the
 quick episode's summary, and a phone field took a CPR number as a phone number."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -131,3 +134,22 @@ def test_a_phone_saved_by_code_is_stored_one_way_and_the_database_checks_it(worl
         KeyHolder.objects.filter(pk=holder.pk).update(phone="0101901234")
     with pytest.raises(IntegrityError), transaction.atomic():
         Centre.objects.filter(pk=world.centre_a.pk).update(phone="0101901234")
+
+
+def test_the_migration_rewrites_numbers_that_fit_and_clears_the_rest(world, capsys):
+    """Run on the key holders' history, which has no check of its own to stop the old
+    values being written for the test."""
+    migration = importlib.import_module("centres.migrations.0016_phone_numbers_in_one_form")
+    holder = KeyHolderFactory(organisation=world.org_a)
+    holder.save()
+    fits, cpr = holder.history.order_by("history_id")
+    History = type(fits)
+    History.objects.filter(pk=fits.pk).update(phone="+45 1234 5678")
+    History.objects.filter(pk=cpr.pk).update(phone="0101901234")
+
+    migration.phones_in_one_form("centres.HistoricalKeyHolder").code(django_apps, None)
+
+    assert History.objects.get(pk=fits.pk).phone == "12 34 56 78"
+    assert History.objects.get(pk=cpr.pk).phone == ""
+    said = capsys.readouterr().out
+    assert str(cpr.pk) in said and "0101901234" not in said
