@@ -9,15 +9,16 @@ from activities.models import (
     Meeting,
     Schedule,
 )
+from centres import forms_base
 
 
-class ScheduleInline(admin.TabularInline):
+class ScheduleInline(forms_base.TabularInline):
     model = Schedule
     extra = 0
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(forms_base.ModelAdmin):
     list_display = ["title", "category", "organisation", "capacity"]
     list_filter = ["organisation", "category"]
     list_select_related = ["organisation"]
@@ -26,18 +27,18 @@ class ActivityAdmin(admin.ModelAdmin):
     inlines = [ScheduleInline]
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(forms_base.TabularInline):
     model = AgendaItem
     extra = 0
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(forms_base.TabularInline):
     model = Decision
     extra = 0
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(forms_base.ModelAdmin):
     list_display = ["__str__", "organisation", "starts_at", "published_at"]
     list_filter = ["organisation", "kind"]
     list_select_related = ["organisation", "centre"]
@@ -46,14 +47,14 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaProposal)
-class AgendaProposalAdmin(admin.ModelAdmin):
+class AgendaProposalAdmin(forms_base.ModelAdmin):
     list_display = ["title", "meeting", "status"]
     list_filter = ["status"]
     list_select_related = ["meeting", "meeting__centre"]
 
 
 @admin.register(CalendarLink)
-class CalendarLinkAdmin(admin.ModelAdmin):
+class CalendarLinkAdmin(forms_base.ModelAdmin):
     list_display = ["label", "organisation", "centre", "created_at", "revoked_at"]
     list_select_related = ["organisation", "centre"]
     readonly_fields = ["token"]

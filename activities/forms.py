@@ -19,11 +19,10 @@ from activities.models import (
     ProposalStatus,
     Schedule,
     SignUp,
-    phone_validator,
 )
 from activities.recurrence import COPENHAGEN
 from centres import validity
-from centres.validators import reject_cpr_numbers
+from centres.forms_base import Form, ModelForm
 
 MAX_ATTENDANCE = 1000
 
@@ -80,7 +79,7 @@ def sessions_before(schedule, day):
     return len(ended.slots(horizon=until, closed=closed))
 
 
-class ActivityForm(validity.CorrectionFields, forms.ModelForm):
+class ActivityForm(validity.CorrectionFields, ModelForm):
     """An activity with its (first) schedule: once, or weekly."""
 
     weekdays = forms.MultipleChoiceField(
@@ -257,16 +256,15 @@ class ActivityForm(validity.CorrectionFields, forms.ModelForm):
         return activity
 
 
-class CancelOccurrenceForm(forms.Form):
+class CancelOccurrenceForm(Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=300,
-        validators=[reject_cpr_numbers],
         help_text=_("Shown in the calendar, e.g. “Staff ill”."),
     )
 
 
-class MoveOccurrenceForm(forms.Form):
+class MoveOccurrenceForm(Form):
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_planning_range])
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
@@ -286,7 +284,7 @@ class MoveOccurrenceForm(forms.Form):
         )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     attendance = forms.IntegerField(
         label=_("How many took part?"),
         min_value=0,
@@ -295,20 +293,14 @@ class AttendanceForm(forms.Form):
     )
 
 
-class SignUpForm(forms.ModelForm):
+class SignUpForm(ModelForm):
     class Meta:
         model = SignUp
         fields = ["name", "phone"]
         help_texts = {"name": _("An alias or a first name is enough.")}
 
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if phone:
-            phone_validator(phone)
-        return phone
 
-
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ModelForm):
     date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_planning_range])
     time = forms.TimeField(label=_("Time"), widget=TimeInput())
 
@@ -340,7 +332,7 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
-class MinutesForm(forms.ModelForm):
+class MinutesForm(ModelForm):
     class Meta:
         model = Meeting
         fields = ["users_present", "staff_present", "minutes"]
@@ -357,21 +349,21 @@ class MinutesForm(forms.ModelForm):
         return minutes
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(ModelForm):
     class Meta:
         model = Decision
         fields = ["text", "owner", "due"]
         widgets = {"due": DateInput()}
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(ModelForm):
     class Meta:
         model = AgendaProposal
         fields = ["meeting", "title", "description", "on_behalf_of"]
@@ -385,7 +377,7 @@ class ProposalForm(forms.ModelForm):
             del self.fields["on_behalf_of"]
 
 
-class ProposalResponseForm(forms.Form):
+class ProposalResponseForm(Form):
     status = forms.ChoiceField(
         label=_("What happened to it?"),
         choices=[
@@ -399,7 +391,6 @@ class ProposalResponseForm(forms.Form):
         label=_("Answer or reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[reject_cpr_numbers],
     )
 
     def clean(self):
@@ -409,7 +400,7 @@ class ProposalResponseForm(forms.Form):
         return data
 
 
-class CalendarLinkForm(forms.ModelForm):
+class CalendarLinkForm(ModelForm):
     class Meta:
         model = CalendarLink
         fields = ["label", "centre"]

@@ -1,7 +1,7 @@
 import secrets
 from datetime import datetime, time, timedelta
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from activities import recurrence
 from centres.models import Centre, Organisation, Role, User
 from centres.openings import closed_days, danish_holidays
+from centres.phones import PhoneField, phone_constraint
 from centres.validators import reject_cpr_numbers
 
 # How far ahead weekly rules are materialised as Occurrence rows; `manage.py
@@ -439,11 +440,6 @@ class SignUpStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-phone_validator = RegexValidator(
-    r"^\+?[\d ]{8,15}$", _("Enter a phone number of 8 digits (optionally with +45).")
-)
-
-
 class SignUp(models.Model):
     """A place on a trip or course, held under an alias or first name."""
 
@@ -451,7 +447,7 @@ class SignUp(models.Model):
     name = models.CharField(
         _("alias or first name"), max_length=60, validators=[reject_cpr_numbers]
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = PhoneField(_("phone"))
     status = models.CharField(
         _("status"), max_length=10, choices=SignUpStatus.choices, default=SignUpStatus.CONFIRMED
     )
@@ -460,6 +456,7 @@ class SignUp(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["activity", "status", "created_at"])]
+        constraints = [phone_constraint("signup_phone_stored_form")]
 
     def __str__(self):
         return self.name

@@ -17,6 +17,7 @@ from advice.models import (
     Topic,
 )
 from centres import validity
+from centres.forms_base import Form, ModelForm
 from centres.models import Role
 from centres.openings import closed_days
 
@@ -36,7 +37,7 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
         return obj.label
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     """One advice contact, laid out so the common case is a topic tap and Save."""
 
     centre = forms.ModelChoiceField(
@@ -115,7 +116,7 @@ class ContactForm(forms.Form):
         return day
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(ModelForm):
     class Meta:
         model = Topic
         fields = ["name"]
@@ -137,7 +138,7 @@ class TopicForm(forms.ModelForm):
         return name
 
 
-class OutreachHoursForm(validity.RuleForm, forms.ModelForm):
+class OutreachHoursForm(validity.RuleForm, ModelForm):
     class Meta:
         model = OutreachHours
         fields = [
@@ -180,7 +181,7 @@ class OutreachHoursForm(validity.RuleForm, forms.ModelForm):
         return cleaned
 
 
-class OutreachAbsenceForm(validity.CorrectionFields, forms.ModelForm):
+class OutreachAbsenceForm(validity.CorrectionFields, ModelForm):
     class Meta:
         model = OutreachAbsence
         fields = ["start_date", "end_date", "reason"]
@@ -218,7 +219,7 @@ class OutreachAbsenceForm(validity.CorrectionFields, forms.ModelForm):
         return super().save(commit=commit)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     """One meeting booked at a centre and how it went: counted, never named."""
 
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=None, empty_label=None)
@@ -269,7 +270,7 @@ def default_period(today=None):
     return datetime.date(year, month, 1), today
 
 
-class FiguresForm(forms.Form):
+class FiguresForm(Form):
     """Period, centre and helper role for the staff's and leader's figures."""
 
     start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
@@ -309,7 +310,7 @@ class FiguresForm(forms.Form):
         return cleaned
 
 
-class PublicFiguresForm(forms.Form):
+class PublicFiguresForm(Form):
     """Whole calendar years only: figures of overlapping periods could be subtracted."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from centres import forms_base
 from centres.models import (
     CENTRE_BOUND_ROLES,
     Centre,
@@ -18,7 +19,7 @@ from centres.models import (
 )
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(forms_base.ModelForm):
     qualifications_for_two_staff = forms.TypedMultipleChoiceField(
         label=_("qualifications that count for the two-staff rule"),
         choices=Qualification.choices,
@@ -32,14 +33,14 @@ class OrganisationForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(forms_base.ModelAdmin):
     form = OrganisationForm
     list_display = ["name", "small_cell_threshold"]
     search_fields = ["name"]
 
 
 @admin.register(Centre)
-class CentreAdmin(admin.ModelAdmin):
+class CentreAdmin(forms_base.ModelAdmin):
     list_display = ["name", "organisation", "address"]
     list_filter = ["organisation"]
     list_select_related = ["organisation"]
@@ -73,12 +74,14 @@ class OrganisationRoleChecks:
         return cleaned
 
 
-class UserAdminChangeForm(OrganisationRoleChecks, UserChangeForm):
+class UserAdminChangeForm(forms_base.SafeFormMixin, OrganisationRoleChecks, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
 
 
-class UserAdminCreationForm(OrganisationRoleChecks, AdminUserCreationForm):
+class UserAdminCreationForm(
+    forms_base.SafeFormMixin, OrganisationRoleChecks, AdminUserCreationForm
+):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ["username", "first_name", "email", "organisation", "role", "centres"]
@@ -121,33 +124,33 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(admin.ModelAdmin):
+class OpeningHoursAdmin(forms_base.ModelAdmin):
     list_display = ["centre", "weekday", "starts", "ends", "kind", "valid_from", "valid_until"]
     list_filter = ["centre__organisation", "kind", "weekday"]
     list_select_related = ["centre"]
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(forms_base.ModelAdmin):
     list_display = ["centre", "starts", "ends", "reason"]
     list_select_related = ["centre"]
 
 
 @admin.register(KeyHolder)
-class KeyHolderAdmin(admin.ModelAdmin):
+class KeyHolderAdmin(forms_base.ModelAdmin):
     list_display = ["alias", "organisation", "agreement_signed", "safety_briefing", "active"]
     list_filter = ["organisation", "active"]
     search_fields = ["alias"]
 
 
 @admin.register(KeyFob)
-class KeyFobAdmin(admin.ModelAdmin):
+class KeyFobAdmin(forms_base.ModelAdmin):
     list_display = ["number", "organisation", "status", "status_changed"]
     list_filter = ["organisation", "status"]
     search_fields = ["number"]
 
 
 @admin.register(KeyLoan)
-class KeyLoanAdmin(admin.ModelAdmin):
+class KeyLoanAdmin(forms_base.ModelAdmin):
     list_display = ["fob", "holder", "issued", "returned", "lost"]
     list_select_related = ["fob", "holder"]

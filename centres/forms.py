@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres import validity
 from centres.fields import WallClockDateTimeField
+from centres.forms_base import Form, ModelForm, SafeFormMixin
 from centres.models import (
     Census,
     Centre,
@@ -32,7 +33,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 MAX_DAY_COUNT = 1000
 
 
-class CentreProfileForm(forms.ModelForm):
+class CentreProfileForm(ModelForm):
     target_groups = forms.MultipleChoiceField(
         label=_("Target groups"),
         choices=TargetGroup.choices,
@@ -71,7 +72,7 @@ class CentreProfileForm(forms.ModelForm):
         return cleaned
 
 
-class OpeningHoursForm(validity.RuleForm, forms.ModelForm):
+class OpeningHoursForm(validity.RuleForm, ModelForm):
     class Meta:
         model = OpeningHours
         fields = ["weekday", "starts", "ends", "kind", "valid_from", "valid_until", "label"]
@@ -120,7 +121,7 @@ class OpeningHoursForm(validity.RuleForm, forms.ModelForm):
         return cleaned
 
 
-class ClosureForm(validity.CorrectionFields, forms.ModelForm):
+class ClosureForm(validity.CorrectionFields, ModelForm):
     class Meta:
         model = Closure
         fields = ["starts", "ends", "reason"]
@@ -146,7 +147,7 @@ class ClosureForm(validity.CorrectionFields, forms.ModelForm):
         return super().save(commit=commit)
 
 
-class OpenDayForm(forms.ModelForm):
+class OpenDayForm(ModelForm):
     class Meta:
         model = OpenDay
         fields = ["date", "reason"]
@@ -163,7 +164,7 @@ class OpenDayForm(forms.ModelForm):
         return date
 
 
-class DayFiguresForm(forms.Form):
+class DayFiguresForm(Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
     entry = forms.ChoiceField(
@@ -204,7 +205,7 @@ class DayFiguresForm(forms.Form):
         return cleaned
 
 
-class CensusForm(forms.ModelForm):
+class CensusForm(ModelForm):
     class Meta:
         model = Census
         fields = ["date", "weekly", "monthly", "occasional"]
@@ -223,7 +224,7 @@ class CensusForm(forms.ModelForm):
         return date
 
 
-class KeyHolderForm(forms.ModelForm):
+class KeyHolderForm(ModelForm):
     class Meta:
         model = KeyHolder
         fields = ["alias", "phone", "agreement_signed", "safety_briefing", "active"]
@@ -251,7 +252,7 @@ class KeyHolderForm(forms.ModelForm):
         return cleaned
 
 
-class KeyFobForm(forms.ModelForm):
+class KeyFobForm(ModelForm):
     class Meta:
         model = KeyFob
         fields = ["number", "centres"]
@@ -269,7 +270,7 @@ class KeyFobForm(forms.ModelForm):
         return number
 
 
-class LendFobForm(forms.Form):
+class LendFobForm(Form):
     fob = forms.ModelChoiceField(label=_("Key fob"), queryset=KeyFob.objects.none())
     holder = forms.ModelChoiceField(label=_("Key holder"), queryset=KeyHolder.objects.none())
     issued = forms.DateField(label=_("Issued"), widget=DATE, initial=timezone.localdate)
@@ -286,7 +287,7 @@ class LendFobForm(forms.Form):
         return issued
 
 
-class DateForm(forms.Form):
+class DateForm(Form):
     date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
 
     def clean_date(self):
@@ -296,7 +297,7 @@ class DateForm(forms.Form):
         return date
 
 
-class ShiftForm(validity.CorrectionFields, forms.ModelForm):
+class ShiftForm(validity.CorrectionFields, ModelForm):
     class Meta:
         model = Shift
         fields = ["worker", "starts", "ends"]
@@ -340,7 +341,7 @@ class ShiftForm(validity.CorrectionFields, forms.ModelForm):
         return super().save(commit=commit)
 
 
-class UserRunOpeningForm(forms.ModelForm):
+class UserRunOpeningForm(ModelForm):
     class Meta:
         model = UserRunOpening
         fields = ["starts", "ends", "key_holder"]
@@ -371,7 +372,7 @@ class YesNoField(forms.TypedChoiceField):
         )
 
 
-class UserRunRecordForm(forms.Form):
+class UserRunRecordForm(Form):
     took_place = YesNoField(label=_("Did the opening take place?"))
     visitors = forms.IntegerField(
         label=_("How many came?"),
@@ -394,7 +395,7 @@ class UserRunRecordForm(forms.Form):
 PASSWORD_RESET_INTERVAL = datetime.timedelta(minutes=15)
 
 
-class ThrottledPasswordResetForm(PasswordResetForm):
+class ThrottledPasswordResetForm(SafeFormMixin, PasswordResetForm):
     """Django's reset form, sending to an account at most once per interval. The answer
     stays the same either way, so it tells nobody whether a mail went out."""
 

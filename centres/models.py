@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.expressions import RawSQL
@@ -15,6 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from centres.phones import PhoneField, phone_constraint
 from centres.suppression import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
 from centres.validators import reject_cpr_numbers
 
@@ -215,10 +216,6 @@ class TargetGroup(models.TextChoices):
 # The leader is reminded when the profile was last checked longer ago than this.
 TILBUDSPORTALEN_CHECK_DAYS = 365
 
-phone_validator = RegexValidator(
-    r"^\+?[0-9 ]{8,20}$", _("Enter a phone number: digits and spaces, e.g. 56 20 30 40.")
-)
-
 
 class Centre(models.Model):
     """A drop-in centre (værested) or another service of the organisation, such as a §82 service."""
@@ -248,7 +245,7 @@ class Centre(models.Model):
     methods = models.TextField(
         _("methods and approaches"), blank=True, validators=[reject_cpr_numbers]
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = PhoneField(_("phone"))
     safety_instructions = models.TextField(
         _("if something unsafe happens when no staff are present"),
         blank=True,
@@ -275,6 +272,7 @@ class Centre(models.Model):
                 | Q(age_from__lte=F("age_to")),
                 name="centre_age_range_in_order",
             ),
+            phone_constraint("centre_phone_stored_form"),
         ]
 
     def __str__(self):
@@ -617,7 +615,7 @@ class KeyHolder(models.Model):
         validators=[reject_cpr_numbers],
         help_text=_("An alias or a first name only."),
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = PhoneField(_("phone"))
     agreement_signed = models.DateField(_("key-holder agreement signed"), null=True, blank=True)
     safety_briefing = models.DateField(_("safety briefing given"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -633,6 +631,7 @@ class KeyHolder(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "alias"], name="key_holder_alias_unique"
             ),
+            phone_constraint("key_holder_phone_stored_form"),
         ]
 
     def __str__(self):

@@ -191,7 +191,9 @@ ORGANISATIONS_AND_CENTRES = [
         18, CASE WHEN mod(idx, 5) = 0 THEN 30 ELSE NULL END,
         size * 4,
         'Relationsarbejde, samtaler og fællesskab omkring måltider.',
-        '+45 ' || lpad((20000000 + idx * 37)::text, 8, '0'),
+        regexp_replace(
+            lpad((20000000 + idx * 37)::text, 8, '0'), '(..)(..)(..)(..)', '\\1 \\2 \\3 \\4'
+        ),
         'Ring 112 ved fare. Ring derefter til lederen.',
         %(today)s::date - (mod(idx * 53, 500))
     FROM scale_centre ORDER BY idx

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centres.validators import reject_cpr_numbers
+from centres.forms_base import Form
 
 ONE_DAY = datetime.timedelta(days=1)
 # simple-history keeps the reason in a CharField of this length.
@@ -166,7 +166,7 @@ def delete_rule(rule, *, reason="", on=None, last_field="valid_until", first_fie
     return action
 
 
-class CorrectionFields(forms.Form):
+class CorrectionFields(Form):
     """The two fields that make a change of days before today a correction. Mixed into
     the forms of rules and records that have a past."""
 
@@ -177,7 +177,6 @@ class CorrectionFields(forms.Form):
         label=_("What was wrong?"),
         max_length=REASON_MAX_LENGTH,
         required=False,
-        validators=[reject_cpr_numbers],
         help_text=_("Kept in the history with your name."),
     )
 

@@ -28,6 +28,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from centres.forms_base import Form
+
 # Set at sign-in for a user who has a device, so the session stays limited until a code
 # is given. Leaders and safety representatives are limited by their role alone.
 PENDING_SESSION_KEY = "two_factor_pending"
@@ -92,7 +94,7 @@ def grouped(secret):
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     """A six-digit code from the app, or a backup code, checked against `devices`."""
 
     code = forms.CharField(
@@ -141,7 +143,7 @@ class Devices:
         return model.objects.filter(user=self.user, confirmed=self.confirmed)
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(Form):
     password = forms.CharField(
         label=gettext_lazy("Your password"),
         strip=False,

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from centres import forms_base
 from centres.forms import ThrottledPasswordResetForm
 from config import bench, two_factor, views
 
@@ -14,12 +15,23 @@ handler500 = "config.outage.server_error"
 admin.site.site_header = admin.site.site_title = _("Værested administration")
 # The admin edits reference data across organisations: superusers only, never a
 # leader who happens to have is_staff.
+admin.site.login_form = forms_base.AdminSignInForm
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 account_patterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=forms_base.SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(form_class=forms_base.PasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "password/changed/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -37,7 +49,7 @@ account_patterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=forms_base.SetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.fields import WallClockDateTimeField
+from centres.forms_base import Form, ModelForm
 from centres.models import Centre, KeyHolder, Role, User
-from centres.validators import reject_cpr_numbers
 from incidents.models import (
     AffectedRole,
     Ban,
@@ -54,7 +54,7 @@ class AliasListField(forms.CharField):
 
     def run_validators(self, value):
         for alias in value:
-            reject_cpr_numbers(alias)
+            super().run_validators(alias)
             if len(alias) > 60:
                 raise forms.ValidationError(
                     _("An alias can be at most 60 characters."), code="max_length"
@@ -74,7 +74,7 @@ class OccurredAtMixin:
         return occurred_at
 
 
-class QuickIncidentForm(OccurredAtMixin, forms.ModelForm):
+class QuickIncidentForm(OccurredAtMixin, ModelForm):
     """A minor episode in a few taps: centre, when, kind, against whom, one line."""
 
     kind = forms.ChoiceField(
@@ -102,7 +102,7 @@ class QuickIncidentForm(OccurredAtMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class IncidentForm(OccurredAtMixin, forms.ModelForm):
+class IncidentForm(OccurredAtMixin, ModelForm):
     """The full report; also used to upgrade a minor episode."""
 
     kinds = forms.MultipleChoiceField(
@@ -190,7 +190,7 @@ class IncidentForm(OccurredAtMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class ReportingForm(forms.ModelForm):
+class ReportingForm(ModelForm):
     """When and with what reference the work injury and the police report were filed."""
 
     class Meta:
@@ -225,7 +225,7 @@ class ReportingForm(forms.ModelForm):
         return data
 
 
-class FollowUpItemForm(forms.ModelForm):
+class FollowUpItemForm(ModelForm):
     class Meta:
         model = FollowUpItem
         fields = ["kind", "description", "owner", "due_on"]
@@ -242,7 +242,7 @@ class FollowUpItemForm(forms.ModelForm):
         self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=14)
 
 
-class BanForm(forms.ModelForm):
+class BanForm(ModelForm):
     class Meta:
         model = Ban
         fields = [
@@ -284,9 +284,6 @@ class BanForm(forms.ModelForm):
         self.fields["key_holder"].queryset = KeyHolder.objects.for_user(user)
         self.fields["starts_on"].initial = timezone.localdate
         self.fields["reason"].help_text = _("Required when no incident is linked.")
-        # clean() drops the activity unless the scope is one activity, before the model's
-        # own check would see it: a CPR number typed there must be refused all the same.
-        self.fields["activity"].validators.append(reject_cpr_numbers)
 
     def clean(self):
         data = super().clean()
@@ -310,7 +307,7 @@ class BanForm(forms.ModelForm):
         return data
 
 
-class RiskAssessmentForm(forms.ModelForm):
+class RiskAssessmentForm(ModelForm):
     class Meta:
         model = RiskAssessment
         fields = ["assessed_on", "risks", "measures", "review_on"]
@@ -336,14 +333,14 @@ class RiskAssessmentForm(forms.ModelForm):
         return data
 
 
-class ProcedureForm(forms.ModelForm):
+class ProcedureForm(ModelForm):
     class Meta:
         model = Procedure
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 10})}
 
 
-class AliasSearchForm(forms.Form):
+class AliasSearchForm(Form):
     alias = forms.CharField(label=_("Alias"), max_length=60, required=False)
 
 
@@ -353,7 +350,7 @@ def quarter_bounds(year, quarter):
     return start, end - datetime.timedelta(days=1)
 
 
-class QuarterForm(forms.Form):
+class QuarterForm(Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"), coerce=int, choices=[(q, f"{q}.") for q in range(1, 5)]

@@ -55,6 +55,17 @@ UNCOUNTED |= {"incidents.accesslogentry"}
 ERROR_MARKERS = ("invalid-feedback", "alert-danger", 'role="alert"')
 CPR = "Ring til ham, 010190-1234"
 CPR_WITHOUT_DASH = "0101901234 stod der"
+# The disguises of issue 21: other dashes, full-width digits, invisibles, separators, O.
+CPR_DISGUISED = [
+    "Ring til ham, 010190\u20131234",
+    "\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff13\uff14 stod der",
+    "0101\u200b90\u22121234",
+    "01.01.90-1234",
+    "01 01 90 1234",
+    "010190--1234",
+    "010190/1234",
+    "O1O19O\u20111234",
+]
 FREE_TEXT = {"text", "textarea", "search"}
 
 
@@ -353,7 +364,7 @@ def test_no_form_breaks_on_any_input(world, client_for, app):
         free_text = [f.name for f in form.fields.values() if f.kind in FREE_TEXT]
         if name in NOT_FREE_TEXT or not free_text:
             continue
-        for cpr in (CPR, CPR_WITHOUT_DASH):
+        for cpr in (CPR, CPR_WITHOUT_DASH, *CPR_DISGUISED):
             before = row_counts()
             response = send(
                 client, form, encode({**form.defaults(), **dict.fromkeys(free_text, cpr)})

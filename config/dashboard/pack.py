@@ -23,6 +23,7 @@ from advice import stats as advice_stats
 from centres import stats as centre_stats
 from centres.exports import Workbook as ExportWorkbook
 from centres.exports import page_text
+from centres.forms_base import Form
 from centres.models import OpeningKind
 from centres.suppression import DEFAULT_THRESHOLD, hidden_label, suppress
 from config.dashboard.periods import Period, PeriodKind
@@ -30,7 +31,7 @@ from incidents import stats as incident_stats
 from incidents.models import Kind
 
 
-class PackForm(forms.Form):
+class PackForm(Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
     centres = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Centres"),

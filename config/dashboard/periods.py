@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from centres.forms_base import Form
+
 # Longest custom period: five years and a leap day.
 MAX_CUSTOM_DAYS = 5 * 365 + 1
 EARLIEST_YEAR = 2000
@@ -183,7 +185,7 @@ class PlainSelect(forms.Select):
         return format_html("<select{}>{}</select>", attributes, options)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     """The dashboard's choice of period and centre, from the query string.
 
     Drawn by the dashboard's own template with Bootstrap's classes set here, not by
