@@ -24,6 +24,7 @@ from centres.models import (
     UserRunOpening,
     VisitKind,
 )
+from centres.plausible import PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -164,7 +165,7 @@ class OpenDayForm(forms.ModelForm):
 
 
 class DayFiguresForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = PlausibleDateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
     entry = forms.ChoiceField(
         label=_("What should the figures do?"),
@@ -272,7 +273,7 @@ class KeyFobForm(forms.ModelForm):
 class LendFobForm(forms.Form):
     fob = forms.ModelChoiceField(label=_("Key fob"), queryset=KeyFob.objects.none())
     holder = forms.ModelChoiceField(label=_("Key holder"), queryset=KeyHolder.objects.none())
-    issued = forms.DateField(label=_("Issued"), widget=DATE, initial=timezone.localdate)
+    issued = PlausibleDateField(label=_("Issued"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, fobs, holders, **kwargs):
         super().__init__(*args, **kwargs)
@@ -287,7 +288,7 @@ class LendFobForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    date = PlausibleDateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
 
     def clean_date(self):
         date = self.cleaned_data["date"]

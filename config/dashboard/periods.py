@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from centres.plausible import PlausibleDateField
+
 # Longest custom period: five years and a leap day.
 MAX_CUSTOM_DAYS = 5 * 365 + 1
 EARLIEST_YEAR = 2000
@@ -198,17 +200,17 @@ class PeriodForm(forms.Form):
         initial=PeriodKind.MONTH,
         widget=PlainSelect,
     )
-    date = forms.DateField(
+    date = PlausibleDateField(
         label=_("A day in the period"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    start = forms.DateField(
+    start = PlausibleDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = PlausibleDateField(
         label=_("To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
