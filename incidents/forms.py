@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models.utils import get_blank_choice_label
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,8 @@ class AliasListField(forms.CharField):
 
     def run_validators(self, value):
         for alias in value:
+            # The list replaces CharField's own validators, which refuse a NUL character.
+            ProhibitNullCharactersValidator()(alias)
             reject_cpr_numbers(alias)
             if len(alias) > 60:
                 raise forms.ValidationError(
