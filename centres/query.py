@@ -1,8 +1,8 @@
 """Numbers from a query string, read one way everywhere.
 
-`str.isdigit()` is true for "²" and "٣", which `int()` refuses or reads as 3, and a number
-past PostgreSQL's integer overflows the query; so an id from a link is ASCII digits within
-the integer range, or it is not there.
+`str.isdigit()` is true for "²" and the Arabic-Indic 3, which `int()` refuses or reads as 3;
+a number past PostgreSQL's integer overflows the query. So an id from a link is ASCII
+digits within the integer range, or it is not there.
 """
 
 import re
