@@ -34,6 +34,7 @@ from centres.middleware import TOKEN_FIELD
 from tests.activities import permissions as activities_permissions
 from tests.advice import permissions as advice_permissions
 from tests.centres import permissions as centres_permissions
+from tests.config import permissions as config_permissions
 from tests.conftest import PERSONAS
 from tests.incidents import permissions as incidents_permissions
 from tests.test_permissions import CORE, TABLE, build_url, extend_world
@@ -421,12 +422,16 @@ def fuzz(client, form, what):
     post()
 
 
-@pytest.mark.parametrize("app", list(APP_ROWS))
+# The dashboard and report pack read the query string and have no form to post.
+QUERY_ROWS = {**APP_ROWS, "config": config_permissions.ROWS}
+
+
+@pytest.mark.parametrize("app", list(QUERY_ROWS))
 def test_no_page_breaks_on_any_query_string(world, client_for, app):
     """Every page, opened with each bad value in every query parameter the views read
     (all at once), and with each name alone holding "²"."""
     extend_world(world)
-    for name, persona in pages_of(APP_ROWS[app]):
+    for name, persona in pages_of(QUERY_ROWS[app]):
         client = client_for(world.persona(persona))
         client.raise_request_exception = False
         url = build_url(world, name, TABLE[name][0])
