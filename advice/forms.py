@@ -238,8 +238,6 @@ class MeetingForm(forms.Form):
         day = self.cleaned_data["date"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
-        if day.year < 2000:
-            raise forms.ValidationError(_("Enter a valid date."))
         return day
 
     def clean(self):

@@ -14,8 +14,6 @@ from centres.plausible import PlausibleDateField
 
 # Longest custom period: five years and a leap day.
 MAX_CUSTOM_DAYS = 5 * 365 + 1
-EARLIEST_YEAR = 2000
-LATEST_YEAR = 2100
 
 
 class PeriodKind:
@@ -242,25 +240,6 @@ class PeriodForm(forms.Form):
     @staticmethod
     def default_period(today):
         return Period.containing(PeriodKind.MONTH, today)
-
-    def clean_date_in_range(self, name):
-        value = self.cleaned_data.get(name)
-        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise forms.ValidationError(
-                _("Choose a date between %(first)s and %(last)s."),
-                params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
-                code="out_of_range",
-            )
-        return value
-
-    def clean_date(self):
-        return self.clean_date_in_range("date")
-
-    def clean_start(self):
-        return self.clean_date_in_range("start")
-
-    def clean_end(self):
-        return self.clean_date_in_range("end")
 
     def clean(self):
         data = super().clean()
