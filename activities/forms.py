@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from django import forms
 from django.db import transaction
@@ -23,14 +23,9 @@ from activities.models import (
 from activities.recurrence import COPENHAGEN
 from centres import validity
 from centres.forms_base import Form, ModelForm
+from centres.plausible import PlausibleDateField
 
 MAX_ATTENDANCE = 1000
-
-
-def within_planning_range(day):
-    """Refuse dates no one plans for (and that would overflow in time-zone arithmetic)."""
-    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-        raise forms.ValidationError(_("Choose a date between the years 2000 and 2100."))
 
 
 class DateInput(forms.DateInput):
@@ -89,17 +84,13 @@ class ActivityForm(validity.CorrectionFields, ModelForm):
         required=False,
         help_text=_("Choose none for a one-off event on the start date."),
     )
-    valid_from = forms.DateField(
-        label=_("Date (first time)"), widget=DateInput(), validators=[within_planning_range]
-    )
+    valid_from = PlausibleDateField(label=_("Date (first time)"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     interval_weeks = forms.IntegerField(
         label=_("Every N weeks"), min_value=1, max_value=52, initial=1
     )
-    valid_until = forms.DateField(
-        label=_("Until"), required=False, widget=DateInput(), validators=[within_planning_range]
-    )
+    valid_until = PlausibleDateField(label=_("Until"), required=False, widget=DateInput())
     session_count = forms.IntegerField(
         label=_("Number of sessions"),
         min_value=1,
@@ -265,7 +256,7 @@ class CancelOccurrenceForm(Form):
 
 
 class MoveOccurrenceForm(Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_planning_range])
+    date = PlausibleDateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
 
@@ -301,7 +292,7 @@ class SignUpForm(ModelForm):
 
 
 class MeetingForm(ModelForm):
-    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[within_planning_range])
+    date = PlausibleDateField(label=_("Date"), widget=DateInput())
     time = forms.TimeField(label=_("Time"), widget=TimeInput())
 
     class Meta:

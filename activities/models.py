@@ -14,6 +14,7 @@ from activities import recurrence
 from centres.models import Centre, Organisation, Role, User
 from centres.openings import closed_days, danish_holidays
 from centres.phones import PhoneField, phone_constraint
+from centres.plausible import plausible, plausible_dates, plausible_moments
 from centres.validators import reject_cpr_numbers
 
 # How far ahead weekly rules are materialised as Occurrence rows; `manage.py
@@ -263,8 +264,8 @@ class Schedule(models.Model):
     start_time = models.TimeField(_("starts at"))
     end_time = models.TimeField(_("ends at"))
     interval_weeks = models.PositiveSmallIntegerField(_("every N weeks"), default=1)
-    valid_from = models.DateField(_("from"))
-    valid_until = models.DateField(_("until"), null=True, blank=True)
+    valid_from = models.DateField(_("from"), validators=[plausible])
+    valid_until = models.DateField(_("until"), null=True, blank=True, validators=[plausible])
     session_count = models.PositiveSmallIntegerField(_("number of sessions"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -272,6 +273,7 @@ class Schedule(models.Model):
     class Meta:
         ordering = ["valid_from", "start_time"]
         constraints = [
+            *plausible_dates("valid_from", "valid_until"),
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")),
                 name="schedule_ends_after_start",
@@ -380,9 +382,9 @@ class Occurrence(models.Model):
         Schedule, on_delete=models.SET_NULL, null=True, blank=True, related_name="occurrences"
     )
     # Where the rule put it: with the activity, the stable identity (iCal UID).
-    original_start = models.DateTimeField()
-    start = models.DateTimeField(_("starts"))
-    end = models.DateTimeField(_("ends"))
+    original_start = models.DateTimeField(validators=[plausible])
+    start = models.DateTimeField(_("starts"), validators=[plausible])
+    end = models.DateTimeField(_("ends"), validators=[plausible])
     cancelled = models.BooleanField(_("cancelled"), default=False)
     cancel_reason = models.CharField(
         _("reason"), max_length=300, blank=True, validators=[reject_cpr_numbers]
@@ -398,6 +400,7 @@ class Occurrence(models.Model):
         ordering = ["start"]
         indexes = [models.Index(fields=["start"]), models.Index(fields=["activity", "start"])]
         constraints = [
+            *plausible_moments("original_start", "start", "end"),
             models.UniqueConstraint(
                 fields=["activity", "original_start"], name="occurrence_once_per_slot"
             ),
@@ -507,7 +510,7 @@ class Meeting(models.Model):
         related_name="meetings",
         verbose_name=_("centre"),
     )
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[plausible])
     place = models.CharField(
         _("place"), max_length=200, blank=True, validators=[reject_cpr_numbers]
     )
@@ -522,6 +525,7 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["organisation", "starts_at"])]
         constraints = [
+            *plausible_moments("starts_at"),
             # House meetings belong to a centre; the association's meetings to no one centre.
             models.CheckConstraint(
                 condition=(Q(kind="house") & Q(centre__isnull=False))
@@ -587,11 +591,14 @@ class Decision(models.Model):
         validators=[reject_cpr_numbers],
         help_text=_("Alias or first name, or “the staff”."),
     )
-    due = models.DateField(_("by when"), null=True, blank=True)
+    due = models.DateField(_("by when"), null=True, blank=True, validators=[plausible])
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
 
     class Meta:
         ordering = ["due", "pk"]
+        constraints = [
+            *plausible_dates("due"),
+        ]
 
     def __str__(self):
         return self.text

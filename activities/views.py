@@ -43,6 +43,7 @@ from activities.models import (
 from activities.recurrence import COPENHAGEN
 from centres.access import CENTRE_WORKERS, EVERY_ROLE, role_required
 from centres.models import Centre, Role
+from centres.query import int_param
 from centres.services import kept
 
 MEETING_READERS = (Role.LEADER, Role.STAFF, Role.ASSOCIATION)
@@ -118,9 +119,9 @@ def _calendar_context(
     day = _parse_day(request.GET.get("date"), today)
     start, end = calendar.period(view, day)
     centre = None
-    centre_id = request.GET.get("centre", "")
-    if centre_id.isdigit():
-        centre = next((c for c in centres if c.pk == int(centre_id)), None)
+    centre_id = int_param(request.GET, "centre")
+    if centre_id is not None:
+        centre = next((c for c in centres if c.pk == centre_id), None)
     kinds = calendar.kind_choices()
     kind = request.GET.get("kind", "")
     kind = kind if kind in dict(kinds) else ""
@@ -712,9 +713,9 @@ def decision_done(request, pk):
     if decision.done_at is None:
         decision.done_at = timezone.now()
         decision.save(update_fields=["done_at"])
-    back = request.POST.get("meeting", "")
-    if back.isdigit():
-        return redirect("activities:meeting_detail", int(back))
+    back = int_param(request.POST, "meeting")
+    if back is not None:
+        return redirect("activities:meeting_detail", back)
     return redirect(meeting)
 
 
@@ -745,7 +746,7 @@ def proposal_create(request):
     meetings = Meeting.objects.for_user(request.user).upcoming().select_related("centre")
     form = ProposalForm(
         request.POST or None,
-        initial={"meeting": request.GET.get("meeting", "")},
+        initial={"meeting": int_param(request.GET, "meeting")},
         meetings=meetings,
         for_someone_else=request.user.role in CENTRE_WORKERS,
     )

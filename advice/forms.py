@@ -20,6 +20,7 @@ from centres import validity
 from centres.forms_base import Form, ModelForm
 from centres.models import Role
 from centres.openings import closed_days
+from centres.plausible import PlausibleDateField
 
 # How far back a contact may be recorded: staff sometimes record from memory, not a year on.
 RECORD_DAYS_BACK = 31
@@ -50,7 +51,7 @@ class ContactForm(Form):
             "invalid_choice": _("Choose one of your centres."),
         },
     )
-    date = forms.DateField(
+    date = PlausibleDateField(
         label=_("Date"),
         widget=DateInput(),
         error_messages={"required": _("Enter the date."), "invalid": _("Enter a valid date.")},
@@ -224,7 +225,7 @@ class MeetingForm(Form):
 
     centre = forms.ModelChoiceField(label=_("Centre"), queryset=None, empty_label=None)
     service = forms.ChoiceField(label=_("Service"), choices=MeetingService.choices)
-    date = forms.DateField(label=_("Date of the meeting"), widget=DateInput())
+    date = PlausibleDateField(label=_("Date of the meeting"), widget=DateInput())
     result = forms.ChoiceField(
         label=_("How did it go?"), choices=MeetingResult.choices, widget=forms.RadioSelect
     )
@@ -238,8 +239,6 @@ class MeetingForm(Form):
         day = self.cleaned_data["date"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
-        if day.year < 2000:
-            raise forms.ValidationError(_("Enter a valid date."))
         return day
 
     def clean(self):
@@ -273,8 +272,8 @@ def default_period(today=None):
 class FiguresForm(Form):
     """Period, centre and helper role for the staff's and leader's figures."""
 
-    start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    start = PlausibleDateField(label=_("From"), widget=DateInput(), required=False)
+    end = PlausibleDateField(label=_("To"), widget=DateInput(), required=False)
     centre = forms.ModelChoiceField(
         label=_("Centre"), queryset=None, required=False, empty_label=_("All my centres")
     )

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from centres.models import Centre, Organisation, ValidityPeriod, ValidityQuerySet
 from centres.openings import closed_days
+from centres.plausible import plausible, plausible_dates
 from centres.validators import reject_cpr_numbers
 
 
@@ -157,7 +158,7 @@ class Contact(models.Model):
     centre = models.ForeignKey(
         Centre, on_delete=models.PROTECT, related_name="advice_contacts", verbose_name=_("centre")
     )
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=[plausible])
     topics = models.ManyToManyField(
         Topic, through="ContactTopic", related_name="contacts", verbose_name=_("topics")
     )
@@ -175,6 +176,7 @@ class Contact(models.Model):
         verbose_name_plural = _("advice contacts")
         indexes = [models.Index(fields=["centre", "date"], name="advice_contact_centre_date")]
         constraints = [
+            *plausible_dates("date"),
             models.CheckConstraint(
                 condition=Q(channel__in=choice_values(Channel)), name="advice_contact_channel"
             ),
@@ -324,8 +326,10 @@ class OutreachHours(ValidityPeriod, models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
-    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = models.DateField(
+        _("valid from"), default=timezone.localdate, validators=[plausible]
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, validators=[plausible])
 
     objects = OutreachHoursQuerySet.as_manager()
     history = HistoricalRecords()
@@ -335,6 +339,7 @@ class OutreachHours(ValidityPeriod, models.Model):
         verbose_name = _("outreach hours")
         verbose_name_plural = _("outreach hours")
         constraints = [
+            *plausible_dates("valid_from", "valid_until"),
             models.CheckConstraint(
                 condition=Q(start_time__lt=models.F("end_time")),
                 name="advice_outreach_hours_start_before_end",
@@ -369,8 +374,8 @@ class OutreachAbsence(models.Model):
     hours = models.ForeignKey(
         OutreachHours, on_delete=models.CASCADE, related_name="absences", verbose_name=_("hours")
     )
-    start_date = models.DateField(_("first day"))
-    end_date = models.DateField(_("last day"))
+    start_date = models.DateField(_("first day"), validators=[plausible])
+    end_date = models.DateField(_("last day"), validators=[plausible])
     reason = models.CharField(_("reason"), max_length=20, choices=AbsenceReason.choices)
 
     history = HistoricalRecords()
@@ -383,6 +388,7 @@ class OutreachAbsence(models.Model):
         verbose_name = _("absence")
         verbose_name_plural = _("absences")
         constraints = [
+            *plausible_dates("start_date", "end_date"),
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="advice_absence_start_before_end",
@@ -441,6 +447,7 @@ class MeetingTally(models.Model):
         verbose_name = _("meeting tally")
         verbose_name_plural = _("meeting tallies")
         constraints = [
+            *plausible_dates("month"),
             models.UniqueConstraint(
                 fields=["centre", "service", "month"], name="advice_meeting_tally_once"
             ),

@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from centres.plausible import plausible
+
 
 class WallClockDateTimeField(forms.DateTimeField):
     """A local date and time read as the wall clock shows it, the way the rest of the app
@@ -13,6 +15,8 @@ class WallClockDateTimeField(forms.DateTimeField):
 
     Django's own field refuses both, so an episode at 02:20 that night, entered with the
     form's own "now", could not be saved."""
+
+    default_validators = [plausible]
 
     def to_python(self, value):
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):

@@ -25,6 +25,7 @@ from centres.models import (
     UserRunOpening,
     VisitKind,
 )
+from centres.plausible import PlausibleDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -165,7 +166,7 @@ class OpenDayForm(ModelForm):
 
 
 class DayFiguresForm(Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = PlausibleDateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
     entry = forms.ChoiceField(
         label=_("What should the figures do?"),
@@ -273,7 +274,7 @@ class KeyFobForm(ModelForm):
 class LendFobForm(Form):
     fob = forms.ModelChoiceField(label=_("Key fob"), queryset=KeyFob.objects.none())
     holder = forms.ModelChoiceField(label=_("Key holder"), queryset=KeyHolder.objects.none())
-    issued = forms.DateField(label=_("Issued"), widget=DATE, initial=timezone.localdate)
+    issued = PlausibleDateField(label=_("Issued"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, fobs, holders, **kwargs):
         super().__init__(*args, **kwargs)
@@ -288,7 +289,7 @@ class LendFobForm(Form):
 
 
 class DateForm(Form):
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    date = PlausibleDateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
 
     def clean_date(self):
         date = self.cleaned_data["date"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from centres.phones import PhoneField, phone_constraint
+from centres.plausible import plausible, plausible_dates, plausible_moments
 from centres.suppression import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
 from centres.validators import reject_cpr_numbers
 
@@ -253,7 +254,7 @@ class Centre(models.Model):
         help_text=_("Shown to key holders and on the week plan for user-run hours."),
     )
     tilbudsportalen_checked = models.DateField(
-        _("last checked against Tilbudsportalen"), null=True, blank=True
+        _("last checked against Tilbudsportalen"), null=True, blank=True, validators=[plausible]
     )
 
     objects = CentreQuerySet.as_manager()
@@ -263,6 +264,7 @@ class Centre(models.Model):
         verbose_name = _("centre")
         verbose_name_plural = _("centres")
         constraints = [
+            *plausible_dates("tilbudsportalen_checked"),
             models.UniqueConstraint(
                 fields=["organisation", "name"], name="centre_name_unique_in_organisation"
             ),
@@ -455,9 +457,13 @@ class OpeningHours(ValidityPeriod, models.Model):
     starts = models.TimeField(_("from"))
     ends = models.TimeField(_("until"))
     kind = models.CharField(_("kind"), max_length=10, choices=OpeningKind.choices)
-    valid_from = models.DateField(_("valid from"))
+    valid_from = models.DateField(_("valid from"), validators=[plausible])
     valid_until = models.DateField(
-        _("valid until"), null=True, blank=True, help_text=_("Leave empty if open-ended.")
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if open-ended."),
+        validators=[plausible],
     )
     label = models.CharField(
         _("note"),
@@ -477,6 +483,7 @@ class OpeningHours(ValidityPeriod, models.Model):
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         constraints = [
+            *plausible_dates("valid_from", "valid_until"),
             models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="hours_end_after_start"),
             models.CheckConstraint(
                 condition=Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_valid"
@@ -497,8 +504,8 @@ class Closure(models.Model):
     centre = models.ForeignKey(
         Centre, on_delete=models.CASCADE, related_name="closures", verbose_name=_("centre")
     )
-    starts = models.DateField(_("first day"))
-    ends = models.DateField(_("last day"))
+    starts = models.DateField(_("first day"), validators=[plausible])
+    ends = models.DateField(_("last day"), validators=[plausible])
     reason = models.CharField(_("reason"), max_length=200, validators=[reject_cpr_numbers])
 
     history = HistoricalRecords()
@@ -508,6 +515,7 @@ class Closure(models.Model):
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
         constraints = [
+            *plausible_dates("starts", "ends"),
             models.CheckConstraint(
                 condition=Q(ends__gte=F("starts")), name="closure_ends_after_start"
             ),
@@ -524,7 +532,7 @@ class OpenDay(models.Model):
     centre = models.ForeignKey(
         Centre, on_delete=models.CASCADE, related_name="open_days", verbose_name=_("centre")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible])
     reason = models.CharField(
         _("reason"), max_length=200, blank=True, validators=[reject_cpr_numbers]
     )
@@ -534,6 +542,7 @@ class OpenDay(models.Model):
         verbose_name = _("open day")
         verbose_name_plural = _("open days")
         constraints = [
+            *plausible_dates("date"),
             models.UniqueConstraint(fields=["centre", "date"], name="open_day_unique"),
         ]
 
@@ -561,8 +570,8 @@ class Shift(models.Model):
         related_name="shifts",
         verbose_name=_("staff member"),
     )
-    starts = models.DateTimeField(_("from"))
-    ends = models.DateTimeField(_("until"))
+    starts = models.DateTimeField(_("from"), validators=[plausible])
+    ends = models.DateTimeField(_("until"), validators=[plausible])
 
     objects = ShiftQuerySet.as_manager()
     history = HistoricalRecords()
@@ -573,6 +582,7 @@ class Shift(models.Model):
         verbose_name = _("shift")
         verbose_name_plural = _("shifts")
         constraints = [
+            *plausible_moments("starts", "ends"),
             models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="shift_end_after_start"),
         ]
         # (centre, ends) bounds "shifts that end after the period starts" to recent rows;
@@ -616,8 +626,12 @@ class KeyHolder(models.Model):
         help_text=_("An alias or a first name only."),
     )
     phone = PhoneField(_("phone"))
-    agreement_signed = models.DateField(_("key-holder agreement signed"), null=True, blank=True)
-    safety_briefing = models.DateField(_("safety briefing given"), null=True, blank=True)
+    agreement_signed = models.DateField(
+        _("key-holder agreement signed"), null=True, blank=True, validators=[plausible]
+    )
+    safety_briefing = models.DateField(
+        _("safety briefing given"), null=True, blank=True, validators=[plausible]
+    )
     active = models.BooleanField(_("active"), default=True)
 
     objects = KeyHolderQuerySet.as_manager()
@@ -628,6 +642,7 @@ class KeyHolder(models.Model):
         verbose_name = _("key holder")
         verbose_name_plural = _("key holders")
         constraints = [
+            *plausible_dates("agreement_signed", "safety_briefing"),
             models.UniqueConstraint(
                 fields=["organisation", "alias"], name="key_holder_alias_unique"
             ),
@@ -669,6 +684,7 @@ class KeyFob(models.Model):
         verbose_name = _("key fob")
         verbose_name_plural = _("key fobs")
         constraints = [
+            *plausible_dates("status_changed"),
             models.UniqueConstraint(fields=["organisation", "number"], name="fob_number_unique"),
         ]
 
@@ -696,8 +712,8 @@ class KeyLoan(models.Model):
     holder = models.ForeignKey(
         KeyHolder, on_delete=models.PROTECT, related_name="loans", verbose_name=_("key holder")
     )
-    issued = models.DateField(_("issued"), default=timezone.localdate)
-    returned = models.DateField(_("returned"), null=True, blank=True)
+    issued = models.DateField(_("issued"), default=timezone.localdate, validators=[plausible])
+    returned = models.DateField(_("returned"), null=True, blank=True, validators=[plausible])
     lost = models.BooleanField(_("lost"), default=False)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -711,6 +727,7 @@ class KeyLoan(models.Model):
         verbose_name = _("key loan")
         verbose_name_plural = _("key loans")
         constraints = [
+            *plausible_dates("issued", "returned"),
             models.UniqueConstraint(
                 fields=["fob"], condition=Q(returned__isnull=True), name="one_open_loan_per_fob"
             ),
@@ -735,8 +752,8 @@ class UserRunOpening(models.Model):
     """A user-run opening with a responsible key holder, and what happened afterwards."""
 
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="user_run_openings")
-    starts = models.DateTimeField(_("from"))
-    ends = models.DateTimeField(_("until"))
+    starts = models.DateTimeField(_("from"), validators=[plausible])
+    ends = models.DateTimeField(_("until"), validators=[plausible])
     key_holder = models.ForeignKey(
         KeyHolder,
         on_delete=models.PROTECT,
@@ -754,6 +771,7 @@ class UserRunOpening(models.Model):
         verbose_name = _("user-run opening")
         verbose_name_plural = _("user-run openings")
         constraints = [
+            *plausible_moments("starts", "ends"),
             models.CheckConstraint(
                 condition=Q(ends__gt=F("starts")), name="user_run_end_after_start"
             ),
@@ -858,7 +876,7 @@ class VisitCount(models.Model):
     """
 
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="visit_counts")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[plausible])
     hour = models.PositiveSmallIntegerField(_("hour"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=VisitKind.choices)
     visits = models.PositiveIntegerField(_("visits"), default=0)
@@ -871,6 +889,7 @@ class VisitCount(models.Model):
         verbose_name = _("visit count")
         verbose_name_plural = _("visit counts")
         constraints = [
+            *plausible_dates("date"),
             models.UniqueConstraint(
                 fields=["centre", "date", "hour", "kind"],
                 name="visit_count_unique",
@@ -961,7 +980,7 @@ class Census(models.Model):
     """Staff's estimate of how many people use a centre weekly, monthly, occasionally."""
 
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="censuses")
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=[plausible])
     weekly = models.PositiveIntegerField(_("weekly users"), validators=[MaxValueValidator(10000)])
     monthly = models.PositiveIntegerField(_("monthly users"), validators=[MaxValueValidator(10000)])
     occasional = models.PositiveIntegerField(
@@ -973,6 +992,7 @@ class Census(models.Model):
         verbose_name = _("census of regular users")
         verbose_name_plural = _("censuses of regular users")
         constraints = [
+            *plausible_dates("date"),
             models.UniqueConstraint(fields=["centre", "date"], name="census_one_per_day"),
         ]
 

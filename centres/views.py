@@ -49,6 +49,7 @@ from centres.models import (
     VisitCount,
     VisitKind,
 )
+from centres.query import int_param
 
 LEADER = (Role.LEADER,)
 # Undo goes back through this many taps of the current session.
@@ -579,7 +580,7 @@ def key_fob_add(request):
 def key_lend(request):
     fobs = scoped_fobs(request.user).filter(status=FobStatus.ACTIVE).order_by("number")
     holders = KeyHolder.objects.for_user(request.user).filter(active=True)
-    initial = {"fob": request.GET.get("fob")} if request.GET.get("fob", "").isdigit() else {}
+    initial = {"fob": int_param(request.GET, "fob")}
     form = LendFobForm(request.POST or None, fobs=fobs, holders=holders, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

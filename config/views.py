@@ -72,7 +72,10 @@ def csp_report(request):
     cut short, since anyone can post here."""
     if request.content_type not in CSP_REPORT_TYPES:
         return HttpResponse(status=415)
-    if int(request.headers.get("Content-Length") or 0) > CSP_REPORT_MAX_BYTES:
+    length = request.headers.get("Content-Length") or "0"
+    if not (length.isascii() and length.isdigit()):
+        return HttpResponse(status=400)
+    if int(length) > CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=413)
     try:
         payload = json.loads(request.body[:CSP_REPORT_MAX_BYTES] or b"null")

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from centres.models import Centre, KeyHolder, Role
+from centres.plausible import plausible, plausible_dates, plausible_moments
 from centres.validators import reject_cpr_numbers
 
 
@@ -129,7 +130,7 @@ class Incident(models.Model):
     centre = models.ForeignKey(
         Centre, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("centre")
     )
-    occurred_at = models.DateTimeField(_("when"))
+    occurred_at = models.DateTimeField(_("when"), validators=[plausible])
     is_full_report = models.BooleanField(_("full report"), default=False)
     context = models.CharField(_("during what"), max_length=20, choices=Context.choices, blank=True)
     # Lists of choice values, kept as JSON arrays (queried with __contains).
@@ -164,9 +165,13 @@ class Incident(models.Model):
         null=True,
         blank=True,
         help_text=_("Only when the injured staff member was absent beyond the day of injury."),
+        validators=[plausible],
     )
     work_injury_reported_on = models.DateField(
-        _("reported to the Working Environment Authority on"), null=True, blank=True
+        _("reported to the Working Environment Authority on"),
+        null=True,
+        blank=True,
+        validators=[plausible],
     )
     work_injury_reference = models.CharField(
         _("work-injury report reference"),
@@ -174,7 +179,9 @@ class Incident(models.Model):
         blank=True,
         validators=[reject_cpr_numbers],
     )
-    police_reported_on = models.DateField(_("reported to the police on"), null=True, blank=True)
+    police_reported_on = models.DateField(
+        _("reported to the police on"), null=True, blank=True, validators=[plausible]
+    )
     police_reference = models.CharField(
         _("police report reference"), max_length=60, blank=True, validators=[reject_cpr_numbers]
     )
@@ -204,6 +211,8 @@ class Incident(models.Model):
             models.Index(fields=["status"]),
         ]
         constraints = [
+            *plausible_dates("absence_first_day", "work_injury_reported_on", "police_reported_on"),
+            *plausible_moments("occurred_at"),
             models.CheckConstraint(
                 condition=GreaterThan(Func("kinds", function="jsonb_array_length"), 0),
                 name="incident_has_a_kind",
@@ -301,8 +310,8 @@ class FollowUpItem(models.Model):
         related_name="incident_follow_ups",
         verbose_name=_("owner"),
     )
-    due_on = models.DateField(_("due"))
-    done_on = models.DateField(_("done"), null=True, blank=True)
+    due_on = models.DateField(_("due"), validators=[plausible])
+    done_on = models.DateField(_("done"), null=True, blank=True, validators=[plausible])
 
     history = HistoricalRecords()
     objects = FollowUpItemQuerySet.as_manager()
@@ -312,6 +321,9 @@ class FollowUpItem(models.Model):
         verbose_name = _("follow-up item")
         verbose_name_plural = _("follow-up items")
         indexes = [models.Index(fields=["done_on", "due_on"])]
+        constraints = [
+            *plausible_dates("due_on", "done_on"),
+        ]
 
     def __str__(self):
         return self.get_kind_display()
@@ -382,8 +394,8 @@ class Ban(models.Model):
     # What the exclusion constraint compares: the organisation, the centre, or the
     # centre and the activity's name.
     scope_key = models.CharField(max_length=140, editable=False)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(_("from"), validators=[plausible])
+    ends_on = models.DateField(_("until"), validators=[plausible])
     incident = models.ForeignKey(
         Incident,
         on_delete=models.PROTECT,
@@ -413,9 +425,12 @@ class Ban(models.Model):
         verbose_name=_("decided by"),
     )
     told_on = models.DateField(
-        _("person told of the decision and how to complain on"), null=True, blank=True
+        _("person told of the decision and how to complain on"),
+        null=True,
+        blank=True,
+        validators=[plausible],
     )
-    review_on = models.DateField(_("review date"), null=True, blank=True)
+    review_on = models.DateField(_("review date"), null=True, blank=True, validators=[plausible])
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -427,6 +442,7 @@ class Ban(models.Model):
         verbose_name_plural = _("bans")
         indexes = [models.Index(fields=["organisation", "ends_on"])]
         constraints = [
+            *plausible_dates("starts_on", "ends_on", "told_on", "review_on"),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="ban_ends_after_it_starts"
             ),
@@ -488,14 +504,16 @@ class RiskAssessment(models.Model):
     centre = models.ForeignKey(
         Centre, on_delete=models.PROTECT, related_name="risk_assessments", verbose_name=_("centre")
     )
-    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
+    assessed_on = models.DateField(
+        _("assessed on"), default=timezone.localdate, validators=[plausible]
+    )
     risks = models.TextField(_("identified risks"), validators=[reject_cpr_numbers])
     measures = models.TextField(
         _("measures"),
         validators=[reject_cpr_numbers],
         help_text=_("E.g. two staff present, knives and scissors locked away."),
     )
-    review_on = models.DateField(_("review date"))
+    review_on = models.DateField(_("review date"), validators=[plausible])
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -511,6 +529,7 @@ class RiskAssessment(models.Model):
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
         constraints = [
+            *plausible_dates("assessed_on", "review_on"),
             models.CheckConstraint(
                 condition=Q(review_on__gt=F("assessed_on")),
                 name="risk_assessment_review_after_assessment",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from centres.access import get_centre_for, role_required
 from centres.exports import XLSX_TYPE, attachment
 from centres.models import Centre, Role, User
+from centres.query import int_param
 from incidents import services, stats
 from incidents.access import (
     INCIDENT_ROLES,
@@ -61,9 +62,9 @@ def prefill_from(request):
     context = CONTEXT_PREFILLS.get(request.GET.get("context", ""))
     if context:
         initial["context"] = context
-    centre = request.GET.get("centre", "")
-    if centre.isdigit():
-        initial["centre"] = int(centre)
+    centre = int_param(request.GET, "centre")
+    if centre is not None:
+        initial["centre"] = centre
     return initial
 
 

@@ -3,10 +3,14 @@ never a partly saved row.
 
 The forms are found, not listed: every page of the permission table is opened as a
 persona who may use it, and every <form method="post"> on it is parsed. Hypothesis then
-fills the fields with text of every kind, huge and negative numbers, dates far in the
-past and future (so ranges come reversed), and bytes that are not UTF-8. An answer that
-is not a success (a redirect, or an htmx answer) must be the form with its errors or a
-4xx, and every table must hold as many rows as before.
+fills the fields with text of every kind, huge and negative numbers, digits that are not
+ASCII (superscript, Arabic-Indic, full-width), NUL characters, dates far in the past and
+future (so ranges come reversed), and bytes that are not UTF-8. An answer that is not a
+success (a redirect, or an htmx answer) must be the form with its errors or a 4xx, and
+every table must hold as many rows as before. Every form is also posted once with each
+date in year 1 and once in year 9999, which must be refused; and every page of the
+permission table is opened with such values in the query strings the views read, which
+must never be a server error.
 
 Examples per form: 5 by default; HYPOTHESIS_PROFILE=thorough runs 200 (see README).
 """
@@ -30,6 +34,7 @@ from centres.middleware import TOKEN_FIELD
 from tests.activities import permissions as activities_permissions
 from tests.advice import permissions as advice_permissions
 from tests.centres import permissions as centres_permissions
+from tests.config import permissions as config_permissions
 from tests.conftest import PERSONAS
 from tests.incidents import permissions as incidents_permissions
 from tests.test_permissions import CORE, TABLE, build_url, extend_world
@@ -179,14 +184,31 @@ def url_name(action):
 
 # --- What is posted ---------------------------------------------------------------------
 
+ARABIC_INDIC, FULL_WIDTH = 0x0660, 0xFF10  # their zeros
+
+
+def in_digits(zero, text):
+    """`text` with its ASCII digits written in the digits starting at `zero`."""
+    return text.translate({ord("0") + i: chr(zero + i) for i in range(10)})
+
+
+# str.isdigit() is true for each; int() refuses the first and reads the others.
+UNICODE_DIGITS = ["²", in_digits(ARABIC_INDIC, "3"), in_digits(FULL_WIDTH, "1")]
+UNICODE_DIGITS += [in_digits(ARABIC_INDIC, "123"), in_digits(FULL_WIDTH, "2147483648")]
+NULS = ["\x00", "a\x00b", "Ravnen, Kra\x00gen", "2026-01-01\x00"]
+unicode_digits = st.sampled_from(UNICODE_DIGITS)
+nul = st.one_of(st.sampled_from(NULS), st.text(max_size=20).map(lambda t: t + "\x00" + t))
 not_utf8 = st.sampled_from([b"\xff\xfe", b"caf\xe9", b"\xc3\x28", b"\x80abc", b"\xed\xa0\x80"])
 numbers = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.sampled_from(["-1", "0", "2147483648", "-2147483649", "1e309", "NaN", "-0", "1,5"]),
+    unicode_digits,
 )
 far_dates = st.one_of(
     st.dates().map(lambda d: d.isoformat()),
     st.sampled_from(["0001-01-01", "9999-12-31", "1900-01-01", "2999-12-31", "2026-02-30"]),
+    st.sampled_from([in_digits(z, "0001-01-01") for z in (ARABIC_INDIC, FULL_WIDTH)]),
+    st.just("2026-01-01\x00"),
 )
 times = st.one_of(
     st.times().map(lambda t: t.strftime("%H:%M")), st.sampled_from(["24:00", "25:61", "-1:00"])
@@ -196,7 +218,8 @@ datetimes = st.one_of(
     st.sampled_from(["0001-01-01T00:00", "9999-12-31T23:59"]),
 )
 any_text = st.one_of(st.text(max_size=300), st.text(min_size=1, max_size=20).map(lambda t: t * 300))
-anything = st.one_of(any_text, numbers, far_dates, not_utf8, st.just(""))
+any_text = st.one_of(any_text, nul)
+anything = st.one_of(any_text, numbers, far_dates, not_utf8, unicode_digits, nul, st.just(""))
 
 
 def value_for(f):
@@ -311,6 +334,12 @@ APP_ROWS = {
 }
 # Pages that are not forms: the health check and the calendar feed.
 NOT_PAGES = {"healthz", "activities:calendar_feed"}
+# Dates in years no one means: the year 1 made every page listing it answer 500.
+NO_ONE_MEANS = ["0001-01-01", "9999-12-31"]
+# What the views read from query strings, and values that once broke them.
+QUERY_NAMES = ["centre", "centres", "fob", "meeting", "date", "week", "from", "to", "start"]
+QUERY_NAMES += ["end", "page", "year", "status", "show", "view", "kind", "context", "undo"]
+QUERY_VALUES = [*UNICODE_DIGITS[:3], "\x00", *NO_ONE_MEANS, "99999999999999999999", "-1"]
 # Sign-in and password forms hold names and passwords, not free text.
 NOT_FREE_TEXT = {"login", "password_change", "password_reset"}
 
@@ -360,6 +389,15 @@ def test_no_form_breaks_on_any_input(world, client_for, app):
         assert response.status_code == 400, f"{what}: oversized body got {response.status_code}"
         check_answer(response, False, before, what)
 
+        # A date no one means, in every date field at once, is refused.
+        dated = [f.name for f in form.fields.values() if f.kind in ("date", "datetime-local")]
+        for year in NO_ONE_MEANS if dated else ():
+            far = {n: year if form.fields[n].kind == "date" else f"{year}T12:00" for n in dated}
+            before = row_counts()
+            response = send(client, form, encode({**form.defaults(), **far}))
+            assert not succeeded(response, False), f"{what}: a date {year} was taken"
+            check_answer(response, False, before, what)
+
         # A CPR-like number in any free-text field is refused, with the error on that field.
         free_text = [f.name for f in form.fields.values() if f.kind in FREE_TEXT]
         if name in NOT_FREE_TEXT or not free_text:
@@ -393,3 +431,23 @@ def fuzz(client, form, what):
         check_answer(send(client, form, encode(data), htmx), htmx, before, what)
 
     post()
+
+
+# The dashboard and report pack read the query string and have no form to post.
+QUERY_ROWS = {**APP_ROWS, "config": config_permissions.ROWS}
+
+
+@pytest.mark.parametrize("app", list(QUERY_ROWS))
+def test_no_page_breaks_on_any_query_string(world, client_for, app):
+    """Every page, opened with each bad value in every query parameter the views read
+    (all at once), and with each name alone holding "²"."""
+    extend_world(world)
+    for name, persona in pages_of(QUERY_ROWS[app]):
+        client = client_for(world.persona(persona))
+        client.raise_request_exception = False
+        url = build_url(world, name, TABLE[name][0])
+        queries = [dict.fromkeys(QUERY_NAMES, value) for value in QUERY_VALUES]
+        queries += [{key: "²"} for key in QUERY_NAMES]
+        for query in queries:
+            status = client.get(url, query).status_code
+            assert status < 500, f"{name} as {persona}: GET {url} {query}: {status}"

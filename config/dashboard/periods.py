@@ -11,11 +11,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from centres.forms_base import Form
+from centres.plausible import PlausibleDateField
 
 # Longest custom period: five years and a leap day.
 MAX_CUSTOM_DAYS = 5 * 365 + 1
-EARLIEST_YEAR = 2000
-LATEST_YEAR = 2100
 
 
 class PeriodKind:
@@ -200,17 +199,17 @@ class PeriodForm(Form):
         initial=PeriodKind.MONTH,
         widget=PlainSelect,
     )
-    date = forms.DateField(
+    date = PlausibleDateField(
         label=_("A day in the period"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    start = forms.DateField(
+    start = PlausibleDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = PlausibleDateField(
         label=_("To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -242,25 +241,6 @@ class PeriodForm(Form):
     @staticmethod
     def default_period(today):
         return Period.containing(PeriodKind.MONTH, today)
-
-    def clean_date_in_range(self, name):
-        value = self.cleaned_data.get(name)
-        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise forms.ValidationError(
-                _("Choose a date between %(first)s and %(last)s."),
-                params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
-                code="out_of_range",
-            )
-        return value
-
-    def clean_date(self):
-        return self.clean_date_in_range("date")
-
-    def clean_start(self):
-        return self.clean_date_in_range("start")
-
-    def clean_end(self):
-        return self.clean_date_in_range("end")
 
     def clean(self):
         data = super().clean()

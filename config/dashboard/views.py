@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from centres.access import CENTRE_WORKERS, role_required
 from centres.exports import XLSX_TYPE, attachment
 from centres.models import Centre, Role
+from centres.query import int_params
 from config.dashboard import pack as report_pack
 from config.dashboard.periods import PeriodForm, PeriodKind
 from config.dashboard.report import report as dashboard_report
@@ -16,7 +17,7 @@ def scoped_centres(request, parameter):
     user's scope is a 404, as if it did not exist."""
     centres = list(Centre.objects.for_user(request.user).only("pk", "name"))
     allowed = {c.pk for c in centres}
-    if any(v.isdigit() and int(v) not in allowed for v in request.GET.getlist(parameter)):
+    if any(pk is not None and pk not in allowed for pk in int_params(request.GET, parameter)):
         raise Http404
     return centres
 

@@ -48,7 +48,7 @@ def test_staff_counts_meetings_into_the_month_row(world, client_for):
     ("overrides", "field", "message"),
     [
         ({"date": "2026-04-01"}, "date", "Datoen kan ikke ligge i fremtiden."),
-        ({"date": "1999-12-31"}, "date", "Indtast en gyldig dato."),
+        ({"date": "1999-12-31"}, "date", "Skriv en dato fra 01.01.2000 til"),
         ({"result": "maybe"}, "result", "valgmulighed"),
         ({"service": ""}, "service", "Dette felt er påkrævet."),
     ],
