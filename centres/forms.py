@@ -24,6 +24,7 @@ from centres.models import (
     UserRunOpening,
     VisitKind,
 )
+from centres.validators import looks_like_cpr
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -412,3 +413,18 @@ class ThrottledPasswordResetForm(PasswordResetForm):
             )
             if claimed:
                 yield user
+
+
+class AliasSearchForm(forms.Form):
+    """An alias to search by. Sent by POST, so it stays out of URLs; something shaped
+    like a CPR number is refused before anything is searched or logged."""
+
+    alias = forms.CharField(label=_("Alias"), max_length=60, required=False)
+
+    def clean_alias(self):
+        alias = self.cleaned_data["alias"]
+        if looks_like_cpr(alias):
+            raise forms.ValidationError(
+                _("Search by alias or first name, never by CPR number."), code="cpr_number"
+            )
+        return alias

@@ -51,7 +51,7 @@ PERSONA_ORDER = ["leader", "staff_a", "outreach", "association", "anonymous"]
 SKIPPED_ACTIONS = {"logout", "set_language"}
 # Rows written on purpose whatever the answer: sign-in attempts, sessions, access logs.
 UNCOUNTED = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
-UNCOUNTED |= {"incidents.accesslogentry"}
+UNCOUNTED |= {"centres.accesslogentry"}
 ERROR_MARKERS = ("invalid-feedback", "alert-danger", 'role="alert"')
 CPR = "Ring til ham, 010190-1234"
 CPR_WITHOUT_DASH = "0101901234 stod der"
