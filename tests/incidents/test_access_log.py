@@ -140,3 +140,20 @@ def test_the_log_costs_the_same_queries_for_more_people(world, client_for):
     for _ in range(5):
         log_by_new_person()
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("url_name", "obj", "what"),
+    [("incidents:edit", "incident_a", "incident"), ("incidents:ban_edit", "ban_a", "ban")],
+)
+def test_the_edit_pages_log_the_read_with_the_alias(w, client_for, url_name, obj, what):
+    # They show the narrative, the aliases and the reason as much as the detail pages do.
+    pk = getattr(w, obj).pk
+    assert client_for(w.leader).get(reverse(url_name, args=[pk])).status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.action, entry.what, entry.object_id, entry.aliases) == (
+        "view",
+        what,
+        pk,
+        ["ravnen"],
+    )
