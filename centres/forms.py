@@ -419,7 +419,7 @@ class AliasSearchForm(forms.Form):
     """An alias to search by. Sent by POST, so it stays out of URLs; something shaped
     like a CPR number is refused before anything is searched or logged."""
 
-    alias = forms.CharField(label=_("Alias"), max_length=60, required=False)
+    alias = forms.CharField(label=_("Alias"), max_length=60)
 
     def clean_alias(self):
         alias = self.cleaned_data["alias"]

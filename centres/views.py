@@ -126,7 +126,7 @@ def access_log(request):
     data naming one alias. The alias comes by POST, never in a URL; asking is logged too."""
     search = AliasSearchForm(request.POST if request.method == "POST" else None)
     entries = None
-    if search.is_valid() and search.cleaned_data["alias"]:
+    if search.is_valid():
         alias = search.cleaned_data["alias"]
         # Logged first, so the leader's own look is in the list too.
         log_access(

@@ -74,7 +74,7 @@ def incident_list(request):
     incidents = Incident.objects.for_user(request.user).select_related("centre")
     search = AliasSearchForm(request.POST if request.method == "POST" else None)
     alias = ""
-    if search.is_valid() and search.cleaned_data["alias"]:
+    if search.is_valid():
         alias = search.cleaned_data["alias"]
         incidents = incidents.mentioning(alias)
         # The search names the alias whether or not it finds anything.
