@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from centres.models import Centre, Role
+from centres.models import AccessAction, AccessLogEntry, AccessSubject, Centre, KeyHolder, Role
 
 EVERY_ROLE = tuple(Role)
 CENTRE_WORKERS = (Role.LEADER, Role.STAFF)
@@ -49,6 +49,54 @@ def get_tally_centre(request, pk):
     except Centre.DoesNotExist:
         raise Http404 from None
     return _with_role(request, CENTRE_WORKERS, centre)
+
+
+def no_store(view):
+    """Tell browsers and proxies never to keep a copy of the response."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+    return wrapped
+
+
+def log_access(request, action, what, *, object_id=None, aliases=(), organisation_id=None):
+    """Write one access-log row for the signed-in user: `action` an AccessAction, `what` an
+    AccessSubject (anything else raises ValueError, so every row has a label to show).
+
+    `organisation_id`: whose data it is, when not the user's own (a superuser in the
+    admin). The row keeps the page but never its query string, where a search term
+    could travel."""
+    user = request.user
+    AccessLogEntry.objects.create(
+        organisation_id=organisation_id or user.organisation_id,
+        user=user,
+        username=user.get_username(),
+        action=AccessAction(action),
+        what=AccessSubject(what),
+        object_id=object_id,
+        aliases=sorted(set(aliases)),
+        path=request.path[:300],
+    )
+
+
+def get_key_holder_for(request, pk, *, action=AccessAction.VIEW):
+    """Return key holder `pk` of the user's organisation (else 404) for leaders and
+    staff (else 403); the read is logged."""
+    holder = get_object_or_404(KeyHolder.objects.for_user(request.user), pk=pk)
+    if not request.user.has_role(*CENTRE_WORKERS):
+        raise PermissionDenied
+    log_access(
+        request,
+        action,
+        AccessSubject.KEY_HOLDER,
+        object_id=holder.pk,
+        aliases=holder.access_aliases,
+    )
+    return holder
 
 
 def _with_role(request, roles, centre):

@@ -5,8 +5,11 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from centres import forms_base
+from centres.access import log_access
 from centres.models import (
     CENTRE_BOUND_ROLES,
+    AccessAction,
+    AccessSubject,
     Centre,
     Closure,
     KeyFob,
@@ -30,6 +33,54 @@ class OrganisationForm(forms_base.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "small_cell_threshold", "qualifications_for_two_staff"]
+
+
+class AccessLoggedAdmin(forms_base.ModelAdmin):
+    """An admin of data naming a person: opening an object (its change, delete or
+    history page) and listing objects are logged, as in the app. A model with
+    `access_aliases` is only ever registered with this (tests/centres/test_admin.py)."""
+
+    access_subject = AccessSubject.KEY_HOLDER
+    access_list_subject = AccessSubject.KEY_HOLDER_LIST
+
+    def access_organisation_id(self, obj):
+        return obj.organisation_id
+
+    def access_object_id(self, obj):
+        return obj.pk
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            log_access(
+                request,
+                AccessAction.VIEW,
+                self.access_subject,
+                object_id=self.access_object_id(obj),
+                aliases=obj.access_aliases,
+                organisation_id=self.access_organisation_id(obj),
+            )
+        return obj
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            # One row per organisation whose people were listed.
+            by_organisation = {}
+            for obj in changelist.result_list:
+                by_organisation.setdefault(self.access_organisation_id(obj), []).extend(
+                    obj.access_aliases
+                )
+            for organisation_id, aliases in by_organisation.items():
+                log_access(
+                    request,
+                    AccessAction.VIEW,
+                    self.access_list_subject,
+                    aliases=aliases,
+                    organisation_id=organisation_id,
+                )
+        return response
 
 
 @admin.register(Organisation)
@@ -137,10 +188,11 @@ class ClosureAdmin(forms_base.ModelAdmin):
 
 
 @admin.register(KeyHolder)
-class KeyHolderAdmin(forms_base.ModelAdmin):
+class KeyHolderAdmin(AccessLoggedAdmin):
     list_display = ["alias", "organisation", "agreement_signed", "safety_briefing", "active"]
     list_filter = ["organisation", "active"]
-    search_fields = ["alias"]
+    list_select_related = ["organisation"]
+    # No search by alias: the admin's search travels in the URL (?q=).
 
 
 @admin.register(KeyFob)
@@ -151,6 +203,12 @@ class KeyFobAdmin(forms_base.ModelAdmin):
 
 
 @admin.register(KeyLoan)
-class KeyLoanAdmin(forms_base.ModelAdmin):
+class KeyLoanAdmin(AccessLoggedAdmin):
     list_display = ["fob", "holder", "issued", "returned", "lost"]
     list_select_related = ["fob", "holder"]
+
+    def access_organisation_id(self, obj):
+        return obj.holder.organisation_id
+
+    def access_object_id(self, obj):
+        return obj.holder_id

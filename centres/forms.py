@@ -26,6 +26,7 @@ from centres.models import (
     VisitKind,
 )
 from centres.plausible import PlausibleDateField
+from centres.validators import looks_like_cpr
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -414,3 +415,20 @@ class ThrottledPasswordResetForm(SafeFormMixin, PasswordResetForm):
             )
             if claimed:
                 yield user
+
+
+def refuse_cpr_search(value):
+    if looks_like_cpr(value):
+        raise forms.ValidationError(
+            _("Search by alias or first name, never by CPR number."), code="cpr_number"
+        )
+
+
+refuse_cpr_search.refuses_cpr_numbers = True
+
+
+class AliasSearchForm(Form):
+    """An alias to search by. Sent by POST, so it stays out of URLs; something shaped
+    like a CPR number is refused before anything is searched or logged."""
+
+    alias = forms.CharField(label=_("Alias"), max_length=60, validators=[refuse_cpr_search])

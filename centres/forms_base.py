@@ -42,12 +42,21 @@ def exemption(form_class, name, field):
     return None
 
 
+def refuses_cpr_numbers(field):
+    """True if the field already has the check, or a check of its own that says the same
+    thing in words fitting the field (marked `refuses_cpr_numbers`)."""
+    return any(
+        v is reject_cpr_numbers or getattr(v, "refuses_cpr_numbers", False)
+        for v in field.validators
+    )
+
+
 def guard(form_class, fields):
     """Add the CPR check to every text field in `fields` that is not exempt."""
     for name, field in fields.items():
         if (
             is_text_field(field)
-            and reject_cpr_numbers not in field.validators
+            and not refuses_cpr_numbers(field)
             and not exemption(form_class, name, field)
         ):
             field.validators.append(reject_cpr_numbers)

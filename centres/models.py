@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from centres.phones import PhoneField, phone_constraint
@@ -33,6 +34,11 @@ class Qualification(models.TextChoices):
 
 def default_two_staff_qualifications():
     return ["trained"]
+
+
+def normalise_alias(alias):
+    """The key an alias is compared by: trimmed, single-spaced, lower case."""
+    return " ".join(str(alias).split()).casefold()
 
 
 class Organisation(models.Model):
@@ -603,7 +609,49 @@ class Shift(models.Model):
 # --- Key holders, fobs and loans --------------------------------------------------------
 
 
-class KeyHolderQuerySet(models.QuerySet):
+class LoggedQuerySet(models.QuerySet):
+    """A queryset that, once evaluated for a request (`.logged_for(request)`), writes one
+    access-log row naming the aliases of the rows it fetched. Its model says what it is
+    (`access_subject`, a list AccessSubject) and whom each row concerns (`access_aliases`).
+    """
+
+    _logged_request = None
+
+    def logged_for(self, request, action=None):
+        clone = self._chain()
+        clone._logged_request = (request, action or AccessAction.VIEW)
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._logged_request = self._logged_request
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is None
+        super()._fetch_all()
+        if fetched and self._logged_request is not None and self._result_cache:
+            self._log(self._result_cache)
+
+    def iterator(self, chunk_size=None):
+        if self._logged_request is None:
+            return super().iterator(chunk_size=chunk_size)
+        rows = list(super().iterator(chunk_size=chunk_size))
+        if rows:
+            self._log(rows)
+        return iter(rows)
+
+    def _log(self, rows):
+        from centres.access import log_access
+
+        request, action = self._logged_request
+        aliases = [
+            key for row in rows if isinstance(row, models.Model) for key in row.access_aliases
+        ]
+        log_access(request, action, self.model.access_list_subject, aliases=aliases)
+
+
+class KeyHolderQuerySet(LoggedQuerySet):
     def for_user(self, user):
         if user.organisation_id is None:
             return self.none()
@@ -652,6 +700,12 @@ class KeyHolder(models.Model):
     def __str__(self):
         return self.alias
 
+    access_list_subject = "key_holder_list"
+
+    @property
+    def access_aliases(self):
+        return [normalise_alias(self.alias)]
+
 
 class FobStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -692,7 +746,7 @@ class KeyFob(models.Model):
         return self.number
 
 
-class KeyLoanQuerySet(models.QuerySet):
+class KeyLoanQuerySet(LoggedQuerySet):
     def open(self):
         return self.filter(returned__isnull=True)
 
@@ -740,6 +794,12 @@ class KeyLoan(models.Model):
     def __str__(self):
         return f"{self.fob} → {self.holder}"
 
+    access_list_subject = "key_holder_list"
+
+    @property
+    def access_aliases(self):
+        return [normalise_alias(self.holder.alias)]
+
     @property
     def is_open(self):
         return self.returned is None
@@ -766,6 +826,8 @@ class UserRunOpening(models.Model):
     unsafe_event = models.BooleanField(_("something unsafe happened"), null=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = LoggedQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts"]
         verbose_name = _("user-run opening")
@@ -787,6 +849,12 @@ class UserRunOpening(models.Model):
     def __str__(self):
         starts = formats.date_format(timezone.localtime(self.starts), "SHORT_DATETIME_FORMAT")
         return f"{self.centre} {starts}"
+
+    access_list_subject = "key_holder_list"
+
+    @property
+    def access_aliases(self):
+        return [normalise_alias(self.key_holder.alias)]
 
     @property
     def is_recorded(self):
@@ -1125,3 +1193,85 @@ class FigureVersion(models.Model):
             .first()
             or 0
         )
+
+
+# --- Access log -------------------------------------------------------------------------
+
+
+class AccessAction(models.TextChoices):
+    # In a context of their own: Django's admin translates a bare "View" as "Vis".
+    VIEW = "view", pgettext_lazy("access log action", "View")
+    SEARCH = "search", pgettext_lazy("access log action", "Search")
+    EXPORT = "export", pgettext_lazy("access log action", "Export")
+    CREATE = "create", pgettext_lazy("access log action", "Creation")
+    CHANGE = "change", pgettext_lazy("access log action", "Change")
+
+
+class AccessSubject(models.TextChoices):
+    """What an access-log entry is about; log_access takes nothing else. The labels of
+    other apps' subjects are words only: centres imports none of them."""
+
+    INCIDENT = "incident", _("Incident report")
+    INCIDENT_LIST = "incident_list", _("List of incident reports")
+    BAN = "ban", _("Ban")
+    BAN_LIST = "ban_list", _("List of bans")
+    FIGURES = "figures", _("Incident figures")
+    KEY_HOLDER = "key_holder", _("Key holder")
+    KEY_HOLDER_LIST = "key_holder_list", _("List of key holders")
+    ACCESS_LOG = "access_log", _("Who has looked at the person")
+
+
+class AccessLogEntryQuerySet(models.QuerySet):
+    def concerning(self, organisation_id, alias):
+        """The organisation's rows that name `alias` (compared normalised)."""
+        return self.filter(
+            organisation_id=organisation_id, aliases__contains=[normalise_alias(alias)]
+        )
+
+
+class AccessLogEntry(models.Model):
+    """Who read, searched, exported or changed data about a person (incidents, bans,
+    key holders), and about whom (`aliases`, normalised)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    what = models.CharField(_("what"), max_length=40, choices=AccessSubject.choices)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    # The page, without its query string: a search term never lands here.
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = AccessLogEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access-log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["organisation", "at"], name="access_log_organisation_at"),
+            models.Index(fields=["at"], name="access_log_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what}"
+
+    @property
+    def who(self):
+        """The person's name (the user name when none is given, or once the user is
+        deleted)."""
+        if self.user is None:
+            return self.username
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def subject(self):
+        """What the entry is about, in words: "Karantæne nr. 2"."""
+        label = self.get_what_display()
+        if self.object_id is None:
+            return label
+        return _("%(what)s no. %(number)s") % {"what": label, "number": self.object_id}

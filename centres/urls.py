@@ -29,6 +29,7 @@ urlpatterns = [
     path("centres/week/", views.week_plans, name="week_plans"),
     path("centres/<int:pk>/week/", views.week_plan, name="week_plan"),
     path("people/", views.people, name="people"),
+    path("access-log/", views.access_log, name="access_log"),
     path("keys/", views.keys, name="keys"),
     path("keys/holders/add/", views.key_holder_edit, name="key_holder_add"),
     path("keys/holders/<int:holder_pk>/", views.key_holder_edit, name="key_holder_edit"),

@@ -17,8 +17,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from centres import hooks, openings, services, validity
-from centres.access import EVERY_ROLE, get_centre_for, get_tally_centre, role_required
+from centres.access import (
+    EVERY_ROLE,
+    get_centre_for,
+    get_key_holder_for,
+    get_tally_centre,
+    log_access,
+    no_store,
+    role_required,
+)
 from centres.forms import (
+    AliasSearchForm,
     CensusForm,
     CentreProfileForm,
     ClosureForm,
@@ -34,6 +43,9 @@ from centres.forms import (
     UserRunRecordForm,
 )
 from centres.models import (
+    AccessAction,
+    AccessLogEntry,
+    AccessSubject,
     Centre,
     Closure,
     DayEntry,
@@ -48,6 +60,7 @@ from centres.models import (
     User,
     VisitCount,
     VisitKind,
+    normalise_alias,
 )
 from centres.query import int_param
 
@@ -97,9 +110,35 @@ def centre_detail(request, pk):
             "counted": VisitCount.objects.filter(centre=centre, date=today).totals(),
             "due_runs": centre.user_run_openings.filter(ends__lte=now, recorded_at__isnull=True)
             .select_related("key_holder")
-            .order_by("-starts")[:5],
+            .order_by("-starts")
+            .logged_for(request)[:5],
         },
     )
+
+
+# Rows of the access log shown for one alias at most; the newest first.
+ACCESS_LOG_ROWS = 500
+
+
+@no_store
+@role_required(Role.LEADER)
+def access_log(request):
+    """Who has looked at this person: every read, search, export, creation or change of
+    data naming one alias. The alias comes by POST, never in a URL; asking is logged too."""
+    search = AliasSearchForm(request.POST if request.method == "POST" else None)
+    entries = None
+    if search.is_valid():
+        alias = search.cleaned_data["alias"]
+        # Logged first, so the leader's own look is in the list too.
+        log_access(
+            request, AccessAction.SEARCH, AccessSubject.ACCESS_LOG, aliases=[normalise_alias(alias)]
+        )
+        entries = list(
+            AccessLogEntry.objects.concerning(request.user.organisation_id, alias).select_related(
+                "user"
+            )[:ACCESS_LOG_ROWS]
+        )
+    return render(request, "centres/access_log.html", {"search": search, "entries": entries})
 
 
 @role_required(Role.LEADER)
@@ -513,6 +552,7 @@ def keys(request):
         .filter(fob__in=fobs)
         .select_related("fob", "holder")
         .order_by("fob__number")
+        .logged_for(request)
     )
     all_fobs = list(
         fobs.prefetch_related(
@@ -533,27 +573,34 @@ def keys(request):
             "open_loans": open_loans,
             "review_days": settings.KEY_LOAN_REVIEW_DAYS,
             "review_cutoff": cutoff,
-            "unbriefed": KeyHolder.objects.for_user(user).without_safety_briefing(),
-            "holders": KeyHolder.objects.for_user(user),
+            "unbriefed": KeyHolder.objects.for_user(user)
+            .without_safety_briefing()
+            .logged_for(request),
+            "holders": KeyHolder.objects.for_user(user).logged_for(request),
             "fobs": all_fobs,
             "statuses": FobStatus,
         },
     )
 
 
+@no_store
 @role_required(Role.LEADER, Role.STAFF)
 def key_holder_edit(request, holder_pk=None):
-    holder = (
-        get_object_or_404(KeyHolder.objects.for_user(request.user), pk=holder_pk)
-        if holder_pk
-        else None
-    )
+    holder = get_key_holder_for(request, holder_pk) if holder_pk else None
     form = KeyHolderForm(
         request.POST or None, instance=holder, organisation=request.user.organisation
     )
     if request.method == "POST" and form.is_valid():
         form.instance.organisation = request.user.organisation
-        form.save()
+        with transaction.atomic():
+            form.save()
+            log_access(
+                request,
+                AccessAction.CHANGE if holder else AccessAction.CREATE,
+                AccessSubject.KEY_HOLDER,
+                object_id=form.instance.pk,
+                aliases=form.instance.access_aliases,
+            )
         messages.success(request, _("The key holder is saved."))
         return redirect("centres:keys")
     title = _("Change key holder") if holder else _("Add key holder")
@@ -579,7 +626,7 @@ def key_fob_add(request):
 @role_required(Role.LEADER, Role.STAFF)
 def key_lend(request):
     fobs = scoped_fobs(request.user).filter(status=FobStatus.ACTIVE).order_by("number")
-    holders = KeyHolder.objects.for_user(request.user).filter(active=True)
+    holders = KeyHolder.objects.for_user(request.user).filter(active=True).logged_for(request)
     initial = {"fob": int_param(request.GET, "fob")}
     form = LendFobForm(request.POST or None, fobs=fobs, holders=holders, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -608,6 +655,13 @@ def key_return(request, loan_pk):
         .filter(fob__in=scoped_fobs(request.user))
         .select_related("fob", "holder"),
         pk=loan_pk,
+    )
+    log_access(
+        request,
+        AccessAction.VIEW,
+        AccessSubject.KEY_HOLDER,
+        object_id=loan.holder_id,
+        aliases=loan.access_aliases,
     )
     form = DateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -651,6 +705,14 @@ def fob_status_change(request, fob_pk, *, statuses, change, title, explanation, 
             messages.success(request, done % {"number": fob.number})
             return redirect("centres:keys")
     loan = KeyLoan.objects.open().filter(fob=fob).select_related("holder").first()
+    if loan is not None:
+        log_access(
+            request,
+            AccessAction.VIEW,
+            AccessSubject.KEY_HOLDER,
+            object_id=loan.holder_id,
+            aliases=loan.access_aliases,
+        )
     return render(
         request,
         "centres/fob_confirm.html",
@@ -784,7 +846,7 @@ def shift_delete(request, pk, shift_pk):
 def user_run_add(request, pk):
     """Plan a user-run opening (from a user-run or maybe-open slot, or ad hoc)."""
     centre = get_centre_for(request, pk)
-    holders = KeyHolder.objects.for_user(request.user).filter(active=True)
+    holders = KeyHolder.objects.for_user(request.user).filter(active=True).logged_for(request)
     initial = {}
     for name in ("starts", "ends"):
         with contextlib.suppress(ValueError, OverflowError):
@@ -813,6 +875,13 @@ def user_run_record(request, pk, run_pk):
     run = get_object_or_404(centre.user_run_openings.select_related("key_holder"), pk=run_pk)
     if run.starts > timezone.now():
         raise Http404
+    log_access(
+        request,
+        AccessAction.VIEW,
+        AccessSubject.KEY_HOLDER,
+        object_id=run.key_holder_id,
+        aliases=run.access_aliases,
+    )
     initial = {}
     if run.is_recorded:
         initial = {

@@ -340,10 +340,6 @@ class ProcedureForm(ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 10})}
 
 
-class AliasSearchForm(Form):
-    alias = forms.CharField(label=_("Alias"), max_length=60, required=False)
-
-
 def quarter_bounds(year, quarter):
     start = datetime.date(year, 3 * quarter - 2, 1)
     end = datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1)

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from incidents.access import log_access
-from incidents.models import AccessAction, AccessSubject, Ban
+from centres.access import log_access
+from centres.models import AccessAction, AccessSubject
+from incidents.models import Ban
 from incidents.stats import fobs_to_suspend
 
 

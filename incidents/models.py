@@ -1,5 +1,5 @@
 """Incidents of violence, threats and boundary-crossing behaviour, their follow-up, bans,
-risk assessments, procedures and the log of who read what."""
+risk assessments and procedures. Who read what is logged in centres (AccessLogEntry)."""
 
 import datetime
 
@@ -13,14 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from centres.models import Centre, KeyHolder, Role
+from centres.models import Centre, KeyHolder, LoggedQuerySet, Role, normalise_alias
 from centres.plausible import plausible, plausible_dates, plausible_moments
 from centres.validators import reject_cpr_numbers
-
-
-def normalise_alias(alias):
-    """The key an alias is compared by: trimmed, single-spaced, lower case."""
-    return " ".join(str(alias).split()).casefold()
 
 
 class Kind(models.TextChoices):
@@ -81,7 +76,7 @@ def work_injury_deadline(first_day_of_absence):
     return first_day_of_absence + datetime.timedelta(days=settings.WORK_INJURY_REPORT_DEADLINE_DAYS)
 
 
-class IncidentQuerySet(models.QuerySet):
+class IncidentQuerySet(LoggedQuerySet):
     def in_scope_of(self, user):
         """Reports whose centre the user can see, plus, for the safety representative,
         every report of the organisation. Roles are checked by the views after this."""
@@ -247,6 +242,12 @@ class Incident(models.Model):
     def get_absolute_url(self):
         return reverse("incidents:detail", args=[self.pk])
 
+    access_list_subject = "incident_list"
+
+    @property
+    def access_aliases(self):
+        return self.alias_keys
+
     @property
     def work_injury_deadline(self):
         if self.absence_first_day is None:
@@ -342,7 +343,7 @@ class BanScope(models.TextChoices):
     ACTIVITY = "activity", _("One activity")
 
 
-class BanQuerySet(models.QuerySet):
+class BanQuerySet(LoggedQuerySet):
     def for_user(self, user):
         """Bans the user may read: all of the leader's organisation; for staff, the bans
         on their centres and those on the whole organisation."""
@@ -471,6 +472,12 @@ class Ban(models.Model):
     def get_absolute_url(self):
         return reverse("incidents:ban_detail", args=[self.pk])
 
+    access_list_subject = "ban_list"
+
+    @property
+    def access_aliases(self):
+        return [self.alias_key]
+
     def compute_scope_key(self):
         if self.scope == BanScope.ORGANISATION:
             return "organisation"
@@ -595,68 +602,3 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.procedure}"
-
-
-class AccessAction(models.TextChoices):
-    # In a context of their own: Django's admin translates a bare "View" as "Vis".
-    VIEW = "view", pgettext_lazy("access log action", "View")
-    SEARCH = "search", pgettext_lazy("access log action", "Search")
-    EXPORT = "export", pgettext_lazy("access log action", "Export")
-    CREATE = "create", pgettext_lazy("access log action", "Creation")
-    CHANGE = "change", pgettext_lazy("access log action", "Change")
-
-
-class AccessSubject(models.TextChoices):
-    """What an access-log entry is about; log_access takes nothing else."""
-
-    INCIDENT = "incident", _("Incident report")
-    INCIDENT_LIST = "incident_list", _("List of incident reports")
-    BAN = "ban", _("Ban")
-    BAN_LIST = "ban_list", _("List of bans")
-    FIGURES = "figures", _("Incident figures")
-
-
-class AccessLogEntry(models.Model):
-    """Who read, searched, exported or changed incident or ban data, and about whom."""
-
-    organisation = models.ForeignKey(
-        "centres.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    username = models.CharField(max_length=150)
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
-    what = models.CharField(_("what"), max_length=40, choices=AccessSubject.choices)
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    aliases = models.JSONField(default=list, blank=True)
-    path = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("access-log entry")
-        verbose_name_plural = _("access log")
-        indexes = [
-            models.Index(fields=["organisation", "at"]),
-            models.Index(fields=["at"]),
-        ]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what}"
-
-    @property
-    def who(self):
-        """The person's name (the user name when none is given, or once the user is
-        deleted)."""
-        if self.user is None:
-            return self.username
-        return self.user.get_full_name() or self.user.get_username()
-
-    @property
-    def subject(self):
-        """What the entry is about, in words: "Karantæne nr. 2"."""
-        label = self.get_what_display()
-        if self.object_id is None:
-            return label
-        return _("%(what)s no. %(number)s") % {"what": label, "number": self.object_id}

@@ -83,7 +83,7 @@ INCIDENTS = [
     """,
     # The leader read the report; only the last six months are kept in the access log.
     """
-    INSERT INTO incidents_accesslogentry (organisation_id, user_id, username, at, action, what,
+    INSERT INTO centres_accesslogentry (organisation_id, user_id, username, at, action, what,
         object_id, aliases, path)
     SELECT c.organisation_id, u.id, u.username, i.occurred_at + interval '1 day', 'view',
         'incident', i.id, '[]'::jsonb, '/incidents/' || i.id || '/'

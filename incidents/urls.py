@@ -41,7 +41,6 @@ urlpatterns = [
         views.procedure_acknowledge,
         name="procedure_acknowledge",
     ),
-    path("incidents/access-log/", views.access_log, name="access_log"),
     path("incidents/figures/", views.figures, name="figures"),
     path("incidents/figures/xlsx/", views.figures_xlsx, name="figures_xlsx"),
 ]

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from centres.access import get_centre_for, role_required
 from centres.exports import XLSX_TYPE, attachment
-from centres.models import Centre, Role, User
+from centres.forms import AliasSearchForm
+from centres.models import AccessAction, AccessSubject, Centre, Role, User, normalise_alias
 from centres.query import int_param
 from incidents import services, stats
 from incidents.access import (
@@ -22,7 +23,6 @@ from incidents.access import (
     no_store,
 )
 from incidents.forms import (
-    AliasSearchForm,
     BanForm,
     FollowUpItemForm,
     IncidentForm,
@@ -34,9 +34,6 @@ from incidents.forms import (
     quarter_bounds,
 )
 from incidents.models import (
-    AccessAction,
-    AccessLogEntry,
-    AccessSubject,
     Acknowledgement,
     Ban,
     BanScope,
@@ -45,7 +42,6 @@ from incidents.models import (
     Incident,
     Procedure,
     RiskAssessment,
-    normalise_alias,
 )
 
 # Prefill values a link may pass in ?context=, e.g. from a user-run opening's page.
@@ -74,27 +70,23 @@ def prefill_from(request):
 @no_store
 @role_required(*INCIDENT_ROLES)
 def incident_list(request):
-    """The reports the user may read, newest first; optionally those naming one alias."""
+    """The reports the user may read, newest first; optionally (by POST, so the alias
+    stays out of URLs) those naming one alias."""
     incidents = Incident.objects.for_user(request.user).select_related("centre")
-    search = AliasSearchForm(request.GET or None)
+    search = AliasSearchForm(request.POST if request.method == "POST" else None)
     alias = ""
-    if search.is_valid() and search.cleaned_data["alias"]:
+    if search.is_valid():
         alias = search.cleaned_data["alias"]
         incidents = incidents.mentioning(alias)
+        # The search names the alias whether or not it finds anything.
         log_access(
             request, AccessAction.SEARCH, AccessSubject.INCIDENT, aliases=[normalise_alias(alias)]
         )
-    status = request.GET.get("status", "open")
+    incidents = incidents.logged_for(request)
+    status = request.POST.get("status") or request.GET.get("status", "open")
     if status == "open":
         incidents = incidents.open()
-    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
-    if not alias:
-        log_access(
-            request,
-            AccessAction.VIEW,
-            AccessSubject.INCIDENT_LIST,
-            aliases=[key for incident in page for key in incident.alias_keys],
-        )
+    page = Paginator(incidents, 50).get_page(request.POST.get("page") or request.GET.get("page"))
     return render(
         request,
         "incidents/incident_list.html",
@@ -195,13 +187,6 @@ def _versions(records, model, by=None):
 @role_required(*INCIDENT_ROLES)
 def incident_detail(request, pk):
     incident = get_incident_for(request, pk)
-    log_access(
-        request,
-        AccessAction.VIEW,
-        AccessSubject.INCIDENT,
-        object_id=incident.pk,
-        aliases=incident.alias_keys,
-    )
     user = request.user
     can_write = Centre.objects.for_user(user).filter(pk=incident.centre_id).exists()
     context = {
@@ -219,14 +204,7 @@ def incident_detail(request, pk):
 @role_required(*INCIDENT_ROLES)
 def incident_print(request, pk):
     """A copy of the report for the person affected."""
-    incident = get_incident_for(request, pk)
-    log_access(
-        request,
-        AccessAction.EXPORT,
-        AccessSubject.INCIDENT,
-        object_id=incident.pk,
-        aliases=incident.alias_keys,
-    )
+    incident = get_incident_for(request, pk, action=AccessAction.EXPORT)
     return render(
         request,
         "incidents/incident_print.html",
@@ -308,7 +286,7 @@ def overview(request):
     user = request.user
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=14)
-    bans = Ban.objects.for_user(user).select_related("centre")
+    bans = Ban.objects.for_user(user).select_related("centre").logged_for(request)
     context = {"today": today, "is_leader": user.role == Role.LEADER}
     if user.role == Role.LEADER:
         incidents = Incident.objects.for_user(user)
@@ -325,7 +303,6 @@ def overview(request):
             unacknowledged=stats.unacknowledged_count(user),
             fobs_to_suspend=list(stats.fobs_to_suspend(user.organisation_id, today)),
         )
-        shown_bans = list(context["bans_ending"]) + list(context["bans_review"])
         flagged = [loan.banned_alias for loan in context["fobs_to_suspend"]]
     else:
         context.update(
@@ -336,15 +313,9 @@ def overview(request):
             .select_related("incident__centre"),
             procedures_to_read=stats.procedures_to_acknowledge(user),
         )
-        shown_bans = list(context["active_bans"])
         flagged = []
-    if shown_bans or flagged:
-        log_access(
-            request,
-            AccessAction.VIEW,
-            AccessSubject.BAN_LIST,
-            aliases=[b.alias_key for b in shown_bans] + flagged,
-        )
+    if flagged:
+        log_access(request, AccessAction.VIEW, AccessSubject.BAN_LIST, aliases=flagged)
     template = "incidents/overview.html"
     if request.htmx:
         template += "#overview"
@@ -363,10 +334,7 @@ def ban_list(request):
     show = request.GET.get("show", "current")
     if show != "all" or request.user.role != Role.LEADER:
         bans = bans.filter(ends_on__gte=today)
-    bans = list(bans.order_by("starts_on", "alias"))
-    log_access(
-        request, AccessAction.VIEW, AccessSubject.BAN_LIST, aliases=[b.alias_key for b in bans]
-    )
+    bans = list(bans.order_by("starts_on", "alias").logged_for(request))
     return render(
         request,
         "incidents/ban_list.html",
@@ -397,9 +365,7 @@ def ban_create(request):
 @role_required(*INCIDENT_ROLES)
 def ban_edit(request, pk):
     """Correct a ban: record when the person was told, move the review date, end it early."""
-    ban = get_ban_for(request, pk)
-    if request.user.role != Role.LEADER:
-        raise PermissionDenied
+    ban = get_ban_for(request, pk, leader_only=True)
     form = BanForm(request.POST or None, instance=ban, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = services.ban_create(form=form)
@@ -428,9 +394,7 @@ def centre_bans(request, centre_pk):
         .active(today)
         .select_related("centre")
         .order_by("alias")
-    )
-    log_access(
-        request, AccessAction.VIEW, AccessSubject.BAN_LIST, aliases=[b.alias_key for b in bans]
+        .logged_for(request)
     )
     return render(
         request,
@@ -443,9 +407,6 @@ def centre_bans(request, centre_pk):
 @role_required(*INCIDENT_ROLES)
 def ban_detail(request, pk):
     ban = get_ban_for(request, pk)
-    log_access(
-        request, AccessAction.VIEW, AccessSubject.BAN, object_id=ban.pk, aliases=[ban.alias_key]
-    )
     today = timezone.localdate()
     fobs_to_suspend = []
     if ban.key_holder_id and ban.starts_on <= today <= ban.ends_on:
@@ -574,20 +535,6 @@ def procedure_acknowledge(request, pk):
 
 
 # Access log and figures -----------------------------------------------------------------
-
-
-@no_store
-@role_required(Role.LEADER)
-def access_log(request):
-    """Who read, searched, exported, created or changed data about one alias."""
-    search = AliasSearchForm(request.GET or None)
-    entries = None
-    if search.is_valid() and search.cleaned_data["alias"]:
-        key = normalise_alias(search.cleaned_data["alias"])
-        entries = AccessLogEntry.objects.filter(
-            organisation_id=request.user.organisation_id, aliases__contains=[key]
-        ).select_related("user")[:500]
-    return render(request, "incidents/access_log.html", {"search": search, "entries": entries})
 
 
 def quarter_from(request):

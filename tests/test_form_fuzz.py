@@ -56,7 +56,7 @@ PERSONA_ORDER = ["leader", "staff_a", "outreach", "association", "anonymous"]
 SKIPPED_ACTIONS = {"logout", "set_language"}
 # Rows written on purpose whatever the answer: sign-in attempts, sessions, access logs.
 UNCOUNTED = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
-UNCOUNTED |= {"incidents.accesslogentry"}
+UNCOUNTED |= {"centres.accesslogentry"}
 ERROR_MARKERS = ("invalid-feedback", "alert-danger", 'role="alert"')
 CPR = "Ring til ham, 010190-1234"
 CPR_WITHOUT_DASH = "0101901234 stod der"
@@ -289,6 +289,9 @@ def send(client, form, body, htmx=False):
 # Pages that answer a successful post with a page, not a redirect: new backup codes are
 # shown once and kept nowhere a redirect could fetch them from.
 SHOWN_ONCE = {"two_factor/backup_codes.html"}
+# Searches by alias go by POST (an alias is never put in a URL) and answer with the
+# results; their refusals (a CPR-like term) are checked with the other free text.
+SEARCH_PAGES = {"centres/access_log.html", "incidents/incident_list.html"}
 
 
 def succeeded(response, htmx):
@@ -297,6 +300,11 @@ def succeeded(response, htmx):
         300 <= status < 400
         or (htmx and status == 200)
         or (status == 200 and any(t.name in SHOWN_ONCE for t in response.templates))
+        or (
+            status == 200
+            and any(t.name in SEARCH_PAGES for t in response.templates)
+            and not any(m in response.content.decode() for m in ERROR_MARKERS)
+        )
     )
 
 

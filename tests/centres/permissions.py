@@ -17,6 +17,8 @@ A = {"pk": "centre_a"}
 ROWS = {
     "centres:detail": (A, WORKERS_AT_A),
     "centres:people": ({}, (R, F, F, OK, F, F, OK)),
+    # The alias comes by POST; the GET is the empty form.
+    "centres:access_log": ({}, (R, F, F, OK, F, F, OK)),
     "centres:profile": (A, LEADER_AT_A),
     "centres:hours": (A, WORKERS_AT_A),
     "centres:hours_add": (A, LEADER_AT_A),

@@ -38,7 +38,6 @@ INCIDENT_ROWS = {
     "incidents:procedure_list": ({}, EVERY_WORKER),
     "incidents:procedure_create": ({"centre_pk": "centre_a"}, CENTRE_A_LEADER),
     "incidents:procedure_acknowledge": ({"pk": "procedure_a"}, POST_ONLY),
-    "incidents:access_log": ({}, LEADERS),
     "incidents:figures": ({}, LEADERS),
     "incidents:figures_xlsx": ({}, LEADERS),
 }

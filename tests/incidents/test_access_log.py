@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from incidents.access import log_access
-from incidents.models import AccessAction, AccessLogEntry, AccessSubject, Ban, Incident
+from centres.access import log_access
+from centres.models import AccessAction, AccessLogEntry, AccessSubject
+from incidents.models import Ban, Incident
 from tests.incidents.test_bans import ban_data
 from tests.incidents.test_reports import quick_data
 
@@ -38,7 +39,8 @@ def test_creating_a_ban_is_logged_as_creation_and_correcting_it_as_change(world,
     ban = Ban.objects.get()
     edit = reverse("incidents:ban_edit", args=[ban.pk])
     assert client.post(edit, current_ban_data(world, reason="Truede en bruger")).status_code == 302
-    assert entries() == [("create", "ban"), ("change", "ban")]
+    # Opening the ban to correct it is a read of it too.
+    assert entries() == [("create", "ban"), ("view", "ban"), ("change", "ban")]
 
 
 def test_registering_an_episode_or_a_report_is_logged_as_creation(world, client_for):
@@ -75,7 +77,7 @@ def test_the_log_names_the_person_and_the_object_in_danish(world, client_for):
     ban = Ban.objects.get()
     client.get(ban.get_absolute_url())
     client.get(reverse("incidents:ban_list"))
-    html = client.get(reverse("incidents:access_log"), {"alias": "ravnen"}).content.decode()
+    html = client.post(reverse("centres:access_log"), {"alias": "ravnen"}).content.decode()
     # Django's admin translates a bare "Action" as "Funktion".
     assert '<th scope="col">Handling</th>' in html
     rows = html[html.index("<tbody>") : html.index("</tbody>")]
@@ -84,6 +86,7 @@ def test_the_log_names_the_person_and_the_object_in_danish(world, client_for):
     assert "<td>Visning</td><td>Liste over karantæner</td>" in rows
     assert "<td>Alice Andersen</td>" in rows
     assert "alice<" not in rows and "ban #" not in rows and "Ændring" not in rows
+    assert "<td>Søgning</td><td>Hvem har set personen</td>" in rows
 
 
 def test_a_deleted_users_entries_keep_their_user_name(world, client_for):
@@ -102,7 +105,7 @@ def test_a_deleted_users_entries_keep_their_user_name(world, client_for):
     gone.delete()
     html = (
         client_for(world.leader)
-        .get(reverse("incidents:access_log"), {"alias": "Ravnen"})
+        .post(reverse("centres:access_log"), {"alias": "Ravnen"})
         .content.decode()
     )
     assert "<td>gone</td>" in html and "<td>Alice</td>" in html
@@ -129,7 +132,7 @@ def test_the_log_costs_the_same_queries_for_more_people(world, client_for):
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            client.get(reverse("incidents:access_log"), {"alias": "ravnen"})
+            client.post(reverse("centres:access_log"), {"alias": "ravnen"})
         return len(queries)
 
     log_by_new_person()
@@ -137,3 +140,20 @@ def test_the_log_costs_the_same_queries_for_more_people(world, client_for):
     for _ in range(5):
         log_by_new_person()
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("url_name", "obj", "what"),
+    [("incidents:edit", "incident_a", "incident"), ("incidents:ban_edit", "ban_a", "ban")],
+)
+def test_the_edit_pages_log_the_read_with_the_alias(w, client_for, url_name, obj, what):
+    # They show the narrative, the aliases and the reason as much as the detail pages do.
+    pk = getattr(w, obj).pk
+    assert client_for(w.leader).get(reverse(url_name, args=[pk])).status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.action, entry.what, entry.object_id, entry.aliases) == (
+        "view",
+        what,
+        pk,
+        ["ravnen"],
+    )

@@ -10,9 +10,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from centres.models import AccessLogEntry
 from incidents import services
 from incidents.forms import BanForm
-from incidents.models import AccessLogEntry, Ban, BanScope
+from incidents.models import Ban, BanScope
 from tests.incidents.factories import BanFactory
 
 pytestmark = pytest.mark.any_day

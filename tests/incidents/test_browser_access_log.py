@@ -37,12 +37,15 @@ def test_the_leader_reads_who_created_and_read_a_ban(
     page.get_by_label("Alias").fill("ravnen")
     page.get_by_role("button", name="Vis log").click()
     rows = page.locator("tbody tr")
-    expect(rows).to_have_count(2)
-    # Newest first: the ban's page seen after it was saved, then its creation.
+    expect(rows).to_have_count(3)
+    # Newest first: this look itself, the ban's page seen after it was saved, then its
+    # creation.
     when = re.compile(r"^\d{1,2}\. \w+ \d{4} \d{2}:\d{2}$")
     subject = f"Karantæne nr. {ban.pk}"
-    expect(rows.nth(0).locator("td")).to_have_text([when, "Alice Andersen", "Visning", subject])
-    expect(rows.nth(1).locator("td")).to_have_text([when, "Alice Andersen", "Oprettelse", subject])
+    looked = "Hvem har set personen"
+    expect(rows.nth(0).locator("td")).to_have_text([when, "Alice Andersen", "Søgning", looked])
+    expect(rows.nth(1).locator("td")).to_have_text([when, "Alice Andersen", "Visning", subject])
+    expect(rows.nth(2).locator("td")).to_have_text([when, "Alice Andersen", "Oprettelse", subject])
     expect(page.locator("tbody")).not_to_contain_text("alice")
     expect(page.locator("tbody")).not_to_contain_text("#")
     assert_accessible(page)

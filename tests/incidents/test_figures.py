@@ -95,7 +95,7 @@ def test_xlsx_export_is_a_workbook_and_is_logged(world, client_for):
     workbook = zipfile.ZipFile(io.BytesIO(response.content))
     strings = workbook.read("xl/sharedStrings.xml").decode()
     assert "Trussel" in strings
-    from incidents.models import AccessLogEntry
+    from centres.models import AccessLogEntry
 
     assert AccessLogEntry.objects.filter(action="export", what="figures").exists()
 

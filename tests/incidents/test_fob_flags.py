@@ -145,12 +145,12 @@ def test_staff_see_only_flags_from_bans_they_may_read(world, client_for):
 
 
 def test_showing_fob_flags_is_logged_and_never_cached(world, client_for):
-    from incidents.models import AccessLogEntry
+    from centres.models import AccessLogEntry
 
     banned_holder(world, alias="Ravn")
     response = client_for(world.staff_a).get(reverse("centres:keys"))
     assert "no-store" in response["Cache-Control"]
-    entry = AccessLogEntry.objects.get(user=world.staff_a)
+    entry = AccessLogEntry.objects.get(user=world.staff_a, what="ban")
     assert entry.what == "ban" and entry.action == "view" and entry.aliases
 
 

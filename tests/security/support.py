@@ -4,8 +4,9 @@ from django.db import connection
 from django.urls import reverse
 
 # Tables that change on every request by design: sessions (renewed on each request for the
-# idle limit), sign-in attempts, and Django's own bookkeeping.
-CHURNING_TABLES = {"django_session", "django_migrations"}
+# idle limit), sign-in attempts, Django's own bookkeeping, and the access log (opening a
+# person's data is logged, a refused form's page included).
+CHURNING_TABLES = {"django_session", "django_migrations", "centres_accesslogentry"}
 CHURNING_PREFIXES = ("axes_",)
 
 

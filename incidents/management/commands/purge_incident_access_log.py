@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from incidents.models import AccessLogEntry
+from centres.models import AccessLogEntry
 
 
 class Command(BaseCommand):
