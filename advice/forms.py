@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,9 +166,16 @@ class OutreachHoursForm(validity.RuleForm, forms.ModelForm):
             )
         }
 
-    def __init__(self, *args, centres, workers, **kwargs):
-        """`workers`: the outreach workers' accounts that may be chosen."""
+    def __init__(self, *args, centres, workers=None, **kwargs):
+        """`workers`: the accounts that may be chosen (by default the active outreach
+        workers of the centres' organisations)."""
         super().__init__(*args, **kwargs)
+        if workers is None:
+            workers = get_user_model().objects.filter(
+                organisation__in=centres.values("organisation"),
+                role=Role.OUTREACH,
+                is_active=True,
+            )
         self.fields["centre"].queryset = centres
         self.fields["centre"].empty_label = None
         if self.instance.worker_id:  # still shown if the account has since been closed

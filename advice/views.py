@@ -26,7 +26,7 @@ from advice.models import Contact, MeetingTally, OutreachAbsence, OutreachHours,
 from centres import validity
 from centres.access import role_required
 from centres.middleware import replay_at
-from centres.models import Centre, Role, User
+from centres.models import Centre, Role
 from centres.views import confirm_removal
 
 RECORDERS = (Role.LEADER, Role.STAFF, Role.OUTREACH)
@@ -213,9 +213,6 @@ def outreach_hours_form(request, pk=None):
         _posted(request),
         instance=instance,
         centres=Centre.objects.for_user(request.user),
-        workers=User.objects.in_organisation_of(request.user).filter(
-            role=Role.OUTREACH, is_active=True
-        ),
     )
     if request.method == "POST" and form.is_valid():
         saved = form.save()
