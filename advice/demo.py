@@ -1,6 +1,7 @@
 """Demo data for advice: a year of contacts, outreach hours and meeting tallies.
 
-Invented throughout; the outreach workers' display names are made up.
+Invented throughout; the outreach workers' names are made up. Two of them have an
+account of their own and keep their hours' absences under "My hours".
 """
 
 import datetime
@@ -23,6 +24,8 @@ from advice.models import (
     OutreachRole,
     Topic,
 )
+from centres.demo import DEMO_PASSWORD
+from centres.models import Role, User
 
 # Open days (Monday = 0) and contacts a day, roughly: the drop-in centres' staffed days
 # and Krydsfeltet's open counselling on Monday and Thursday.
@@ -73,6 +76,14 @@ OUTREACH = [
 ]
 
 
+# Outreach workers with an account: (username, first name, last name); their hours are
+# those of OUTREACH under their first name, and they work at those hours' centres.
+OUTREACH_WORKERS = [
+    ("mette", "Mette", "Lind"),
+    ("kasper", "Kasper", "Holt"),
+]
+
+
 def _weighted(rng, weights):
     values, w = zip(*weights.items(), strict=True)
     return rng.choices(values, weights=w)[0]
@@ -83,6 +94,7 @@ def seed(*, organisation, centres, people):
     Topic.objects.ensure_defaults(organisation)
     today = timezone.localdate()
     _outreach_hours(centres, today)
+    _outreach_workers(organisation, centres, people)
     ours = [centres[name] for name in CENTRE_DAYS]
     if not Contact.objects.filter(centre__in=ours).exists():
         _contacts(organisation, centres, today)
@@ -112,6 +124,32 @@ def _outreach_hours(centres, today):
             start_date=holiday,
             defaults={"end_date": holiday + datetime.timedelta(days=20), "reason": "holiday"},
         )
+
+
+def _outreach_workers(organisation, centres, people):
+    """The accounts of OUTREACH_WORKERS, linked to their hours; added to `people`."""
+    for username, first_name, last_name in OUTREACH_WORKERS:
+        worker, created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.org",
+                "organisation": organisation,
+                "role": Role.OUTREACH,
+                "is_active": True,
+            },
+        )
+        if created:
+            worker.set_password(DEMO_PASSWORD)
+            worker.save(update_fields=["password"])
+        worker.centres.set({centres[row[0]] for row in OUTREACH if row[3] == first_name})
+        for hours in OutreachHours.objects.filter(
+            centre__organisation=organisation, display_name=first_name, worker=None
+        ):
+            hours.worker = worker
+            hours.save()
+        people[username] = worker
 
 
 def _contacts(organisation, centres, today):

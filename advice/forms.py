@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from advice.models import (
     OutreachAbsence,
     OutreachHours,
     Topic,
+    worker_name,
 )
 from centres import validity
 from centres.forms_base import Form, ModelForm
@@ -144,6 +146,7 @@ class OutreachHoursForm(validity.RuleForm, ModelForm):
         model = OutreachHours
         fields = [
             "centre",
+            "worker",
             "display_name",
             "role",
             "service",
@@ -165,13 +168,31 @@ class OutreachHoursForm(validity.RuleForm, ModelForm):
             )
         }
 
-    def __init__(self, *args, centres, **kwargs):
+    def __init__(self, *args, centres, workers=None, **kwargs):
+        """`workers`: the accounts that may be chosen (by default the active outreach
+        workers of the centres' organisations)."""
         super().__init__(*args, **kwargs)
+        if workers is None:
+            workers = get_user_model().objects.filter(
+                organisation__in=centres.values("organisation"),
+                role=Role.OUTREACH,
+                is_active=True,
+            )
         self.fields["centre"].queryset = centres
         self.fields["centre"].empty_label = None
+        if self.instance.worker_id:  # still shown if the account has since been closed
+            workers = workers | workers.model.objects.filter(pk=self.instance.worker_id)
+        worker = self.fields["worker"]
+        worker.queryset = workers.order_by("first_name", "username")
+        worker.empty_label = _("No account: type the name below")
+        worker.label_from_instance = _worker_label
+        worker.error_messages["invalid_choice"] = _("Choose one of the outreach workers.")
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("worker"):
+            # The account names the worker; a name typed as well is not kept.
+            cleaned["display_name"] = worker_name(cleaned["worker"])
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The hours must end after they start."))
@@ -180,6 +201,11 @@ class OutreachHoursForm(validity.RuleForm, ModelForm):
             self.add_error("valid_until", _("The last day cannot be before the first."))
         self.clean_rule(cleaned)
         return cleaned
+
+
+def _worker_label(user):
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.get_username()})" if full_name else user.get_username()
 
 
 class OutreachAbsenceForm(validity.CorrectionFields, ModelForm):
@@ -332,3 +358,99 @@ class PublicFiguresForm(Form):
         cleaned["start"] = datetime.date(year, 1, 1)
         cleaned["end"] = min(datetime.date(year, 12, 31), last_month_end)
         return cleaned
+
+
+# How long one absence an outreach worker registers may be: a year's leave, not a typo.
+OWN_ABSENCE_MAX_DAYS = 366
+
+
+class OwnAbsenceForm(Form):
+    """An outreach worker's absence from their own hours: all of them or one. From today
+    on only: earlier days are part of the record, which the centre's staff correct."""
+
+    hours = forms.ModelChoiceField(
+        label=_("Which hours?"),
+        queryset=None,
+        required=False,
+        empty_label=_("All my hours"),
+        blank=True,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of your hours.")},
+    )
+    start_date = PlausibleDateField(
+        label=_("First day"),
+        widget=DateInput(),
+        error_messages={"required": _("Enter the first day."), "invalid": _("Enter a valid date.")},
+    )
+    end_date = PlausibleDateField(
+        label=_("Last day"),
+        widget=DateInput(),
+        error_messages={"required": _("Enter the last day."), "invalid": _("Enter a valid date.")},
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=AbsenceReason.choices,
+        initial=AbsenceReason.ILLNESS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a reason."),
+            "invalid_choice": _("Choose one of the reasons."),
+        },
+    )
+
+    def __init__(self, *args, hours, **kwargs):
+        """`hours`: the worker's own current and coming hours."""
+        super().__init__(*args, **kwargs)
+        self.fields["hours"].queryset = hours
+        self.fields["hours"].label_from_instance = lambda hours: hours.schedule_label
+        today = timezone.localdate()
+        self.fields["start_date"].initial = self.fields["end_date"].initial = today
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if not (start and end) or self.errors:
+            return cleaned
+        if start < timezone.localdate():
+            self.add_error(
+                "start_date",
+                _(
+                    "An absence you register begins today or later. For earlier days, ask "
+                    "the staff at the centre: they are part of the record."
+                ),
+            )
+        elif end < start:
+            self.add_error("end_date", _("The last day cannot be before the first."))
+        elif (end - start).days >= OWN_ABSENCE_MAX_DAYS:
+            self.add_error("end_date", _("Register at most a year at a time."))
+        else:
+            self._clean_hours(cleaned, start, end)
+        return cleaned
+
+    def _clean_hours(self, cleaned, start, end):
+        """Set `hours_list`: the chosen hours (all the worker's that fall in the period,
+        or the one chosen), none of which may already have an absence then."""
+        chosen = self.fields["hours"].queryset.valid_between(start, end)
+        if cleaned.get("hours"):
+            chosen = chosen.filter(pk=cleaned["hours"].pk)
+        days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+        chosen = [
+            hours
+            for hours in chosen
+            if any(d.weekday() == hours.weekday and hours.is_valid_on(d) for d in days)
+        ]
+        if not chosen:
+            raise forms.ValidationError(_("Your hours do not fall in those days."), code="no_hours")
+        taken = OutreachAbsence.objects.filter(
+            hours__in=chosen, start_date__lte=end, end_date__gte=start
+        ).select_related("hours__centre")
+        if taken:
+            raise forms.ValidationError(
+                _(
+                    "You are already registered as absent on some of those days: %(hours)s. "
+                    "Choose other days, or one of your hours."
+                ),
+                params={"hours": "; ".join(sorted({a.hours.schedule_label for a in taken}))},
+                code="overlap",
+            )
+        cleaned["hours_list"] = chosen

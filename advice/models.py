@@ -9,13 +9,15 @@ centre with one staff member on duty would otherwise tie the contact to a time s
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from centres.models import Centre, Organisation, ValidityPeriod, ValidityQuerySet
+from centres.models import Centre, Organisation, Role, ValidityPeriod, ValidityQuerySet
 from centres.openings import closed_days
 from centres.plausible import plausible, plausible_dates
 from centres.validators import reject_cpr_numbers
@@ -245,6 +247,19 @@ class OutreachHoursQuerySet(ValidityQuerySet):
     def for_centre(self, centre):
         return self.filter(centre=centre)
 
+    def of_worker(self, user):
+        """The hours that are `user`'s own, at the centres the user works at."""
+        return self.for_user(user).filter(worker=user)
+
+    def follow_account_name(self, user):
+        """Copy the name of `user`'s account to their hours where it changed."""
+        name = worker_name(user)
+        return self.filter(worker=user).exclude(display_name=name).update(display_name=name)
+
+    def current_and_coming(self, today):
+        """Hours that have not ended before `today`."""
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
     def between(self, start, end, closed=None):
         """Return the concrete sessions from `start` to `end` (dates, both included),
         minus absences, in time order: a list of `Session`, those on a day their centre
@@ -304,8 +319,20 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
+def worker_name(user):
+    """How users know an outreach worker with an account: the first name."""
+    return user.first_name.strip() or user.get_username()
+
+
 class OutreachHours(ValidityPeriod, models.Model):
-    """Fixed weekly hours a municipal outreach worker holds at a centre."""
+    """Fixed weekly hours a municipal outreach worker holds at a centre.
+
+    The hours belong to the worker's account where they have one (they then see them and
+    register their own absences); a worker without one is a name typed in. The display
+    name is stored either way, copied from the account on every save and when the
+    account's name changes (advice.apps), so every page, the kept calendar and the week
+    plans read one field, and hours whose account is deleted keep their name.
+    """
 
     centre = models.ForeignKey(
         Centre, on_delete=models.PROTECT, related_name="outreach_hours", verbose_name=_("centre")
@@ -317,11 +344,26 @@ class OutreachHours(ValidityPeriod, models.Model):
         validators=[reject_cpr_numbers],
         help_text=_("For example Jobcenter Faxe or Misbrugscentret."),
     )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outreach_hours",
+        verbose_name=_("worker's account"),
+        help_text=_(
+            "If the worker has an account: they then see these hours and register their "
+            "own absences, and the name comes from the account."
+        ),
+    )
     display_name = models.CharField(
         _("display name"),
         max_length=60,
+        blank=True,
         validators=[reject_cpr_numbers],
-        help_text=_("How users know the worker, e.g. a first name."),
+        help_text=_(
+            "How users know the worker, e.g. a first name. Only for a worker without an account."
+        ),
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start_time = models.TimeField(_("from"))
@@ -355,10 +397,62 @@ class OutreachHours(ValidityPeriod, models.Model):
                 condition=Q(role__in=choice_values(OutreachRole)),
                 name="advice_outreach_hours_role",
             ),
+            models.CheckConstraint(
+                condition=Q(worker__isnull=False) | ~Q(display_name=""),
+                name="advice_outreach_hours_worker_or_name",
+                violation_error_message=_(
+                    "Choose the worker's account or type the name users know the worker by."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.display_name} ({self.get_role_display()}), {self.centre}"
+
+    def save(self, *args, **kwargs):
+        if self.worker_id is not None:
+            self.display_name = worker_name(self.worker)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "display_name"}
+        super().save(*args, **kwargs)
+
+    @property
+    def schedule_label(self):
+        """The weekday, times and centre, e.g. "Tirsdag 09.00-12.00, Værestedet 76F"."""
+        return (
+            f"{str(self.get_weekday_display()).capitalize()} "
+            f"{self.start_time:%H.%M}–{self.end_time:%H.%M}, {self.centre}"  # noqa: RUF001
+        )
+
+    def clean(self):
+        """The worker's account must be an outreach worker's at this centre; without an
+        account, a name is needed."""
+        super().clean()
+        if self.worker_id is None:
+            if not self.display_name.strip():
+                raise ValidationError(
+                    {
+                        "display_name": _(
+                            "Choose the worker's account or type the name users know the worker by."
+                        )
+                    }
+                )
+            return
+        if self.centre_id is None:
+            return
+        worker = self.worker
+        if worker.role != Role.OUTREACH or worker.organisation_id != self.centre.organisation_id:
+            raise ValidationError({"worker": _("Choose an outreach worker of your organisation.")})
+        if not worker.centres.filter(pk=self.centre_id).exists():
+            raise ValidationError(
+                {
+                    "worker": _(
+                        "%(name)s does not work at %(centre)s. Choose a centre of theirs, or "
+                        "add the centre to their account first."
+                    )
+                    % {"name": worker_name(worker), "centre": self.centre.name}
+                }
+            )
 
 
 class AbsenceReason(models.TextChoices):

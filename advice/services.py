@@ -1,9 +1,10 @@
-"""Writes that span several rows: a contact with its topics, a meeting counted."""
+"""Writes that span several rows: a contact with its topics, a meeting counted, an
+outreach worker's absence from several of their hours."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from advice.models import Contact, ContactTopic, MeetingResult, MeetingTally
+from advice.models import Contact, ContactTopic, MeetingResult, MeetingTally, OutreachAbsence
 
 
 @transaction.atomic
@@ -45,3 +46,17 @@ def meeting_count(*, centre, service, day, result):
         except IntegrityError:
             continue
     raise IntegrityError("could not create the meeting tally row")
+
+
+@transaction.atomic
+def absence_register(*, hours_list, start_date, end_date, reason):
+    """Create one absence for each of `hours_list` from `start_date` to `end_date`, or
+    none: an absence saved meanwhile on the same days raises IntegrityError (the
+    exclusion constraint) and undoes them all."""
+    # One by one, not bulk_create: each absence gets its history row, with who saved it.
+    return [
+        OutreachAbsence.objects.create(
+            hours=hours, start_date=start_date, end_date=end_date, reason=reason
+        )
+        for hours in hours_list
+    ]

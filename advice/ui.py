@@ -17,6 +17,8 @@ def _items(request):
         items.append((_("Record advice"), "advice:record"))
     if role in (Role.LEADER, Role.STAFF, Role.ASSOCIATION):
         items.append((_("Advice figures"), "advice:figures"))
+    if role == Role.OUTREACH:
+        items.append((_("My hours"), "advice:my_hours"))
     if role in (Role.LEADER, Role.STAFF):
         items.append((_("Outreach hours"), "advice:outreach_hours"))
     if role in (Role.LEADER, Role.STAFF):
@@ -27,7 +29,7 @@ def _items(request):
 
 
 # The navigation carries the daily actions; the rest is reached from the home panel.
-IN_NAVIGATION = {"advice:record", "advice:figures"}
+IN_NAVIGATION = {"advice:record", "advice:figures", "advice:my_hours"}
 
 
 def nav_items(request):

@@ -25,4 +25,10 @@ urlpatterns = [
     path("advice/figures/", views.figures, name="figures"),
     path("advice/figures.csv", views.figures_csv, name="figures_csv"),
     path("advice/figures.xlsx", views.figures_xlsx, name="figures_xlsx"),
+    path("advice/my-hours/", views.my_hours, name="my_hours"),
+    path(
+        "advice/my-hours/absences/<int:pk>/cancel/",
+        views.my_absence_cancel,
+        name="my_absence_cancel",
+    ),
 ]

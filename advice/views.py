@@ -18,6 +18,7 @@ from advice.forms import (
     MeetingForm,
     OutreachAbsenceForm,
     OutreachHoursForm,
+    OwnAbsenceForm,
     PublicFiguresForm,
     TopicForm,
 )
@@ -209,7 +210,9 @@ def outreach_hours_form(request, pk=None):
     """Add or change a worker's weekly hours at one of the user's centres."""
     instance = _hours_for(request, pk) if pk else None
     form = OutreachHoursForm(
-        _posted(request), instance=instance, centres=Centre.objects.for_user(request.user)
+        _posted(request),
+        instance=instance,
+        centres=Centre.objects.for_user(request.user),
     )
     if request.method == "POST" and form.is_valid():
         saved = form.save()
@@ -269,6 +272,88 @@ def absence_delete(request, pk):
             absence, reason=reason, first_field="start_date", last_field="end_date"
         ),
         back=reverse("advice:outreach_hours"),
+    )
+
+
+# --- An outreach worker's own hours ----------------------------------------------------
+
+
+@role_required(Role.OUTREACH)
+def my_hours(request):
+    """The worker's own hours, current and coming, their next four weeks, their
+    absences, and the form to register one (from today on)."""
+    user = request.user
+    today = timezone.localdate()
+    mine = OutreachHours.objects.of_worker(user)
+    coming = (
+        mine.current_and_coming(today)
+        .select_related("centre")
+        .order_by("weekday", "start_time", "centre__name")
+    )
+    form = OwnAbsenceForm(_posted(request), hours=coming)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.absence_register(
+                    hours_list=data["hours_list"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    reason=data["reason"],
+                )
+        except IntegrityError:
+            form.add_error(None, _("You are already registered as absent on some of those days."))
+        else:
+            messages.success(
+                request,
+                _("Your absence is registered. Users no longer see those hours in the calendar."),
+            )
+            return redirect("advice:my_hours")
+    absences = (
+        OutreachAbsence.objects.filter(hours__in=mine, end_date__gte=today)
+        .select_related("hours__centre")
+        .order_by("start_date", "hours__weekday", "hours__start_time")
+    )
+    return render(
+        request,
+        "advice/my_hours.html",
+        {
+            "hours_list": coming,
+            "sessions": mine.between(today, today + datetime.timedelta(days=27)),
+            "absences": absences,
+            "form": form,
+            "today": today,
+        },
+    )
+
+
+@role_required(Role.OUTREACH)
+def my_absence_cancel(request, pk):
+    """Ask first, then cancel one of the worker's own absences that has not begun (one
+    that has is part of the record; the staff end or correct it)."""
+    absence = get_object_or_404(
+        OutreachAbsence.objects.filter(
+            hours__in=OutreachHours.objects.of_worker(request.user),
+            start_date__gte=timezone.localdate(),
+        ).select_related("hours__centre"),
+        pk=pk,
+    )
+    return confirm_removal(
+        request,
+        centre=absence.hours.centre,
+        subject=_("Your absence from %(first)s to %(last)s (%(hours)s)")
+        % {
+            "hours": absence.hours.schedule_label,
+            "first": formats.date_format(absence.start_date, "SHORT_DATE_FORMAT"),
+            "last": formats.date_format(absence.end_date, "SHORT_DATE_FORMAT"),
+        },
+        first_day=absence.start_date,
+        last_day=absence.end_date,
+        # Never a correction: the absence lies from today on, so it is deleted.
+        remove=lambda _reason: validity.delete_rule(
+            absence, first_field="start_date", last_field="end_date"
+        ),
+        back=reverse("advice:my_hours"),
     )
 
 

@@ -7,6 +7,7 @@ from django.db.models import Count
 from advice import demo
 from advice.models import Contact, MeetingTally, OutreachHours, OutreachRole
 from centres import demo as centres_demo
+from centres.models import Role
 
 
 def test_demo_is_a_plausible_year_and_idempotent(db):
@@ -65,3 +66,18 @@ def test_the_timing_command_keeps_nothing(db, capsys):
     call_command("time_advice_figures", per_day=2, years=1, runs=1)
     assert "Rolled back" in capsys.readouterr().out
     assert not Contact.objects.exists()
+
+
+def test_demo_has_two_outreach_workers_who_keep_their_own_hours(db, client):
+    organisation, centres, people = centres_demo.seed()
+    demo.seed(organisation=organisation, centres=centres, people=people)
+    demo.seed(organisation=organisation, centres=centres, people=people)
+    workers = {username: people[username] for username in ("mette", "kasper")}
+    for username, worker in workers.items():
+        assert worker.role == Role.OUTREACH and worker.check_password(centres_demo.DEMO_PASSWORD)
+        hours = OutreachHours.objects.filter(worker=worker)
+        assert hours.count() == 2, username
+        assert set(hours.values_list("display_name", flat=True)) == {worker.first_name}
+        client.force_login(worker)
+        assert hours.first().service in client.get("/advice/my-hours/").content.decode()
+    assert not OutreachHours.objects.filter(worker=None).exists()

@@ -65,7 +65,13 @@ def menus_of(response):
                 "Hændelser": ["Hændelser", "Karantæner"],
             },
         ),
-        ("outreach", {None: ["Forside", "Ugeplan", "Kalender", "Registrér rådgivning"]}),
+        (
+            "outreach",
+            {
+                None: ["Forside", "Ugeplan", "Kalender"],
+                "Rådgivning": ["Registrér rådgivning", "Mine tider"],
+            },
+        ),
         (
             "association",
             {
