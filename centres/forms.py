@@ -28,6 +28,7 @@ from centres.models import (
     UserRunOpening,
     VisitKind,
 )
+from centres.validators import reject_cpr_numbers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -457,8 +458,12 @@ class AccountForm(forms.Form):
 class InviteForm(AccountForm):
     """A new person of the leader's organisation, who is mailed a link to sign up."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, validators=[reject_cpr_numbers]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, required=False, validators=[reject_cpr_numbers]
+    )
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
