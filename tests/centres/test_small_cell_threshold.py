@@ -38,7 +38,11 @@ def admin_client(db, client_for, django_user_model):
 def change(admin_client, organisation, threshold):
     return admin_client.post(
         reverse("admin:centres_organisation_change", args=[organisation.pk]),
-        {"name": organisation.name, "small_cell_threshold": threshold},
+        {
+            "name": organisation.name,
+            "small_cell_threshold": threshold,
+            "qualifications_for_two_staff": ["trained"],
+        },
     )
 
 
