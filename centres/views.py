@@ -969,6 +969,8 @@ def person_edit(request, pk):
                 messages.info(request, _("Nothing was changed."))
             else:
                 messages.success(request, _("The changes are saved."))
+            if person.pk == request.user.pk and form.cleaned_data["role"] != Role.LEADER:
+                return redirect("home")  # no longer a leader: the person's page is closed
             return redirect("centres:person", pk=person.pk)
     return render(
         request,

@@ -286,7 +286,7 @@ def test_a_second_leader_lets_the_first_step_down(world, leader):
         reverse("centres:person_edit", args=[world.leader.pk]),
         {"role": Role.STAFF, "centres": [world.centre_a.pk], "qualification": "trained"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == reverse("home")
     world.leader.refresh_from_db()
     assert world.leader.role == Role.STAFF
 
