@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -11,6 +12,7 @@ from centres import validity
 from centres.fields import WallClockDateTimeField
 from centres.forms_base import Form, ModelForm, SafeFormMixin
 from centres.models import (
+    CENTRE_BOUND_ROLES,
     Census,
     Centre,
     Closure,
@@ -19,6 +21,8 @@ from centres.models import (
     KeyHolder,
     OpenDay,
     OpeningHours,
+    Qualification,
+    Role,
     Shift,
     TargetGroup,
     User,
@@ -26,7 +30,7 @@ from centres.models import (
     VisitKind,
 )
 from centres.plausible import PlausibleDateField
-from centres.validators import looks_like_cpr
+from centres.validators import looks_like_cpr, reject_cpr_numbers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -432,3 +436,81 @@ class AliasSearchForm(Form):
     like a CPR number is refused before anything is searched or logged."""
 
     alias = forms.CharField(label=_("Alias"), max_length=60, validators=[refuse_cpr_search])
+
+
+class AccountForm(Form):
+    """A person's role, centres and qualification, as the leader sets them."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    centres = forms.ModelMultipleChoiceField(
+        label=_("Centres"),
+        queryset=Centre.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Where a staff member or outreach worker works. Leaders and association "
+            "members see every centre."
+        ),
+    )
+    qualification = forms.ChoiceField(
+        label=_("Qualification"),
+        choices=Qualification.choices,
+        initial=Qualification.TRAINED,
+        help_text=_("Students, trainees and volunteers do not make the second person on shift."),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centres"].queryset = organisation.centres.order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role in CENTRE_BOUND_ROLES:
+            if "centres" in cleaned and not cleaned["centres"]:
+                self.add_error("centres", _("Staff and outreach workers need at least one centre."))
+        elif role:
+            cleaned["centres"] = []
+        return cleaned
+
+
+class InviteForm(AccountForm):
+    """A new person of the leader's organisation, who is mailed a link to sign up."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, validators=[reject_cpr_numbers]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, required=False, validators=[reject_cpr_numbers]
+    )
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("What the person signs in with: letters, digits and @ . + - _ only."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("The invitation is sent here. The link works once, for seven days."),
+    )
+    field_order = ["first_name", "last_name", "username", "email"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, organisation=organisation, **kwargs)
+        self.organisation = organisation
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            # User names are unique across organisations; which one holds it is not said.
+            raise forms.ValidationError(_("That username is taken. Choose another."))
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(organisation=self.organisation, email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("Someone in your organisation already has this e-mail address.")
+            )
+        return email

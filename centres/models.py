@@ -406,6 +406,106 @@ class User(AbstractUser):
         return self.is_authenticated and self.role in roles
 
 
+# --- Accounts: invitations and the record of changes ------------------------------------
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Invitations not yet used and not expired."""
+        return self.filter(used_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """A link that lets an invited person choose a password, once, before it expires.
+
+    Only a hash of the link's token is kept: a copy of the table opens no account."""
+
+    person = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("person")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.person} ({self.created_at:%Y-%m-%d})"
+
+
+# Shown for a field that was empty before a change (or after it).
+NOTHING = "\N{EM DASH}"
+
+
+class AccountChangeKind(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    INVITED_AGAIN = "invited_again", _("Invitation sent again")
+    SIGNED_UP = "signed_up", _("Chose a password")
+    CHANGED = "changed", _("Changed")
+    DEACTIVATED = "deactivated", _("Deactivated")
+    REACTIVATED = "reactivated", _("Reactivated")
+    SECOND_STEP_RESET = "second_step_reset", _("Two-factor sign-in reset")
+
+
+class AccountChange(models.Model):
+    """Who changed a person's account, when, and what changed.
+
+    `changes` maps a field (role, centres, qualification) to [before, after]: choice
+    values for role and qualification, centre names for centres."""
+
+    person = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="account_changes", verbose_name=_("person")
+    )
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    kind = models.CharField(_("what"), max_length=20, choices=AccountChangeKind.choices)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.person}: {self.kind}"
+
+    def described_changes(self):
+        """(label, before, after) for each changed field, in the reader's language."""
+        labels = {
+            "role": (_("Role"), dict(Role.choices)),
+            "qualification": (_("Qualification"), dict(Qualification.choices)),
+            "centres": (_("Centres"), None),
+        }
+        described = []
+        for field, (before, after) in self.changes.items():
+            label, choices = labels.get(field, (field, None))
+            if choices is None:
+                before, after = ", ".join(before), ", ".join(after)
+            else:
+                before, after = choices.get(before, before), choices.get(after, after)
+            described.append((label, before or NOTHING, after or NOTHING))
+        return described
+
+
 # --- Opening hours, closures and holidays ---------------------------------------------
 
 

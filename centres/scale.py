@@ -244,6 +244,29 @@ PEOPLE = [
     SELECT u.id, c.id FROM scale_user u JOIN scale_centre c ON c.org_idx = u.org_idx
     WHERE u.role = 'outreach'
     """,
+    # Everyone but the leaders was invited by the organisation's leader, and chose a
+    # password the next day.
+    """
+    INSERT INTO centres_invitation (person_id, token_hash, invited_by_id, created_at,
+        expires_at, used_at)
+    SELECT u.id, md5(u.username || random()::text) || md5(random()::text), l.id,
+        %(first)s::timestamptz, %(first)s::timestamptz + interval '7 days',
+        %(first)s::timestamptz + interval '1 day'
+    FROM scale_user u JOIN scale_user l ON l.org_idx = u.org_idx AND l.role = 'leader'
+    WHERE u.role <> 'leader'
+    ORDER BY u.username
+    """,
+    """
+    INSERT INTO centres_accountchange (person_id, changed_by_id, at, kind, changes)
+    SELECT u.id, l.id, %(first)s::timestamptz, 'invited',
+        jsonb_build_object('role', jsonb_build_array('', u.role),
+            'qualification', jsonb_build_array('', 'trained'))
+    FROM scale_user u JOIN scale_user l ON l.org_idx = u.org_idx AND l.role = 'leader'
+    WHERE u.role <> 'leader'
+    UNION ALL
+    SELECT u.id, u.id, %(first)s::timestamptz + interval '1 day', 'signed_up', '{}'::jsonb
+    FROM scale_user u WHERE u.role <> 'leader'
+    """,
 ]
 
 HOURS_AND_CLOSURES = [

@@ -40,3 +40,17 @@ urlpatterns = [
     path("keys/fobs/<int:fob_pk>/retire/", views.key_fob_retire, name="key_fob_retire"),
     path("keys/fobs/<int:fob_pk>/found/", views.key_fob_found, name="key_fob_found"),
 ]
+urlpatterns += [
+    path("people/invite/", views.person_invite, name="person_invite"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path(
+        "people/<int:pk>/reset-second-step/",
+        views.person_reset_second_step,
+        name="person_reset_second_step",
+    ),
+    path("people/<int:pk>/invite-again/", views.person_invite_again, name="person_invite_again"),
+    path("account/invitation/<str:token>/", views.invitation, name="invitation"),
+]

@@ -2,10 +2,12 @@ import contextlib
 import datetime
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from centres import hooks, openings, services, validity
+from centres import accounts, forms_base, hooks, openings, services, validity
 from centres.access import (
     EVERY_ROLE,
     get_centre_for,
@@ -27,12 +29,14 @@ from centres.access import (
     role_required,
 )
 from centres.forms import (
+    AccountForm,
     AliasSearchForm,
     CensusForm,
     CentreProfileForm,
     ClosureForm,
     DateForm,
     DayFiguresForm,
+    InviteForm,
     KeyFobForm,
     KeyHolderForm,
     LendFobForm,
@@ -143,10 +147,10 @@ def access_log(request):
 
 @role_required(Role.LEADER)
 def people(request):
-    """Everyone with an account in the leader's organisation, with role and centres."""
+    """Everyone with an account in the leader's organisation, with role and centres; those
+    who can no longer sign in last."""
     members = (
         User.objects.in_organisation_of(request.user)
-        .filter(is_active=True)
         .prefetch_related(
             Prefetch(
                 "centres",
@@ -155,7 +159,7 @@ def people(request):
                 ).order_by("name"),
             )
         )
-        .order_by("role", "first_name", "username")
+        .order_by("-is_active", "role", "first_name", "username")
     )
     return render(request, "centres/people.html", {"members": members})
 
@@ -945,3 +949,221 @@ def week_plan(request, pk, extra_entries=()):
             "can_plan": request.user.role in (Role.LEADER, Role.STAFF),
         },
     )
+
+
+# --- Accounts ---------------------------------------------------------------------------
+
+
+def get_person_for(request, pk):
+    """A person of the user's organisation, for the leader; others of the organisation
+    get a 403, and a person of another organisation (or a superuser) does not exist."""
+    person = get_object_or_404(
+        User.objects.in_organisation_of(request.user).filter(is_superuser=False), pk=pk
+    )
+    if not request.user.has_role(Role.LEADER):
+        raise PermissionDenied
+    return person
+
+
+def invitation_link(request):
+    return lambda token: request.build_absolute_uri(reverse("centres:invitation", args=[token]))
+
+
+@role_required(Role.LEADER)
+def person_invite(request):
+    """The leader invites a person, who is mailed a link to choose a password."""
+    organisation = request.user.organisation
+    form = InviteForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = accounts.invite(
+                request.user, **form.cleaned_data, link_for=invitation_link(request)
+            )
+        except accounts.AccountRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is invited. The e-mail with the link went to %(email)s.")
+                % {"name": person, "email": person.email},
+            )
+            return redirect("centres:person", pk=person.pk)
+    return render(
+        request,
+        "centres/person_form.html",
+        {"form": form, "title": _("Invite a person"), "button": _("Send invitation")},
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    """A person's account and every change made to it."""
+    person = get_person_for(request, pk)
+    changes = person.account_changes.select_related("changed_by")
+    invitation = person.invitations.first()
+    return render(
+        request,
+        "centres/person.html",
+        {
+            "person": person,
+            "centres": person.centres.filter(organisation_id=person.organisation_id),
+            "changes": changes,
+            "invitation": invitation,
+            "invitation_usable": invitation is not None
+            and invitation.used_at is None
+            and invitation.expires_at > timezone.now(),
+            "has_second_step": accounts.has_second_step(person),
+        },
+    )
+
+
+@login_required
+def person_edit(request, pk):
+    person = get_person_for(request, pk)
+    initial = {
+        "role": person.role,
+        "centres": person.centres.all(),
+        "qualification": person.qualification,
+    }
+    form = AccountForm(
+        request.POST or None, initial=initial, organisation=request.user.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = accounts.change_account(request.user, person, **form.cleaned_data)
+        except accounts.AccountRefused as refusal:
+            form.add_error("role", str(refusal))
+        else:
+            if change is None:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("The changes are saved."))
+            if person.pk == request.user.pk and form.cleaned_data["role"] != Role.LEADER:
+                return redirect("home")  # no longer a leader: the person's page is closed
+            return redirect("centres:person", pk=person.pk)
+    return render(
+        request,
+        "centres/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("Change %(name)s") % {"name": person},
+            "button": _("Save"),
+        },
+    )
+
+
+def confirm_account_change(request, person, *, change, title, explanation, button, done):
+    """Ask first (GET), then `change(leader, person)` (POST); a refusal is shown on the
+    page with nothing changed."""
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            change(request.user, person)
+        except accounts.AccountRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, done % {"name": person})
+            return redirect("centres:person", pk=person.pk)
+    return render(
+        request,
+        "centres/person_confirm.html",
+        {
+            "form": form,
+            "person": person,
+            "title": title % {"name": person},
+            "explanation": explanation,
+            "button": button,
+        },
+    )
+
+
+@login_required
+def person_deactivate(request, pk):
+    person = get_person_for(request, pk)
+    if not person.is_active:
+        return redirect("centres:person", pk=person.pk)
+    return confirm_account_change(
+        request,
+        person,
+        change=accounts.deactivate,
+        title=_("Deactivate %(name)s?"),
+        explanation=_(
+            "The person can no longer sign in, and is signed out everywhere at once. "
+            "Shifts, records and history stay. You can reactivate the account later."
+        ),
+        button=_("Deactivate"),
+        done=_("%(name)s is deactivated and signed out."),
+    )
+
+
+@login_required
+def person_reactivate(request, pk):
+    person = get_person_for(request, pk)
+    if person.is_active:
+        return redirect("centres:person", pk=person.pk)
+    return confirm_account_change(
+        request,
+        person,
+        change=accounts.reactivate,
+        title=_("Reactivate %(name)s?"),
+        explanation=_("The person can sign in again with the password they had."),
+        button=_("Reactivate"),
+        done=_("%(name)s can sign in again."),
+    )
+
+
+@login_required
+def person_reset_second_step(request, pk):
+    person = get_person_for(request, pk)
+    return confirm_account_change(
+        request,
+        person,
+        change=accounts.reset_second_step,
+        title=_("Reset two-factor sign-in for %(name)s?"),
+        explanation=_(
+            "For a lost or new phone. The app and backup codes stop working and the person "
+            "is signed out everywhere. At the next sign-in, a leader or safety "
+            "representative must set up an app again before anything else."
+        ),
+        button=_("Reset two-factor sign-in"),
+        done=_("Two-factor sign-in is reset for %(name)s."),
+    )
+
+
+@login_required
+def person_invite_again(request, pk):
+    person = get_person_for(request, pk)
+    if person.has_usable_password():
+        return redirect("centres:person", pk=person.pk)
+    return confirm_account_change(
+        request,
+        person,
+        change=lambda leader, person: accounts.invite_again(
+            leader, person, invitation_link(request)
+        ),
+        title=_("Send the invitation to %(name)s again?"),
+        explanation=_("A new link goes to %(email)s. Earlier links stop working.")
+        % {"email": person.email},
+        button=_("Send invitation"),
+        done=_("A new invitation went to %(name)s."),
+    )
+
+
+@never_cache
+def invitation(request, token):
+    """The invited person chooses a password, then goes on signed in (to setting up an
+    app first, where the role needs one). A link that cannot be used gets one page,
+    whatever the reason."""
+    found = accounts.usable_invitation(token)
+    if found is None:
+        return render(request, "centres/invitation_invalid.html", status=404)
+    person = found.person
+    form = forms_base.SetPasswordForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if accounts.accept_invitation(found, form):
+            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome. Your password is saved."))
+            return redirect("home")
+        return render(request, "centres/invitation_invalid.html", status=404)
+    return render(request, "centres/invitation.html", {"form": form, "person": person})

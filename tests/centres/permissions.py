@@ -13,6 +13,7 @@ KEY_KEEPERS = (R, OK, OK, OK, F, F, OK)
 # A fob of centre A: its keepers there and the leader; to others it does not exist.
 FOB_KEEPERS_AT_A = (R, OK, N, OK, F, F, N)
 A = {"pk": "centre_a"}
+LEADER_OF_A = (R, F, F, OK, F, F, N)
 
 ROWS = {
     "centres:detail": (A, WORKERS_AT_A),
@@ -50,6 +51,18 @@ ROWS = {
     "centres:key_fob_lost": ({"fob_pk": "fob_a"}, FOB_KEEPERS_AT_A),
     "centres:key_fob_retire": ({"fob_pk": "fob_a"}, FOB_KEEPERS_AT_A),
     "centres:key_fob_found": ({"fob_pk": "lost_fob_a"}, FOB_KEEPERS_AT_A),
+    # Accounts: each leader for their own organisation; a person of another is a 404.
+    "centres:person_invite": ({}, (R, F, F, OK, F, F, OK)),
+    "centres:person": ({"pk": "staff_a"}, LEADER_OF_A),
+    "centres:person_edit": ({"pk": "staff_a"}, LEADER_OF_A),
+    # Deactivating, reactivating, resetting and inviting again ask first: the GET is the
+    # confirmation page.
+    "centres:person_deactivate": ({"pk": "staff_a"}, LEADER_OF_A),
+    "centres:person_reactivate": ({"pk": "former_a"}, LEADER_OF_A),
+    "centres:person_reset_second_step": ({"pk": "staff_a"}, LEADER_OF_A),
+    "centres:person_invite_again": ({"pk": "invited_a"}, LEADER_OF_A),
+    # Public: a link that is not a live invitation gets the same page for everyone.
+    "centres:invitation": ({"token": "not-an-invitation-token"}, (N,) * 7),
 }
 
 
@@ -64,6 +77,7 @@ def extend_world(world):
         ShiftFactory,
         UserRunOpeningFactory,
     )
+    from tests.factories import UserFactory
 
     world.hours_a = OpeningHoursFactory(centre=world.centre_a)
     world.closure_a = ClosureFactory(centre=world.centre_a)
@@ -75,4 +89,8 @@ def extend_world(world):
     world.lost_fob_a = KeyFobFactory(
         organisation=world.org_a, centres=[world.centre_a], status="lost"
     )
+    world.former_a = UserFactory(first_name="Frida", organisation=world.org_a, is_active=False)
+    world.invited_a = UserFactory(first_name="Ivan", organisation=world.org_a)
+    world.invited_a.set_unusable_password()
+    world.invited_a.save()
     return world
