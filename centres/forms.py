@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.validators import MaxValueValidator
+from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from centres import validity
 from centres.fields import WallClockDateTimeField
 from centres.models import (
+    AbsenceReason,
     Census,
     Centre,
     Closure,
@@ -18,7 +20,10 @@ from centres.models import (
     KeyHolder,
     OpenDay,
     OpeningHours,
+    OpeningKind,
+    RotaShift,
     Shift,
+    StaffAbsence,
     TargetGroup,
     User,
     UserRunOpening,
@@ -296,6 +301,30 @@ class DateForm(forms.Form):
         return date
 
 
+OUTSIDE_OPENINGS = _(
+    "The shift lies outside the centre's opening hours. Choose times during an opening."
+)
+
+
+def staff_of(organisation_id):
+    """The people who may be put on a shift: active staff and leaders of the organisation."""
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=["staff", "leader"]
+    ).order_by("first_name", "username")
+
+
+def rota_shift_during(worker, starts, ends):
+    """The rota shift of `worker` valid on the local day of `starts` that overlaps
+    [starts, ends), or None."""
+    from centres.openings import local_datetime
+
+    day = timezone.localdate(starts)
+    for row in RotaShift.objects.filter(worker=worker, weekday=day.weekday()).valid_on(day):
+        if local_datetime(day, row.starts) < ends and local_datetime(day, row.ends) > starts:
+            return row
+    return None
+
+
 class ShiftForm(validity.CorrectionFields, forms.ModelForm):
     class Meta:
         model = Shift
@@ -306,11 +335,7 @@ class ShiftForm(validity.CorrectionFields, forms.ModelForm):
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
         self.centre = centre
-        self.fields["worker"].queryset = User.objects.filter(
-            organisation_id=centre.organisation_id,
-            is_active=True,
-            role__in=["staff", "leader"],
-        ).order_by("first_name")
+        self.fields["worker"].queryset = staff_of(centre.organisation_id)
 
     def clean(self):
         cleaned = super().clean()
@@ -323,6 +348,10 @@ class ShiftForm(validity.CorrectionFields, forms.ModelForm):
             self.add_error("ends", _("A shift cannot be longer than 16 hours."))
         elif worker and Shift.objects.filter(worker=worker).overlapping(starts, ends).exists():
             self.add_error("worker", _("This person already has a shift at that time."))
+        elif worker and rota_shift_during(worker, starts, ends):
+            self.add_error("worker", _("This person already has a rota shift at that time."))
+        elif not self.centre.openings_between(starts, ends):
+            self.add_error("starts", OUTSIDE_OPENINGS)
         reason = self.correction_clean(cleaned)
         if not self.errors:
             try:
@@ -338,6 +367,129 @@ class ShiftForm(validity.CorrectionFields, forms.ModelForm):
     def save(self, commit=True):
         validity.with_reason(self.instance, self.reason)
         return super().save(commit=commit)
+
+
+class RotaShiftForm(validity.RuleForm, forms.ModelForm):
+    """A repeating weekly shift, changed from a date like opening hours."""
+
+    class Meta:
+        model = RotaShift
+        fields = ["worker", "weekday", "starts", "ends", "valid_from", "valid_until"]
+        widgets = {"starts": TIME, "ends": TIME, "valid_from": DATE, "valid_until": DATE}
+        help_texts = {
+            "valid_from": _(
+                "For a change: the first day it applies. Earlier days keep the rota they had."
+            )
+        }
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        self.fields["worker"].queryset = staff_of(centre.organisation_id)
+        if not self.instance.pk:
+            self.initial.setdefault("valid_from", timezone.localdate())
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if starts and ends and ends <= starts:
+            self.add_error("ends", _("The end must be after the start."))
+        valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if valid_from and valid_until and valid_until < valid_from:
+            self.add_error("valid_until", _("The end of validity must not be before its start."))
+        self.clean_rule(cleaned)
+        if self.errors:
+            return cleaned
+        last = valid_until or datetime.date.max
+        weekday, worker = cleaned["weekday"], cleaned["worker"]
+        clash = (
+            RotaShift.objects.filter(worker=worker, weekday=weekday)
+            .exclude(pk=self.instance.pk)
+            .valid_between(valid_from, last)
+            .filter(starts__lt=ends, ends__gt=starts)
+            .select_related("centre")
+            .first()
+        )
+        if clash:
+            self.add_error(
+                "worker",
+                _(
+                    "This person already has a rota shift %(shift)s at %(centre)s in that "
+                    "period. End that shift first, or choose other times."
+                )
+                % {"shift": clash, "centre": clash.centre},
+            )
+            return cleaned
+        opens = (
+            OpeningHours.objects.filter(centre=self.centre, weekday=weekday)
+            .valid_between(valid_from, last)
+            .filter(starts__lt=ends, ends__gt=starts)
+        )
+        if not opens.exists():
+            self.add_error("starts", OUTSIDE_OPENINGS)
+        return cleaned
+
+
+class StaffAbsenceForm(forms.ModelForm):
+    class Meta:
+        model = StaffAbsence
+        fields = ["worker", "first_day", "last_day", "reason"]
+        widgets = {"first_day": DATE, "last_day": DATE}
+
+    def __init__(self, *args, organisation_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = staff_of(organisation_id)
+        self.initial.setdefault("first_day", timezone.localdate())
+        self.initial.setdefault("reason", AbsenceReason.SICK)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The absence cannot end before it starts."))
+        elif first and last and (last - first).days > 366:
+            self.add_error("last_day", _("An absence cannot be longer than a year."))
+        return cleaned
+
+
+class RiskAction(models.TextChoices):
+    STAFF = "staff", _("Staff it")
+    USER_RUN = "user_run", _("Make it user-run")
+    MAYBE = "maybe", _("Make it “maybe open”")
+    CLOSE = "close", _("Close that day")
+
+
+class RiskActionForm(forms.Form):
+    """What the leader does about a staffed opening at risk: `start` names it."""
+
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(label=_("What to do"), choices=RiskAction.choices)
+    worker = forms.ModelChoiceField(
+        label=_("Who takes the shift"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        self.opening = None
+        self.fields["worker"].queryset = staff_of(centre.organisation_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get("start")
+        if start is None:
+            return cleaned
+        found = self.centre.openings_between(start, start + datetime.timedelta(minutes=1))
+        self.opening = next(
+            (o for o in found if o.start == start and o.kind == OpeningKind.STAFFED), None
+        )
+        if self.opening is None or self.opening.end <= timezone.now():
+            raise forms.ValidationError(
+                _("This opening is no longer staffed or is over. Reload the list.")
+            )
+        if cleaned.get("action") == RiskAction.STAFF and not cleaned.get("worker"):
+            self.add_error("worker", _("Choose who takes the shift."))
+        return cleaned
 
 
 class UserRunOpeningForm(forms.ModelForm):

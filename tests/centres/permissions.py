@@ -48,18 +48,34 @@ ROWS = {
     "centres:key_fob_lost": ({"fob_pk": "fob_a"}, FOB_KEEPERS_AT_A),
     "centres:key_fob_retire": ({"fob_pk": "fob_a"}, FOB_KEEPERS_AT_A),
     "centres:key_fob_found": ({"fob_pk": "lost_fob_a"}, FOB_KEEPERS_AT_A),
+    "centres:rota": (A, WORKERS_AT_A),
+    "centres:rota_add": (A, LEADER_AT_A),
+    "centres:rota_edit": ({**A, "rota_pk": "rota_a"}, LEADER_AT_A),
+    "centres:rota_delete": ({**A, "rota_pk": "rota_a"}, LEADER_AT_A),
+    "centres:absences": ({}, (R, F, F, OK, F, F, OK)),
+    # Another organisation's absence does not exist for its leader.
+    "centres:absence_delete": ({"absence_pk": "absence_a"}, (R, F, F, OK, F, F, N)),
+    "centres:at_risk": ({}, (R, F, F, OK, F, F, OK)),
+    "centres:at_risk_act": (A, POST_ONLY),
+    "centres:my_shifts": ({}, (R, OK, OK, OK, F, F, OK)),
+    "centres:my_shifts_feed": ({}, POST_ONLY),
+    # The token is the key: no sign-in, the same answer for everyone.
+    "centres:shift_feed": ({"token": "feed-token-a"}, (OK,) * 7),
 }
 
 
 def extend_world(world):
     """Create the objects this app's URLs need (all of organisation A, at centre A)."""
+    from centres.models import ShiftFeed
     from tests.centres.factories import (
         ClosureFactory,
         KeyFobFactory,
         KeyHolderFactory,
         KeyLoanFactory,
         OpeningHoursFactory,
+        RotaShiftFactory,
         ShiftFactory,
+        StaffAbsenceFactory,
         UserRunOpeningFactory,
     )
 
@@ -73,4 +89,7 @@ def extend_world(world):
     world.lost_fob_a = KeyFobFactory(
         organisation=world.org_a, centres=[world.centre_a], status="lost"
     )
+    world.rota_a = RotaShiftFactory(centre=world.centre_a, worker=world.staff_a)
+    world.absence_a = StaffAbsenceFactory(worker=world.staff_a)
+    ShiftFeed.objects.create(worker=world.staff_a, token="feed-token-a")
     return world
