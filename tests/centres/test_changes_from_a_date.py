@@ -366,6 +366,7 @@ def test_a_shift_ahead_is_deleted_after_asking(world, client_for):
 
 def test_a_shift_on_an_earlier_day_is_added_only_as_a_correction(world, client_for):
     day = timezone.localdate() - 2 * ONE_DAY
+    OpeningHoursFactory(centre=world.centre_a, weekday=day.weekday())  # a shift needs an opening
     data = {"worker": world.staff_a.pk, "starts": f"{day}T08:00", "ends": f"{day}T12:00"}
     client = client_for(world.staff_a)
     url = reverse("centres:shifts", args=[world.centre_a.pk])
