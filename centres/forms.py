@@ -351,7 +351,7 @@ class ShiftForm(validity.CorrectionFields, forms.ModelForm):
         elif worker and rota_shift_during(worker, starts, ends):
             self.add_error("worker", _("This person already has a rota shift at that time."))
         elif not self.centre.openings_between(starts, ends):
-            self.add_error("starts", OUTSIDE_OPENINGS)
+            self.add_error("starts", self.no_opening_message(starts))
         reason = self.correction_clean(cleaned)
         if not self.errors:
             try:
@@ -363,6 +363,20 @@ class ShiftForm(validity.CorrectionFields, forms.ModelForm):
             except validity.ChangeRefused as refusal:
                 self.add_error("starts", refusal)
         return cleaned
+
+    def no_opening_message(self, starts):
+        """Why no opening takes the shift: the centre is closed that day (a public
+        holiday or a closure), or the times lie outside its hours."""
+        from centres.openings import closed_days
+
+        day = timezone.localdate(starts)
+        reason = closed_days([self.centre], day, day)[self.centre.pk].get(day)
+        if reason is None:
+            return OUTSIDE_OPENINGS
+        return _(
+            "The centre is closed on %(date)s (%(reason)s). Choose a day it is open, or "
+            "open that day under opening hours and closures."
+        ) % {"date": formats.date_format(day, "SHORT_DATE_FORMAT"), "reason": reason}
 
     def save(self, commit=True):
         validity.with_reason(self.instance, self.reason)

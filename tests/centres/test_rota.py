@@ -316,6 +316,18 @@ def test_a_one_off_shift_outside_any_opening_is_refused(world, client_for):
     assert not Shift.objects.exists()
 
 
+def test_a_one_off_shift_on_a_public_holiday_says_the_centre_is_closed(world, client_for):
+    weekday_hours(world.centre_a)
+    # Maundy Thursday, 25 March 2027: a weekday with hours, but a public holiday.
+    data = {"worker": world.staff_a.pk, "starts": "2027-03-25T10:00", "ends": "2027-03-25T14:00"}
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(world.leader).post(
+            reverse("centres:shifts", args=[world.centre_a.pk]), data
+        )
+    assert "Stedet har lukket 25.03.2027 (Skærtorsdag)" in response.content.decode()
+    assert not Shift.objects.exists()
+
+
 def test_an_absence_ending_before_it_starts_is_refused(world, client_for):
     data = {
         "worker": world.staff_a.pk,
