@@ -482,11 +482,18 @@ class RiskActionForm(forms.Form):
         label=_("Who takes the shift"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args, centre, **kwargs):
+    def __init__(self, *args, centre, staff=None, **kwargs):
+        """`staff`: the people to choose from, already read (staff_of), so that a page of
+        many of these forms reads them once; the choice is checked against staff_of."""
         super().__init__(*args, **kwargs)
         self.centre = centre
         self.opening = None
-        self.fields["worker"].queryset = staff_of(centre.organisation_id)
+        field = self.fields["worker"]
+        field.queryset = staff_of(centre.organisation_id)
+        if staff is not None:
+            field.widget.choices = [("", field.empty_label)] + [
+                (person.pk, field.label_from_instance(person)) for person in staff
+            ]
 
     def clean(self):
         cleaned = super().clean()

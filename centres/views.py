@@ -35,6 +35,7 @@ from centres.forms import (
     StaffAbsenceForm,
     UserRunOpeningForm,
     UserRunRecordForm,
+    staff_of,
 )
 from centres.models import (
     Centre,
@@ -985,12 +986,14 @@ def at_risk(request):
     centres = list(Centre.objects.for_user(request.user))
     flagged = staffing.upcoming_at_risk(centres)
     people = {u.pk: u for u in User.objects.in_organisation_of(request.user)}
+    staff = list(staff_of(request.user.organisation_id)) if flagged else []
     rows = [
         {
             "staffing": s,
             "people": [people.get(shift.worker_id) for shift in s.shifts],
             "form": RiskActionForm(
                 centre=s.centre,
+                staff=staff,
                 initial={"start": s.opening.start},
                 prefix=f"o{s.centre.pk}-{s.opening.start:%Y%m%d%H%M}",
             ),

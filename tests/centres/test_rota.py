@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -386,6 +387,33 @@ def test_the_list_shows_the_opening_an_absence_leaves_short(
     page = response.content.decode()
     assert "Mandag 01.03. 10:00" in page
     assert "Mandag 08.03. 10:00" not in page  # both are there that Monday
+
+
+def test_the_list_reads_the_same_whatever_the_number_of_openings_at_risk(
+    world, client_for, django_assert_num_queries
+):
+    weekday_hours(world.centre_a)
+    for weekday in range(5):
+        rota(world.centre_a, world.staff_a, weekday)
+        rota(world.centre_a, world.staff_b, weekday)
+    StaffAbsenceFactory(worker=world.staff_a, first_day=MONDAY, last_day=MONDAY)
+    client = client_for(world.leader)
+    url = reverse("centres:at_risk")
+    with time_machine.travel(NOW, tick=False):
+        client.get(url)  # the session and the menu's first reads
+        with CaptureQueriesContext(connection) as one:
+            page = client.get(url).content.decode()
+        assert page.count('name="prefix"') == 1
+        # Away for the next two weeks too: ten more openings at risk.
+        StaffAbsenceFactory(
+            worker=world.staff_a,
+            first_day=MONDAY + datetime.timedelta(days=7),
+            last_day=MONDAY + datetime.timedelta(days=20),
+        )
+        with django_assert_num_queries(len(one)):
+            page = client.get(url).content.decode()
+    assert page.count('name="prefix"') == 11
+    assert page.count(f'<option value="{world.staff_b.pk}">') == 11
 
 
 def test_maybe_open_shows_at_once_in_the_week_plan(world, client_for):
