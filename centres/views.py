@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -1073,4 +1074,6 @@ def shift_feed(request, token):
     body = staffing.shifts_ical(feed.worker)
     response = HttpResponse(body, content_type="text/calendar")
     response["Content-Disposition"] = 'inline; filename="vagter.ics"'
+    # One person's shifts, fetched without a session: never kept by a shared proxy.
+    patch_cache_control(response, no_store=True, private=True)
     return response

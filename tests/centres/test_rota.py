@@ -492,6 +492,7 @@ def test_my_shifts_and_the_feed(world, client_for):
         client.logout()
         first = client.get(reverse("centres:shift_feed", args=[token]))
         second = client.get(reverse("centres:shift_feed", args=[token]))
+    assert "no-store" in first["Cache-Control"] and "private" in first["Cache-Control"]
     events = icalendar.Calendar.from_ical(first.content).walk("VEVENT")
     uids = [str(e["uid"]) for e in events]
     assert len(uids) == 7  # the Mondays 1 March to 19 April, less 8 March
