@@ -479,7 +479,10 @@ class RiskActionForm(forms.Form):
     start = forms.DateTimeField(widget=forms.HiddenInput)
     action = forms.ChoiceField(label=_("What to do"), choices=RiskAction.choices)
     worker = forms.ModelChoiceField(
-        label=_("Who takes the shift"), queryset=User.objects.none(), required=False
+        label=_("Who takes the shift"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Only when you staff it."),
     )
 
     def __init__(self, *args, centre, staff=None, **kwargs):

@@ -95,10 +95,12 @@ def closed_days(centres, first, last):
     return result
 
 
-def openings_for(centres, start, end):
+def openings_for(centres, start, end, *, closed=None):
     """Return {centre pk: [Opening]} of openings overlapping [start, end), sorted by start.
 
-    Five queries whatever the number of centres or days. A day's changed kind
+    Five queries whatever the number of centres or days (three given `closed`, the
+    closed_days of the local days from the day before `start` to that of `end`). A day's
+    changed kind
     (OpeningKindChange) applies to the slot with its times; a planned user-run opening
     that fills a user-run or maybe-open slot replaces the slot (it is now user-run for
     sure).
@@ -106,7 +108,8 @@ def openings_for(centres, start, end):
     ids = [c.pk for c in centres]
     first = timezone.localtime(start).date() - datetime.timedelta(days=1)
     last = timezone.localtime(end).date()
-    closed = closed_days(centres, first, last)
+    if closed is None:
+        closed = closed_days(centres, first, last)
     hours = list(OpeningHours.objects.filter(centre_id__in=ids).valid_between(first, last))
     planned = list(
         UserRunOpening.objects.filter(centre_id__in=ids, starts__lt=end, ends__gt=start)

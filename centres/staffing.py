@@ -20,16 +20,16 @@ from centres.models import (
     Closure,
     OpeningKind,
     OpeningKindChange,
-    Organisation,
     RotaShift,
     Shift,
     StaffAbsence,
     User,
 )
-from centres.openings import days, fewest_staff, local_datetime, openings_for
+from centres.openings import closed_days, days, fewest_staff, local_datetime, openings_for
 
 # How far ahead the leader's list of openings at risk and "my shifts" look.
 LOOKAHEAD_DAYS = 28
+ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,10 @@ class PlannedShift:
         return f"shift-{self.shift_id}"
 
 
-def planned_shifts(centres, first, last, *, worker=None):
+def planned_shifts(centres, first, last, *, worker=None, closed=None):
     """{centre pk: [PlannedShift]} on the local days `first` to `last`, sorted by start:
-    rota and one-off shifts, less those of absent people. Three queries."""
+    rota shifts on days the centre is open and one-off shifts, less those of absent
+    people. Five queries (three given `closed`, closed_days covering those days)."""
     ids = [c.pk for c in centres]
     start = local_datetime(first, datetime.time())
     end = local_datetime(last + datetime.timedelta(days=1), datetime.time())
@@ -74,13 +75,21 @@ def planned_shifts(centres, first, last, *, worker=None):
     def absent(worker_id, day):
         return any(a.covers(day) for a in away.get(worker_id, ()))
 
+    # A closed day (a holiday, a closure) takes the rota's shifts off: nobody is expected
+    # at a closed centre. A one-off shift that day was put there on purpose.
+    if closed is None:
+        closed = closed_days(centres, first, last)
     result = {pk: [] for pk in ids}
     by_weekday = {}
     for row in rota:
         by_weekday.setdefault(row.weekday, []).append(row)
     for day in days(first, last):
         for row in by_weekday.get(day.weekday(), ()):
-            if row.is_valid_on(day) and not absent(row.worker_id, day):
+            if (
+                row.is_valid_on(day)
+                and day not in closed[row.centre_id]
+                and not absent(row.worker_id, day)
+            ):
                 result[row.centre_id].append(
                     PlannedShift(
                         row.centre_id,
@@ -105,17 +114,10 @@ def planned_shifts(centres, first, last, *, worker=None):
 def qualified_workers(organisation_ids):
     """Ids of the people of the organisations whose qualification counts for their
     organisation's two-staff rule."""
-    counting = dict(
-        Organisation.objects.filter(pk__in=organisation_ids).values_list(
-            "pk", "qualifications_for_two_staff"
-        )
-    )
     people = User.objects.filter(organisation_id__in=organisation_ids).values_list(
-        "pk", "organisation_id", "qualification"
+        "pk", "qualification", "organisation__qualifications_for_two_staff"
     )
-    return {
-        pk for pk, organisation, qualification in people if qualification in counting[organisation]
-    }
+    return {pk for pk, qualification, counting in people if qualification in counting}
 
 
 @dataclass
@@ -138,11 +140,29 @@ def staffing_at(centres, first, last):
     centres = list(centres)
     if not centres:
         return []
+    return _staffing(centres, first, last, *_openings_and_closed(centres, first, last))
+
+
+def _openings_and_closed(centres, first, last):
+    """The openings of the local days `first` to `last`, and the closed days from the day
+    before to the day after (what openings_for and planned_shifts both look at)."""
+    closed = closed_days(centres, first - ONE_DAY, last + ONE_DAY)
     start = local_datetime(first, datetime.time())
-    end = local_datetime(last + datetime.timedelta(days=1), datetime.time())
-    openings = openings_for(centres, start, end)
+    end = local_datetime(last + ONE_DAY, datetime.time())
+    return openings_for(centres, start, end, closed=closed), closed
+
+
+def week_staffing(centre, monday):
+    """([Opening], [Staffing]) of `centre` in the week from `monday`: every opening, and
+    the staffed ones with who is planned."""
+    sunday = monday + 6 * ONE_DAY
+    openings, closed = _openings_and_closed([centre], monday, sunday)
+    return openings[centre.pk], _staffing([centre], monday, sunday, openings, closed)
+
+
+def _staffing(centres, first, last, openings, closed):
     # A shift may begin the day before an opening (a night shift): a day's margin.
-    shifts = planned_shifts(centres, first - datetime.timedelta(days=1), last)
+    shifts = planned_shifts(centres, first - ONE_DAY, last, closed=closed)
     qualified = qualified_workers({c.organisation_id for c in centres})
     result = []
     for centre in centres:

@@ -737,9 +737,9 @@ def shifts(request, pk):
     week_shifts = list(
         centre.shifts.overlapping(start, end).select_related("worker").order_by("starts")
     )
-    week_openings = centre.openings_between(start, end)
-    sunday = monday + datetime.timedelta(days=6)
-    staffed = [(s.opening, s.qualified) for s in staffing.staffing_at([centre], monday, sunday)]
+    week_openings, staffed = staffing.week_staffing(centre, monday)
+    people = {u.pk: u for u in User.objects.in_organisation_of(request.user)}
+    staffed = [(s, [people.get(shift.worker_id) for shift in s.shifts]) for s in staffed]
     return render(
         request,
         "centres/shifts.html",
@@ -889,15 +889,18 @@ def rota(request, pk):
     """The centre's weekly rota: who works when, valid from and until."""
     centre = get_centre_for(request, pk)
     today = timezone.localdate()
-    rows = list(
+    rows = (
         centre.rota_shifts.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .select_related("worker")
-        .order_by("weekday", "starts", "valid_from")
+        .order_by("weekday", "starts", "valid_from", "worker__first_name", "worker__username")
     )
+    weekdays = {}
+    for row in rows:
+        weekdays.setdefault(row.get_weekday_display(), []).append(row)
     return render(
         request,
         "centres/rota.html",
-        {"centre": centre, "rows": rows, "can_edit": request.user.role == Role.LEADER},
+        {"centre": centre, "weekdays": weekdays, "can_edit": request.user.role == Role.LEADER},
     )
 
 

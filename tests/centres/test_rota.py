@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from centres import staffing
 from centres.models import (
+    OpenDay,
     OpeningKind,
     OpeningKindChange,
     RotaShift,
@@ -23,6 +24,7 @@ from centres.models import (
 )
 from centres.openings import local_datetime, openings_for, understaffed, week_plan
 from tests.centres.factories import (
+    ClosureFactory,
     OpeningHoursFactory,
     RotaShiftFactory,
     ShiftFactory,
@@ -91,6 +93,35 @@ def test_rota_less_absences_plus_one_offs(world):
     assert {s.worker_id for s in found} == {anna.pk, carl.pk}
     monday = list(staffing.staffing_at([centre], MONDAY, MONDAY))
     assert [s.qualified for s in monday] == [2]
+
+
+def test_nobody_is_on_the_rota_on_a_closed_day(world, client_for):
+    """A holiday or a closure takes the rota's shifts off, in "my shifts" and the feed
+    too; a one-off shift put on such a day stays."""
+    centre = world.centre_a
+    weekday_hours(centre)
+    rota(centre, world.staff_a, 0)
+    ClosureFactory(centre=centre, starts=MONDAY, ends=MONDAY)
+    easter_monday = datetime.date(2027, 3, 29)
+    OpenDay.objects.create(centre=world.centre_b, date=easter_monday)  # another centre
+    ShiftFactory(
+        centre=centre,
+        worker=world.staff_b,
+        starts=local_datetime(MONDAY, datetime.time(10)),
+        ends=local_datetime(MONDAY, datetime.time(12)),
+    )
+    found = staffing.planned_shifts([centre], MONDAY, easter_monday)[centre.pk]
+    mondays = [(timezone_day(s.starts), s.worker_id) for s in found]
+    assert mondays == [
+        (MONDAY, world.staff_b.pk),
+        *[(MONDAY + datetime.timedelta(days=7 * n), world.staff_a.pk) for n in (1, 2, 3)],
+    ]
+    page = client_for(world.staff_a).get(reverse("centres:my_shifts")).content.decode()
+    assert "Mandag 01.03." not in page and "Mandag 08.03." in page
+
+
+def timezone_day(moment):
+    return moment.astimezone(CPH).date()
 
 
 def test_a_student_does_not_make_the_second_person_unless_the_organisation_says_so(world):
@@ -495,7 +526,8 @@ def test_my_shifts_and_the_feed(world, client_for):
     assert "no-store" in first["Cache-Control"] and "private" in first["Cache-Control"]
     events = icalendar.Calendar.from_ical(first.content).walk("VEVENT")
     uids = [str(e["uid"]) for e in events]
-    assert len(uids) == 7  # the Mondays 1 March to 19 April, less 8 March
+    # The Mondays 1 March to 19 April, less 8 March (away) and Easter Monday, 29 March.
+    assert len(uids) == 6
     assert uids == [
         str(e["uid"]) for e in icalendar.Calendar.from_ical(second.content).walk("VEVENT")
     ]
