@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from centres.suppression import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
@@ -647,7 +648,7 @@ class RotaShift(ValidityPeriod, models.Model):
 class AbsenceReason(models.TextChoices):
     SICK = "sick", _("Sick")
     HOLIDAY = "holiday", _("Holiday")
-    COURSE = "course", _("Course")
+    COURSE = "course", pgettext_lazy("absence", "Course")
     OTHER = "other", _("Other")
 
 

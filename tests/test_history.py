@@ -100,6 +100,22 @@ def activity_data(world, **changes):
     }
 
 
+def next_opening_shift(world, worker):
+    """Shift form data over the first hour of centre A's next opening from tomorrow (a
+    one-off shift must fall within an opening)."""
+    from centres.openings import local_datetime, openings_for
+
+    start = local_datetime(today() + ONE_DAY, datetime.time())
+    opening = openings_for([world.centre_a], start, start + 15 * ONE_DAY)[world.centre_a.pk][0]
+    starts = timezone.localtime(opening.start)
+    ends = starts + datetime.timedelta(hours=1)
+    return {
+        "worker": worker.pk,
+        "starts": f"{starts:%Y-%m-%dT%H:%M}",
+        "ends": f"{ends:%Y-%m-%dT%H:%M}",
+    }
+
+
 def _post(client, name, args=(), data=None, status=302):
     response = client.post(reverse(name, args=args), data or {})
     assert response.status_code == status, response.content.decode()[:3000]
@@ -178,11 +194,7 @@ WRITE_PATHS = {
                 c(w.staff_a),
                 "centres:shifts",
                 [w.centre_a.pk],
-                {
-                    "worker": w.leader.pk,
-                    "starts": f"{today() + ONE_DAY}T08:00",
-                    "ends": f"{today() + ONE_DAY}T12:00",
-                },
+                next_opening_shift(w, w.leader),
             ),
         ),
         (
