@@ -6,6 +6,7 @@ import random
 
 from django.utils import timezone
 
+from centres.forms import rota_shift_during
 from centres.models import (
     Census,
     Centre,
@@ -17,7 +18,9 @@ from centres.models import (
     OpeningHours,
     OpeningKind,
     Organisation,
+    Qualification,
     Role,
+    RotaShift,
     Shift,
     TargetGroup,
     User,
@@ -163,6 +166,7 @@ def seed_centre_data(organisation, centres, people):
         )
     seed_keys(organisation, centres, today)
     seed_shifts(centres, people, today)
+    seed_rota(organisation, centres, people)
     seed_tallies(centres, today)
     for name, weekly, monthly, occasional, date in [
         (S76F, 34, 7, 10, datetime.date(2022, 10, 1)),
@@ -227,6 +231,71 @@ def seed_shifts(centres, people, today):
                     starts=starts,
                     ends=local_datetime(day, TIMES[end]),
                 )
+
+
+# The reference case's other three staff (invented names): with Emil and Sofie the five
+# who serve the two drop-in centres, one of them a student.
+ROTA_PEOPLE = [
+    ("personale2", "Maja", "Vest", Qualification.TRAINED, [S76F]),
+    ("personale3", "Henrik", "Dal", Qualification.TRAINED, [FREDERIKSGADE]),
+    ("studerende", "Ali", "Sand", Qualification.STUDENT, [S76F, FREDERIKSGADE]),
+]
+# (username, centre, weekday, from, until): two trained staff on every staffed opening
+# of the 2023 hours, and the student alongside on Fridays at 76F.
+ROTA = [
+    *[
+        (username, S76F, day, start, end)
+        for username in ("personale76f", "personale2")
+        for day, start, end in [(1, "8", "16"), (2, "8", "15.30"), (4, "8", "14")]
+    ],
+    ("studerende", S76F, 4, "8", "14"),
+    *[
+        (username, FREDERIKSGADE, day, start, end)
+        for username in ("personalefrederiksgade", "personale3")
+        for day, start, end in [
+            (0, "8", "16"),
+            (3, "8", "15.30"),
+            (1, "12.30", "14"),
+            (6, "10", "14"),
+        ]
+    ],
+]
+
+
+def seed_rota(organisation, centres, people):
+    """The weekly rota since the 2023 cut. The one-off demo shifts the rota now covers
+    are removed, so nobody is planned twice at once."""
+    for username, first_name, last_name, qualification, centre_names in ROTA_PEOPLE:
+        user, created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.org",
+                "organisation": organisation,
+                "role": Role.STAFF,
+                "qualification": qualification,
+                "is_active": True,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        user.centres.set([centres[name] for name in centre_names])
+        people[username] = user
+    for username, name, weekday, start, end in ROTA:
+        RotaShift.objects.get_or_create(
+            centre=centres[name],
+            worker=people[username],
+            weekday=weekday,
+            starts=TIMES[start],
+            ends=TIMES[end],
+            valid_from=AFTER_CUT[0],
+        )
+    rota_people = {people[username].pk for username, *_rest in ROTA}
+    for shift in Shift.objects.filter(worker_id__in=rota_people):
+        if rota_shift_during(shift.worker, shift.starts, shift.ends):
+            shift.delete()
 
 
 def seed_tallies(centres, today):

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import MaxValueValidator
+from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from centres.fields import WallClockDateTimeField
 from centres.forms_base import Form, ModelForm, SafeFormMixin
 from centres.models import (
     CENTRE_BOUND_ROLES,
+    AbsenceReason,
     Census,
     Centre,
     Closure,
@@ -21,15 +23,18 @@ from centres.models import (
     KeyHolder,
     OpenDay,
     OpeningHours,
+    OpeningKind,
     Qualification,
     Role,
+    RotaShift,
     Shift,
+    StaffAbsence,
     TargetGroup,
     User,
     UserRunOpening,
     VisitKind,
 )
-from centres.plausible import PlausibleDateField
+from centres.plausible import PlausibleDateField, plausible
 from centres.validators import looks_like_cpr, reject_cpr_numbers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -303,6 +308,30 @@ class DateForm(Form):
         return date
 
 
+OUTSIDE_OPENINGS = _(
+    "The shift lies outside the centre's opening hours. Choose times during an opening."
+)
+
+
+def staff_of(organisation_id):
+    """The people who may be put on a shift: active staff and leaders of the organisation."""
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=["staff", "leader"]
+    ).order_by("first_name", "username")
+
+
+def rota_shift_during(worker, starts, ends):
+    """The rota shift of `worker` valid on the local day of `starts` that overlaps
+    [starts, ends), or None."""
+    from centres.openings import local_datetime
+
+    day = timezone.localdate(starts)
+    for row in RotaShift.objects.filter(worker=worker, weekday=day.weekday()).valid_on(day):
+        if local_datetime(day, row.starts) < ends and local_datetime(day, row.ends) > starts:
+            return row
+    return None
+
+
 class ShiftForm(validity.CorrectionFields, ModelForm):
     class Meta:
         model = Shift
@@ -313,11 +342,7 @@ class ShiftForm(validity.CorrectionFields, ModelForm):
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
         self.centre = centre
-        self.fields["worker"].queryset = User.objects.filter(
-            organisation_id=centre.organisation_id,
-            is_active=True,
-            role__in=["staff", "leader"],
-        ).order_by("first_name")
+        self.fields["worker"].queryset = staff_of(centre.organisation_id)
 
     def clean(self):
         cleaned = super().clean()
@@ -330,6 +355,10 @@ class ShiftForm(validity.CorrectionFields, ModelForm):
             self.add_error("ends", _("A shift cannot be longer than 16 hours."))
         elif worker and Shift.objects.filter(worker=worker).overlapping(starts, ends).exists():
             self.add_error("worker", _("This person already has a shift at that time."))
+        elif worker and rota_shift_during(worker, starts, ends):
+            self.add_error("worker", _("This person already has a rota shift at that time."))
+        elif not self.centre.openings_between(starts, ends):
+            self.add_error("starts", self.no_opening_message(starts))
         reason = self.correction_clean(cleaned)
         if not self.errors:
             try:
@@ -342,9 +371,156 @@ class ShiftForm(validity.CorrectionFields, ModelForm):
                 self.add_error("starts", refusal)
         return cleaned
 
+    def no_opening_message(self, starts):
+        """Why no opening takes the shift: the centre is closed that day (a public
+        holiday or a closure), or the times lie outside its hours."""
+        from centres.openings import closed_days
+
+        day = timezone.localdate(starts)
+        reason = closed_days([self.centre], day, day)[self.centre.pk].get(day)
+        if reason is None:
+            return OUTSIDE_OPENINGS
+        return _(
+            "The centre is closed on %(date)s (%(reason)s). Choose a day it is open, or "
+            "open that day under opening hours and closures."
+        ) % {"date": formats.date_format(day, "SHORT_DATE_FORMAT"), "reason": reason}
+
     def save(self, commit=True):
         validity.with_reason(self.instance, self.reason)
         return super().save(commit=commit)
+
+
+class RotaShiftForm(validity.RuleForm, ModelForm):
+    """A repeating weekly shift, changed from a date like opening hours."""
+
+    class Meta:
+        model = RotaShift
+        fields = ["worker", "weekday", "starts", "ends", "valid_from", "valid_until"]
+        widgets = {"starts": TIME, "ends": TIME, "valid_from": DATE, "valid_until": DATE}
+        help_texts = {
+            "valid_from": _(
+                "For a change: the first day it applies. Earlier days keep the rota they had."
+            )
+        }
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        self.fields["worker"].queryset = staff_of(centre.organisation_id)
+        if not self.instance.pk:
+            self.initial.setdefault("valid_from", timezone.localdate())
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if starts and ends and ends <= starts:
+            self.add_error("ends", _("The end must be after the start."))
+        valid_from, valid_until = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if valid_from and valid_until and valid_until < valid_from:
+            self.add_error("valid_until", _("The end of validity must not be before its start."))
+        self.clean_rule(cleaned)
+        if self.errors:
+            return cleaned
+        last = valid_until or datetime.date.max
+        weekday, worker = cleaned["weekday"], cleaned["worker"]
+        clash = (
+            RotaShift.objects.filter(worker=worker, weekday=weekday)
+            .exclude(pk=self.instance.pk)
+            .valid_between(valid_from, last)
+            .filter(starts__lt=ends, ends__gt=starts)
+            .select_related("centre")
+            .first()
+        )
+        if clash:
+            self.add_error(
+                "worker",
+                _(
+                    "This person already has a rota shift %(shift)s at %(centre)s in that "
+                    "period. End that shift first, or choose other times."
+                )
+                % {"shift": clash, "centre": clash.centre},
+            )
+            return cleaned
+        opens = (
+            OpeningHours.objects.filter(centre=self.centre, weekday=weekday)
+            .valid_between(valid_from, last)
+            .filter(starts__lt=ends, ends__gt=starts)
+        )
+        if not opens.exists():
+            self.add_error("starts", OUTSIDE_OPENINGS)
+        return cleaned
+
+
+class StaffAbsenceForm(ModelForm):
+    class Meta:
+        model = StaffAbsence
+        fields = ["worker", "first_day", "last_day", "reason"]
+        widgets = {"first_day": DATE, "last_day": DATE}
+
+    def __init__(self, *args, organisation_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = staff_of(organisation_id)
+        self.initial.setdefault("first_day", timezone.localdate())
+        self.initial.setdefault("reason", AbsenceReason.SICK)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The absence cannot end before it starts."))
+        elif first and last and (last - first).days > 366:
+            self.add_error("last_day", _("An absence cannot be longer than a year."))
+        return cleaned
+
+
+class RiskAction(models.TextChoices):
+    STAFF = "staff", _("Staff it")
+    USER_RUN = "user_run", _("Make it user-run")
+    MAYBE = "maybe", _("Make it “maybe open”")
+    CLOSE = "close", _("Close that day")
+
+
+class RiskActionForm(Form):
+    """What the leader does about a staffed opening at risk: `start` names it."""
+
+    start = forms.DateTimeField(widget=forms.HiddenInput, validators=[plausible])
+    action = forms.ChoiceField(label=_("What to do"), choices=RiskAction.choices)
+    worker = forms.ModelChoiceField(
+        label=_("Who takes the shift"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Only when you staff it."),
+    )
+
+    def __init__(self, *args, centre, staff=None, **kwargs):
+        """`staff`: the people to choose from, already read (staff_of), so that a page of
+        many of these forms reads them once; the choice is checked against staff_of."""
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        self.opening = None
+        field = self.fields["worker"]
+        field.queryset = staff_of(centre.organisation_id)
+        if staff is not None:
+            field.widget.choices = [("", field.empty_label)] + [
+                (person.pk, field.label_from_instance(person)) for person in staff
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get("start")
+        if start is None:
+            return cleaned
+        found = self.centre.openings_between(start, start + datetime.timedelta(minutes=1))
+        self.opening = next(
+            (o for o in found if o.start == start and o.kind == OpeningKind.STAFFED), None
+        )
+        if self.opening is None or self.opening.end <= timezone.now():
+            raise forms.ValidationError(
+                _("This opening is no longer staffed or is over. Reload the list.")
+            )
+        if cleaned.get("action") == RiskAction.STAFF and not cleaned.get("worker"):
+            self.add_error("worker", _("Choose who takes the shift."))
+        return cleaned
 
 
 class UserRunOpeningForm(ModelForm):

@@ -706,6 +706,158 @@ class Shift(models.Model):
         return f"{self.worker} {timezone.localtime(self.starts):%d.%m %H:%M}"
 
 
+class RotaShiftQuerySet(ValidityQuerySet):
+    pass
+
+
+class RotaShift(ValidityPeriod, models.Model):
+    """A repeating weekly shift of one person at a centre, valid for a period.
+
+    Changed from a date like opening hours (centres.validity): the old row ends the day
+    before and a new one starts, so last month's rota stays as it was."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, related_name="rota_shifts", verbose_name=_("centre")
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="rota_shifts",
+        verbose_name=_("staff member"),
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    valid_from = models.DateField(_("valid from"), validators=[plausible])
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if open-ended."),
+        validators=[plausible],
+    )
+
+    objects = RotaShiftQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["weekday", "starts", "valid_from"]
+        verbose_name = _("rota shift")
+        verbose_name_plural = _("rota shifts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=F("starts")), name="rota_shift_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="rota_shift_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="rota_shift_validity_in_order",
+            ),
+            *plausible_dates("valid_from", "valid_until"),
+        ]
+        indexes = [models.Index(fields=["centre", "weekday"])]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}\N{EN DASH}{self.ends:%H:%M}"
+
+
+class AbsenceReason(models.TextChoices):
+    SICK = "sick", _("Sick")
+    HOLIDAY = "holiday", _("Holiday")
+    COURSE = "course", pgettext_lazy("absence", "Course")
+    OTHER = "other", _("Other")
+
+
+class StaffAbsenceQuerySet(models.QuerySet):
+    def between(self, first, last):
+        """Absences covering at least one day from `first` to `last` (inclusive)."""
+        return self.filter(first_day__lte=last, last_day__gte=first)
+
+
+class StaffAbsence(models.Model):
+    """Days a person is away: every shift of theirs on those days (rota and one-off) is
+    off the plan."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="absences",
+        verbose_name=_("staff member"),
+    )
+    first_day = models.DateField(_("first day"), validators=[plausible])
+    last_day = models.DateField(_("last day"), validators=[plausible])
+    reason = models.CharField(_("reason"), max_length=10, choices=AbsenceReason.choices)
+
+    objects = StaffAbsenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="absence_ends_after_start"
+            ),
+            *plausible_dates("first_day", "last_day"),
+        ]
+        indexes = [models.Index(fields=["worker", "last_day"])]
+
+    def __str__(self):
+        return f"{self.worker} {self.first_day}"
+
+    def covers(self, date):
+        return self.first_day <= date <= self.last_day
+
+
+class OpeningKindChange(models.Model):
+    """One day's staffed opening turned user-run or maybe open (e.g. too few staff that
+    day); the weekly hours stay as they are."""
+
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.CASCADE,
+        related_name="opening_kind_changes",
+        verbose_name=_("centre"),
+    )
+    date = models.DateField(_("date"), validators=[plausible])
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    kind = models.CharField(_("kind"), max_length=10, choices=OpeningKind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "starts"]
+        verbose_name = _("changed opening of a day")
+        verbose_name_plural = _("changed openings of days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "date", "starts", "ends"], name="opening_kind_change_unique"
+            ),
+            *plausible_dates("date"),
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.date} {self.starts:%H:%M}: {self.kind}"
+
+
+class ShiftFeed(models.Model):
+    """A private link to a person's own shifts as an iCalendar feed; a new link replaces
+    the old one, so a leaked link is revoked by making a new one or deleting it."""
+
+    worker = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return str(self.worker)
+
+
 # --- Key holders, fobs and loans --------------------------------------------------------
 
 

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 import holidays
 from django.utils import timezone
 
-from centres.models import Closure, OpenDay, OpeningHours, OpeningKind, UserRunOpening
+from centres.models import (
+    Closure,
+    OpenDay,
+    OpeningHours,
+    OpeningKind,
+    OpeningKindChange,
+    UserRunOpening,
+)
 
 # How far ahead "next opening" looks.
 NEXT_OPENING_HORIZON_DAYS = 28
@@ -88,22 +95,31 @@ def closed_days(centres, first, last):
     return result
 
 
-def openings_for(centres, start, end):
+def openings_for(centres, start, end, *, closed=None):
     """Return {centre pk: [Opening]} of openings overlapping [start, end), sorted by start.
 
-    Four queries whatever the number of centres or days. A planned user-run opening that
-    fills a user-run or maybe-open slot replaces the slot (it is now user-run for sure).
+    Five queries whatever the number of centres or days (three given `closed`, the
+    closed_days of the local days from the day before `start` to that of `end`). A day's
+    changed kind
+    (OpeningKindChange) applies to the slot with its times; a planned user-run opening
+    that fills a user-run or maybe-open slot replaces the slot (it is now user-run for
+    sure).
     """
     ids = [c.pk for c in centres]
     first = timezone.localtime(start).date() - datetime.timedelta(days=1)
     last = timezone.localtime(end).date()
-    closed = closed_days(centres, first, last)
+    if closed is None:
+        closed = closed_days(centres, first, last)
     hours = list(OpeningHours.objects.filter(centre_id__in=ids).valid_between(first, last))
     planned = list(
         UserRunOpening.objects.filter(centre_id__in=ids, starts__lt=end, ends__gt=start)
         .select_related("key_holder")
         .order_by("starts")
     )
+    changed = {
+        (c.centre_id, c.date, c.starts, c.ends): c.kind
+        for c in OpeningKindChange.objects.filter(centre_id__in=ids, date__range=(first, last))
+    }
     result = {pk: [] for pk in ids}
     by_weekday = {}
     for row in hours:
@@ -116,7 +132,7 @@ def openings_for(centres, start, end):
                 centre_id=row.centre_id,
                 start=local_datetime(day, row.starts),
                 end=local_datetime(day, row.ends),
-                kind=row.kind,
+                kind=changed.get((row.centre_id, day, row.starts, row.ends), row.kind),
                 label=row.label,
                 hours_id=row.pk,
             )
@@ -224,25 +240,16 @@ class StaffingFlag:
 
 def understaffed(centres, start, end):
     """Return [StaffingFlag] for every staffed opening from `start` to `end` with fewer
-    than two staff planned at some moment (the Working Environment Authority's rule)."""
-    from centres.models import Shift
+    than two qualified staff planned at some moment (the Working Environment Authority's
+    rule; see centres.staffing for who is planned and who counts)."""
+    from centres.staffing import staffing_at
 
-    centres = list(centres)
-    openings = openings_for(centres, start, end)
-    shifts = {}
-    for shift in Shift.objects.filter(centre__in=centres, starts__lt=end, ends__gt=start).order_by(
-        "starts"
-    ):
-        shifts.setdefault(shift.centre_id, []).append(shift)
-    flags = []
-    for centre in centres:
-        for opening in openings[centre.pk]:
-            if opening.kind != OpeningKind.STAFFED:
-                continue
-            staff = fewest_staff(opening, shifts.get(centre.pk, []))
-            if staff < 2:
-                flags.append(StaffingFlag(centre, opening, staff))
-    return flags
+    first, last = timezone.localdate(start), timezone.localdate(end)
+    return [
+        StaffingFlag(s.centre, s.opening, s.qualified)
+        for s in staffing_at(centres, first, last)
+        if s.at_risk and s.opening.start < end and s.opening.end > start
+    ]
 
 
 @dataclass(frozen=True)

@@ -384,6 +384,41 @@ SHIFTS = [
     JOIN scale_user u ON u.centre_idx = o.centre_idx
         AND u.k = mod(o.day - %(first)s::date + j, %(staff_per_centre)s)
     """,
+    # A weekly rota of today's staffed hours before the one-off shifts begin (the two
+    # must not plan one person twice): the centre's first two staff members over the
+    # whole opening; the third of them away a week now and then, and one day's opening
+    # in each organisation turned "maybe open" for want of staff.
+    """
+    INSERT INTO centres_rotashift (centre_id, worker_id, weekday, starts, ends, valid_from,
+        valid_until)
+    SELECT h.centre_id, u.id, h.weekday, h.starts, h.ends,
+        %(today)s::date - %(shift_days)s::int - 365, %(today)s::date - %(shift_days)s::int
+    FROM centres_openinghours h
+    JOIN scale_centre c ON c.id = h.centre_id
+    JOIN scale_user u ON u.centre_idx = c.idx AND u.k < 2
+    WHERE h.kind = 'staffed' AND h.valid_until IS NULL
+    """,
+    """
+    INSERT INTO centres_staffabsence (worker_id, first_day, last_day, reason)
+    SELECT u.id, d::date, d::date + 4, (ARRAY['sick', 'holiday', 'course'])[1 + mod(u.k, 3)]
+    FROM scale_user u,
+        generate_series(%(today)s::date - 180, %(today)s::date + 30, interval '10 weeks') AS d
+    WHERE u.role = 'staff' AND u.k = 2
+    """,
+    """
+    INSERT INTO centres_openingkindchange (centre_id, date, starts, ends, kind)
+    SELECT DISTINCT ON (c.org_idx) h.centre_id,
+        %(today)s::date + mod(h.weekday - extract(isodow FROM %(today)s::date)::int + 8, 7),
+        h.starts, h.ends, 'maybe'
+    FROM centres_openinghours h JOIN scale_centre c ON c.id = h.centre_id
+    WHERE h.kind = 'staffed' AND h.valid_until IS NULL
+    ORDER BY c.org_idx, h.centre_id, h.weekday
+    """,
+    """
+    INSERT INTO centres_shiftfeed (worker_id, token, created_at)
+    SELECT u.id, md5(u.username || random()::text) || md5(random()::text), %(first)s::timestamptz
+    FROM scale_user u WHERE u.role = 'staff' AND u.k = 0
+    """,
 ]
 
 KEYS = [

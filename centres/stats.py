@@ -197,7 +197,8 @@ def census_per_centre(centre_ids, date):
     }
 
 
-# The weekly slots of the period, on days the centre is not closed (see openings.py):
+# The weekly slots of the period, on days the centre is not closed (see openings.py), of
+# the kind a day's change (OpeningKindChange) gives them:
 # a closure or a public holiday closes a day unless an open day reopens it. A planned
 # user-run opening at exactly a user-run or maybe-open slot replaces it, and so does a
 # second one planned at exactly the same times: it is the same opening.
@@ -207,7 +208,7 @@ WITH days AS (
     FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS day
 ),
 slots AS (
-    SELECT h.centre_id, h.kind, days.day,
+    SELECT h.centre_id, coalesce(k.kind, h.kind) AS kind, days.day,
            (days.day + h.starts) AT TIME ZONE %(tz)s AS slot_start,
            (days.day + h.ends) AT TIME ZONE %(tz)s AS slot_end,
            EXTRACT(EPOCH FROM (h.ends - h.starts)) / 3600.0 AS hours
@@ -215,6 +216,8 @@ slots AS (
     JOIN days ON EXTRACT(ISODOW FROM days.day) - 1 = h.weekday
         AND h.valid_from <= days.day
         AND (h.valid_until IS NULL OR h.valid_until >= days.day)
+    LEFT JOIN centres_openingkindchange k ON k.centre_id = h.centre_id AND k.date = days.day
+        AND k.starts = h.starts AND k.ends = h.ends
     WHERE h.centre_id = ANY(%(ids)s)
       AND (
         NOT (days.day = ANY(%(holidays)s::date[]) OR EXISTS (
@@ -259,18 +262,41 @@ FROM ({OPENINGS}) AS openings
 GROUP BY 1, 2, 3
 """
 
-# The fewest staff present during each staffed opening, by a sweep over the starts (+1)
-# and ends (-1) of the shifts clipped to it: after all changes at a moment, the running
-# sum is who is there until the next change. Nobody works two shifts at once (an
-# exclusion constraint), so the sum counts distinct people.
+# The fewest qualified staff present during each staffed opening (centres.staffing): the
+# one-off shifts and the rota's shifts of the day, less those of people absent that day
+# and of people whose qualification does not count for the two-staff rule. By a sweep
+# over the starts (+1) and ends (-1) of the shifts clipped to it: after all changes at a
+# moment, the running sum is who is there until the next change. Nobody works two shifts
+# at once (exclusion constraints, and the forms refuse a one-off shift over a rota
+# shift), so the sum counts distinct people.
 STAFF_PRESENT = """
 , staffed AS (
     SELECT centre_id, slot_start, slot_end FROM slots WHERE kind = 'staffed'
 ),
-shifts AS (
-    SELECT centre_id, starts, ends FROM centres_shift
+planned AS (
+    SELECT centre_id, worker_id, starts, ends, (starts AT TIME ZONE %(tz)s)::date AS day
+    FROM centres_shift
     WHERE centre_id = ANY(%(ids)s) AND ends > %(start)s - interval '1 day'
       AND starts < %(end)s + interval '1 day'
+    UNION ALL
+    SELECT r.centre_id, r.worker_id, (days.day + r.starts) AT TIME ZONE %(tz)s,
+           (days.day + r.ends) AT TIME ZONE %(tz)s, days.day
+    FROM centres_rotashift r
+    JOIN days ON EXTRACT(ISODOW FROM days.day) - 1 = r.weekday
+        AND r.valid_from <= days.day
+        AND (r.valid_until IS NULL OR r.valid_until >= days.day)
+    WHERE r.centre_id = ANY(%(ids)s)
+),
+shifts AS (
+    SELECT p.centre_id, p.starts, p.ends FROM planned p
+    JOIN centres_user u ON u.id = p.worker_id
+    JOIN centres_centre c ON c.id = p.centre_id
+    JOIN centres_organisation org ON org.id = c.organisation_id
+    WHERE u.qualification = ANY(org.qualifications_for_two_staff)
+      AND NOT EXISTS (
+        SELECT 1 FROM centres_staffabsence a
+        WHERE a.worker_id = p.worker_id AND a.first_day <= p.day AND a.last_day >= p.day
+      )
 ),
 changes AS (
     SELECT o.centre_id, o.slot_start, o.slot_end, o.slot_start AS moment, 0 AS delta

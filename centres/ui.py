@@ -28,8 +28,11 @@ def nav_items(request):
     items = [NavItem(_("Week plan"), reverse("centres:week_plans"), group)]
     if role in (Role.LEADER, Role.STAFF):
         items.append(NavItem(_("Keys"), reverse("centres:keys"), group))
+        items.append(NavItem(_("My shifts"), reverse("centres:my_shifts"), group))
     if role == Role.LEADER:
         items.append(NavItem(_("People"), reverse("centres:people"), group))
+        items.append(NavItem(_("Staffing at risk"), reverse("centres:at_risk"), group))
+        items.append(NavItem(_("Absences"), reverse("centres:absences"), group))
     return items
 
 

@@ -39,6 +39,17 @@ urlpatterns = [
     path("keys/fobs/<int:fob_pk>/lost/", views.key_fob_lost, name="key_fob_lost"),
     path("keys/fobs/<int:fob_pk>/retire/", views.key_fob_retire, name="key_fob_retire"),
     path("keys/fobs/<int:fob_pk>/found/", views.key_fob_found, name="key_fob_found"),
+    path("centres/<int:pk>/rota/", views.rota, name="rota"),
+    path("centres/<int:pk>/rota/add/", views.rota_edit, name="rota_add"),
+    path("centres/<int:pk>/rota/<int:rota_pk>/", views.rota_edit, name="rota_edit"),
+    path("centres/<int:pk>/rota/<int:rota_pk>/delete/", views.rota_delete, name="rota_delete"),
+    path("absences/", views.absences, name="absences"),
+    path("absences/<int:absence_pk>/delete/", views.absence_delete, name="absence_delete"),
+    path("staffing/at-risk/", views.at_risk, name="at_risk"),
+    path("centres/<int:pk>/at-risk/act/", views.at_risk_act, name="at_risk_act"),
+    path("centres/my-shifts/", views.my_shifts, name="my_shifts"),
+    path("centres/my-shifts/link/", views.my_shifts_feed, name="my_shifts_feed"),
+    path("centres/my-shifts/<str:token>.ics", views.shift_feed, name="shift_feed"),
 ]
 urlpatterns += [
     path("people/invite/", views.person_invite, name="person_invite"),

@@ -9,16 +9,17 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
-from django.http import Http404
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from centres import accounts, forms_base, hooks, openings, services, validity
+from centres import accounts, forms_base, hooks, openings, services, staffing, validity
 from centres.access import (
     EVERY_ROLE,
     get_centre_for,
@@ -42,9 +43,13 @@ from centres.forms import (
     LendFobForm,
     OpenDayForm,
     OpeningHoursForm,
+    RiskActionForm,
+    RotaShiftForm,
     ShiftForm,
+    StaffAbsenceForm,
     UserRunOpeningForm,
     UserRunRecordForm,
+    staff_of,
 )
 from centres.models import (
     AccessAction,
@@ -60,6 +65,8 @@ from centres.models import (
     OpeningHours,
     OpeningKind,
     Role,
+    ShiftFeed,
+    StaffAbsence,
     TargetGroup,
     User,
     VisitCount,
@@ -797,12 +804,9 @@ def shifts(request, pk):
     week_shifts = list(
         centre.shifts.overlapping(start, end).select_related("worker").order_by("starts")
     )
-    week_openings = centre.openings_between(start, end)
-    staffed = [
-        (o, openings.fewest_staff(o, week_shifts))
-        for o in week_openings
-        if o.kind == OpeningKind.STAFFED
-    ]
+    week_openings, staffed = staffing.week_staffing(centre, monday)
+    people = {u.pk: u for u in User.objects.in_organisation_of(request.user)}
+    staffed = [(s, [people.get(shift.worker_id) for shift in s.shifts]) for s in staffed]
     return render(
         request,
         "centres/shifts.html",
@@ -1167,3 +1171,204 @@ def invitation(request, token):
             return redirect("home")
         return render(request, "centres/invitation_invalid.html", status=404)
     return render(request, "centres/invitation.html", {"form": form, "person": person})
+
+
+# --- Rota, absences, openings at risk, my shifts --------------------------------------------
+
+
+@login_required
+def rota(request, pk):
+    """The centre's weekly rota: who works when, valid from and until."""
+    centre = get_centre_for(request, pk)
+    today = timezone.localdate()
+    rows = (
+        centre.rota_shifts.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("worker")
+        .order_by("weekday", "starts", "valid_from", "worker__first_name", "worker__username")
+    )
+    weekdays = {}
+    for row in rows:
+        weekdays.setdefault(row.get_weekday_display(), []).append(row)
+    return render(
+        request,
+        "centres/rota.html",
+        {"centre": centre, "weekdays": weekdays, "can_edit": request.user.role == Role.LEADER},
+    )
+
+
+@login_required
+def rota_edit(request, pk, rota_pk=None):
+    centre = get_centre_for(request, pk, roles=LEADER)
+    instance = get_object_or_404(centre.rota_shifts, pk=rota_pk) if rota_pk else None
+    form = RotaShiftForm(request.POST or None, instance=instance, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        form.instance.centre = centre
+        saved = form.save()
+        if form.action == validity.SPLIT:
+            messages.success(
+                request,
+                _("The new shift applies from %(date)s. The days before keep the rota they had.")
+                % {"date": formats.date_format(saved.valid_from, "SHORT_DATE_FORMAT")},
+            )
+        else:
+            messages.success(request, _("The rota is saved."))
+        return redirect("centres:rota", pk=centre.pk)
+    title = _("Change rota shift") if instance else _("Add rota shift")
+    return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
+
+
+@login_required
+def rota_delete(request, pk, rota_pk):
+    centre = get_centre_for(request, pk, roles=LEADER)
+    row = get_object_or_404(centre.rota_shifts.select_related("worker"), pk=rota_pk)
+    return confirm_removal(
+        request,
+        centre=centre,
+        subject=_("The rota shift %(shift)s of %(worker)s") % {"shift": row, "worker": row.worker},
+        first_day=row.valid_from,
+        last_day=row.valid_until,
+        remove=lambda reason: validity.delete_rule(row, reason=reason),
+        back=reverse("centres:rota", args=[centre.pk]),
+    )
+
+
+def organisation_absences(user):
+    return StaffAbsence.objects.filter(worker__organisation_id=user.organisation_id)
+
+
+@role_required(Role.LEADER)
+def absences(request):
+    """Current and coming absences of the organisation's staff, and a form for a new one."""
+    form = StaffAbsenceForm(request.POST or None, organisation_id=request.user.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The absence is saved. The shifts on those days are off."))
+        return redirect("centres:at_risk")
+    rows = (
+        organisation_absences(request.user)
+        .filter(last_day__gte=timezone.localdate())
+        .select_related("worker")
+    )
+    return render(
+        request,
+        "centres/absences.html",
+        {"form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(Role.LEADER)
+def absence_delete(request, absence_pk):
+    absence = get_object_or_404(
+        organisation_absences(request.user).select_related("worker"), pk=absence_pk
+    )
+    return confirm_removal(
+        request,
+        centre=None,
+        subject=_("The absence of %(worker)s") % {"worker": absence.worker},
+        first_day=absence.first_day,
+        last_day=absence.last_day,
+        remove=lambda reason: validity.delete_rule(
+            absence, reason=reason, first_field="first_day", last_field="last_day"
+        ),
+        back=reverse("centres:absences"),
+    )
+
+
+@role_required(Role.LEADER)
+def at_risk(request):
+    """The staffed openings of the coming four weeks with fewer than two qualified staff
+    planned, each with what the leader can do about it."""
+    centres = list(Centre.objects.for_user(request.user))
+    flagged = staffing.upcoming_at_risk(centres)
+    people = {u.pk: u for u in User.objects.in_organisation_of(request.user)}
+    staff = list(staff_of(request.user.organisation_id)) if flagged else []
+    rows = [
+        {
+            "staffing": s,
+            "people": [people.get(shift.worker_id) for shift in s.shifts],
+            "form": RiskActionForm(
+                centre=s.centre,
+                staff=staff,
+                initial={"start": s.opening.start},
+                prefix=f"o{s.centre.pk}-{s.opening.start:%Y%m%d%H%M}",
+            ),
+        }
+        for s in flagged
+    ]
+    return render(request, "centres/at_risk.html", {"rows": rows, "days": staffing.LOOKAHEAD_DAYS})
+
+
+@require_POST
+@role_required(Role.LEADER)
+def at_risk_act(request, pk):
+    centre = get_centre_for(request, pk, roles=LEADER)
+    prefix = request.POST.get("prefix", "")
+    form = RiskActionForm(request.POST, centre=centre, prefix=prefix or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            staffing.act_on_risk(centre, form.opening, data["action"], data["worker"])
+        except ValidationError as error:
+            form.add_error("worker", error)
+        else:
+            messages.success(request, _("Done: the week plan and the calendar show it now."))
+            monday = openings.week_start(timezone.localdate(form.opening.start))
+            return redirect(
+                f"{reverse('centres:week_plan', args=[centre.pk])}?week={monday.isoformat()}"
+            )
+    return render(
+        request,
+        "centres/at_risk_act.html",
+        {"centre": centre, "form": form, "prefix": prefix},
+        status=400,
+    )
+
+
+@role_required(Role.LEADER, Role.STAFF)
+def my_shifts(request):
+    """The signed-in person's shifts of the coming four weeks, and their private feed."""
+    today = timezone.localdate()
+    last = today + datetime.timedelta(days=staffing.LOOKAHEAD_DAYS - 1)
+    centres = list(Centre.objects.filter(organisation_id=request.user.organisation_id))
+    names = {c.pk: c.name for c in centres}
+    found = staffing.planned_shifts(centres, today, last, worker=request.user)
+    shifts = sorted(
+        ((s, names[s.centre_id]) for rows in found.values() for s in rows),
+        key=lambda item: item[0].starts,
+    )
+    feed = ShiftFeed.objects.filter(worker=request.user).first()
+    absent = StaffAbsence.objects.filter(worker=request.user).between(today, last)
+    return render(
+        request,
+        "centres/my_shifts.html",
+        {"shifts": shifts, "feed": feed, "absences": absent, "days": staffing.LOOKAHEAD_DAYS},
+    )
+
+
+@require_POST
+@role_required(Role.LEADER, Role.STAFF)
+def my_shifts_feed(request):
+    """Make a new private feed link (the old one stops working), or remove it."""
+    with transaction.atomic():
+        ShiftFeed.objects.filter(worker=request.user).delete()
+        if request.POST.get("remove"):
+            messages.success(request, _("The calendar link is removed. It no longer works."))
+        else:
+            ShiftFeed.objects.create(worker=request.user, token=staffing.new_feed_token())
+            messages.success(request, _("A new calendar link is made. An old one no longer works."))
+    return redirect("centres:my_shifts")
+
+
+@require_GET
+def shift_feed(request, token):
+    """A person's own shifts as iCalendar, for a phone: no sign-in, the token is the key."""
+    feed = get_object_or_404(
+        ShiftFeed.objects.select_related("worker").filter(worker__is_active=True), token=token
+    )
+    body = staffing.shifts_ical(feed.worker)
+    response = HttpResponse(body, content_type="text/calendar")
+    response["Content-Disposition"] = 'inline; filename="vagter.ics"'
+    # One person's shifts, fetched without a session: never kept by a shared proxy.
+    patch_cache_control(response, no_store=True, private=True)
+    return response

@@ -100,6 +100,51 @@ def activity_data(world, **changes):
     }
 
 
+def next_opening_shift(world, worker):
+    """Shift form data over the first hour of centre A's next opening from tomorrow (a
+    one-off shift must fall within an opening)."""
+    from centres.openings import local_datetime, openings_for
+
+    start = local_datetime(today() + ONE_DAY, datetime.time())
+    opening = openings_for([world.centre_a], start, start + 15 * ONE_DAY)[world.centre_a.pk][0]
+    starts = timezone.localtime(opening.start)
+    ends = starts + datetime.timedelta(hours=1)
+    return {
+        "worker": worker.pk,
+        "starts": f"{starts:%Y-%m-%dT%H:%M}",
+        "ends": f"{ends:%Y-%m-%dT%H:%M}",
+    }
+
+
+def next_staffed_opening(world):
+    """Centre A's first staffed opening from tomorrow (local)."""
+    from centres.models import OpeningKind
+    from centres.openings import local_datetime, openings_for
+
+    start = local_datetime(today() + ONE_DAY, datetime.time())
+    found = openings_for([world.centre_a], start, start + 15 * ONE_DAY)[world.centre_a.pk]
+    return next(o for o in found if o.kind == OpeningKind.STAFFED)
+
+
+def rota_data(world, worker, **changes):
+    """A weekly shift over centre A's opening hours (a rota shift must fall in one)."""
+    hours = world.hours_a
+    return {
+        "worker": worker.pk,
+        "weekday": hours.weekday,
+        "starts": f"{hours.starts:%H:%M}",
+        "ends": f"{hours.ends:%H:%M}",
+        "valid_from": today().isoformat(),
+        "valid_until": "",
+        **changes,
+    }
+
+
+def risk_action(world, action):
+    start = next_staffed_opening(world).start
+    return {"prefix": "x", "x-start": timezone.localtime(start).isoformat(), "x-action": action}
+
+
 def _post(client, name, args=(), data=None, status=302):
     response = client.post(reverse(name, args=args), data or {})
     assert response.status_code == status, response.content.decode()[:3000]
@@ -171,6 +216,64 @@ WRITE_PATHS = {
             ),
         ),
     ],
+    "centres.RotaShift": [
+        (
+            "add",
+            lambda w, c: _post(
+                c(w.leader), "centres:rota_add", [w.centre_a.pk], rota_data(w, w.staff_b)
+            ),
+        ),
+        (
+            "change",
+            lambda w, c: _post(
+                c(w.leader),
+                "centres:rota_edit",
+                [w.centre_a.pk, w.rota_a.pk],
+                rota_data(w, w.staff_a),
+            ),
+        ),
+        (
+            "delete",
+            lambda w, c: _post(
+                c(w.leader),
+                "centres:rota_delete",
+                [w.centre_a.pk, w.rota_a.pk],
+                {"correction": "on", "correction_reason": "Fejl"},
+            ),
+        ),
+    ],
+    "centres.StaffAbsence": [
+        (
+            "add",
+            lambda w, c: _post(
+                c(w.leader),
+                "centres:absences",
+                data={
+                    "worker": w.staff_b.pk,
+                    "first_day": (today() + ONE_DAY).isoformat(),
+                    "last_day": (today() + 2 * ONE_DAY).isoformat(),
+                    "reason": "sick",
+                },
+            ),
+        ),
+        (
+            "delete",
+            lambda w, c: _post(
+                c(w.leader),
+                "centres:absence_delete",
+                [w.absence_a.pk],
+                {"correction": "on", "correction_reason": "Fejl"},
+            ),
+        ),
+    ],
+    "centres.OpeningKindChange": [
+        (
+            "maybe open",
+            lambda w, c: _post(
+                c(w.leader), "centres:at_risk_act", [w.centre_a.pk], risk_action(w, "maybe")
+            ),
+        ),
+    ],
     "centres.Shift": [
         (
             "add",
@@ -178,11 +281,7 @@ WRITE_PATHS = {
                 c(w.staff_a),
                 "centres:shifts",
                 [w.centre_a.pk],
-                {
-                    "worker": w.leader.pk,
-                    "starts": f"{today() + ONE_DAY}T08:00",
-                    "ends": f"{today() + ONE_DAY}T12:00",
-                },
+                next_opening_shift(w, w.leader),
             ),
         ),
         (

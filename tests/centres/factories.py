@@ -10,7 +10,9 @@ from centres.models import (
     KeyLoan,
     OpeningHours,
     OpeningKind,
+    RotaShift,
     Shift,
+    StaffAbsence,
     UserRunOpening,
 )
 from tests.factories import CentreFactory, OrganisationFactory, UserFactory
@@ -79,6 +81,28 @@ class ShiftFactory(factory.django.DjangoModelFactory):
     worker = factory.SubFactory(UserFactory)
     starts = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
     ends = factory.LazyAttribute(lambda s: s.starts + datetime.timedelta(hours=8))
+
+
+class RotaShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RotaShift
+
+    centre = factory.SubFactory(CentreFactory)
+    worker = factory.SubFactory(UserFactory)
+    weekday = 0
+    starts = datetime.time(10)
+    ends = datetime.time(16)
+    valid_from = factory.LazyFunction(timezone.localdate)
+
+
+class StaffAbsenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffAbsence
+
+    worker = factory.SubFactory(UserFactory)
+    first_day = factory.LazyFunction(timezone.localdate)
+    last_day = factory.LazyAttribute(lambda a: a.first_day + datetime.timedelta(days=2))
+    reason = "sick"
 
 
 class UserRunOpeningFactory(factory.django.DjangoModelFactory):

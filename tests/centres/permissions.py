@@ -63,18 +63,34 @@ ROWS = {
     "centres:person_invite_again": ({"pk": "invited_a"}, LEADER_OF_A),
     # Public: a link that is not a live invitation gets the same page for everyone.
     "centres:invitation": ({"token": "not-an-invitation-token"}, (N,) * 7),
+    "centres:rota": (A, WORKERS_AT_A),
+    "centres:rota_add": (A, LEADER_AT_A),
+    "centres:rota_edit": ({**A, "rota_pk": "rota_a"}, LEADER_AT_A),
+    "centres:rota_delete": ({**A, "rota_pk": "rota_a"}, LEADER_AT_A),
+    "centres:absences": ({}, (R, F, F, OK, F, F, OK)),
+    # Another organisation's absence does not exist for its leader.
+    "centres:absence_delete": ({"absence_pk": "absence_a"}, (R, F, F, OK, F, F, N)),
+    "centres:at_risk": ({}, (R, F, F, OK, F, F, OK)),
+    "centres:at_risk_act": (A, POST_ONLY),
+    "centres:my_shifts": ({}, (R, OK, OK, OK, F, F, OK)),
+    "centres:my_shifts_feed": ({}, POST_ONLY),
+    # The token is the key: no sign-in, the same answer for everyone.
+    "centres:shift_feed": ({"token": "feed-token-a"}, (OK,) * 7),
 }
 
 
 def extend_world(world):
     """Create the objects this app's URLs need (all of organisation A, at centre A)."""
+    from centres.models import ShiftFeed
     from tests.centres.factories import (
         ClosureFactory,
         KeyFobFactory,
         KeyHolderFactory,
         KeyLoanFactory,
         OpeningHoursFactory,
+        RotaShiftFactory,
         ShiftFactory,
+        StaffAbsenceFactory,
         UserRunOpeningFactory,
     )
     from tests.factories import UserFactory
@@ -93,4 +109,7 @@ def extend_world(world):
     world.invited_a = UserFactory(first_name="Ivan", organisation=world.org_a)
     world.invited_a.set_unusable_password()
     world.invited_a.save()
+    world.rota_a = RotaShiftFactory(centre=world.centre_a, worker=world.staff_a)
+    world.absence_a = StaffAbsenceFactory(worker=world.staff_a)
+    ShiftFeed.objects.create(worker=world.staff_a, token="feed-token-a")
     return world

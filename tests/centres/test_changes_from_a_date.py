@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from centres import validity
-from centres.models import Closure, OpeningHours, OpeningKind, Shift
+from centres.models import Closure, OpenDay, OpeningHours, OpeningKind, Shift
 from centres.openings import local_datetime, openings_for, week_plan
 from config.dashboard import pack
 from tests.centres.factories import ClosureFactory, OpeningHoursFactory, ShiftFactory
@@ -366,6 +366,10 @@ def test_a_shift_ahead_is_deleted_after_asking(world, client_for):
 
 def test_a_shift_on_an_earlier_day_is_added_only_as_a_correction(world, client_for):
     day = timezone.localdate() - 2 * ONE_DAY
+    OpeningHoursFactory(centre=world.centre_a, weekday=day.weekday())  # a shift needs an opening
+    # ... on a day the centre is open: two days back may be a public holiday (Good Friday
+    # on 26 March 2027, two days before summer time begins).
+    OpenDay.objects.create(centre=world.centre_a, date=day)
     data = {"worker": world.staff_a.pk, "starts": f"{day}T08:00", "ends": f"{day}T12:00"}
     client = client_for(world.staff_a)
     url = reverse("centres:shifts", args=[world.centre_a.pk])

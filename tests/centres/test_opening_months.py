@@ -15,6 +15,7 @@ from tests.centres.factories import (
     ClosureFactory,
     KeyHolderFactory,
     OpeningHoursFactory,
+    RotaShiftFactory,
     ShiftFactory,
     UserRunOpeningFactory,
 )
@@ -116,6 +117,33 @@ def test_a_change_to_the_rules_is_seen_at_once(centre, change):
     change(centre)
     after = assert_agrees(centre)
     assert after != before
+
+
+def test_who_counts_for_two_staff_is_seen_at_once(centre):
+    """The understaffed figure counts qualified people only; a changed qualification or
+    a changed list of those that count forgets the kept months, past ones included."""
+    student = UserFactory(
+        organisation=centre.organisation, centres=[centre], qualification="student"
+    )
+    for person in (student, worker(centre)):
+        RotaShiftFactory(
+            centre=centre,
+            worker=person,
+            weekday=0,
+            starts=datetime.time(8),
+            ends=datetime.time(16),
+            valid_from=datetime.date(2024, 1, 1),
+        )
+    before = assert_agrees(centre)
+    student.qualification = "trained"
+    student.save()
+    assert not months_kept(centre)
+    trained = assert_agrees(centre)
+    assert trained[1] < before[1]
+    centre.organisation.qualifications_for_two_staff = ["student"]
+    centre.organisation.save()
+    assert not months_kept(centre)
+    assert assert_agrees(centre)[1] > trained[1]
 
 
 def test_a_change_forgets_only_the_months_it_touches(centre):

@@ -15,9 +15,10 @@ def test_leader_home_lists_centres_with_staff_counts(world, client_for, django_a
     client = client_for(world.leader)
     # session, user, the two-factor device that verified the session, organisation, centres
     # with staff counts; then the idle-timeout session
-    # save (one update); centres' panels: centres, then closures, open days,
-    # hours, user-run openings and shifts of all centres at once.
-    with django_assert_num_queries(12):
+    # save (one update); centres' panels: centres, then closures, open days, hours,
+    # user-run openings, a day's changed kinds, absences, rota shifts, one-off shifts and
+    # who counts for two staff, of all centres at once.
+    with django_assert_num_queries(16):
         response = client.get(reverse("home"))
     html = response.content.decode()
     assert "Banebryderne" in html

@@ -10,7 +10,7 @@ from django.utils import timezone
 from activities.models import Occurrence
 from advice.models import MeetingService, MeetingTally
 from centres import clock, services
-from centres.models import Census, FigureVersion, OpenDay, VisitCount
+from centres.models import Census, FigureVersion, OpenDay, OpeningKindChange, VisitCount
 from tests.activities.factories import ActivityFactory, MeetingFactory
 from tests.advice.factories import (
     ContactFactory,
@@ -24,7 +24,9 @@ from tests.centres.factories import (
     KeyHolderFactory,
     KeyLoanFactory,
     OpeningHoursFactory,
+    RotaShiftFactory,
     ShiftFactory,
+    StaffAbsenceFactory,
     UserRunOpeningFactory,
 )
 from tests.factories import CentreFactory, UserFactory
@@ -102,6 +104,25 @@ CHANGES = {
     "risk assessment": lambda c: RiskAssessmentFactory(
         centre=c, written_by=c.organisation.members.first()
     ),
+    "rota shift": lambda c: RotaShiftFactory(centre=c, worker=c.organisation.members.first()),
+    "staff absence": lambda c: StaffAbsenceFactory(worker=c.organisation.members.first()),
+    "a day's opening made user-run": lambda c: OpeningKindChange.objects.create(
+        centre=c,
+        date=timezone.localdate(),
+        starts=datetime.time(10),
+        ends=datetime.time(16),
+        kind="user_run",
+    ),
+    "a person's qualification": lambda c: (
+        type(c.organisation.members.first())
+        .objects.filter(organisation=c.organisation)
+        .update(qualification="student")
+    ),
+    "who counts for two staff": lambda c: (
+        type(c.organisation)
+        .objects.filter(pk=c.organisation_id)
+        .update(qualifications_for_two_staff=["trained", "student"])
+    ),
 }
 
 
@@ -160,6 +181,27 @@ def test_deleting_moves_the_version_too(centre):
 def test_a_centre_moved_to_another_organisation_moves_both(centre, other):
     versions = [FigureVersion.current(c.organisation_id) for c in (centre, other)]
     type(centre).objects.filter(pk=centre.pk).update(organisation=other.organisation)
+    after = [FigureVersion.current(c.organisation_id) for c in (centre, other)]
+    assert after[0] > versions[0] and after[1] > versions[1]
+
+
+def test_a_sign_in_or_a_renamed_organisation_leaves_the_version_alone(centre):
+    person = centre.organisation.members.first()
+    before = FigureVersion.current(centre.organisation_id)
+    person.last_login = timezone.now()
+    person.save()
+    centre.organisation.name = "Nyt navn"
+    centre.organisation.save()
+    person.qualification = person.qualification  # saved unchanged
+    person.save()
+    assert FigureVersion.current(centre.organisation_id) == before
+
+
+def test_a_person_moved_to_another_organisation_moves_both(centre, other):
+    person = centre.organisation.members.first()
+    versions = [FigureVersion.current(c.organisation_id) for c in (centre, other)]
+    person.organisation = other.organisation
+    person.save()
     after = [FigureVersion.current(c.organisation_id) for c in (centre, other)]
     assert after[0] > versions[0] and after[1] > versions[1]
 

@@ -49,7 +49,14 @@ def menus_of(response):
             "leader",
             {
                 None: ["Forside", "Overblik"],
-                "Steder": ["Ugeplan", "Nøgler", "Personer"],
+                "Steder": [
+                    "Ugeplan",
+                    "Nøgler",
+                    "Mine vagter",
+                    "Personer",
+                    "Bemanding i fare",
+                    "Fravær",
+                ],
                 "Aktiviteter": ["Kalender", "Aktiviteter", "Møder", "Forslag"],
                 "Rådgivning": ["Registrér rådgivning", "Rådgivningstal"],
                 "Hændelser": ["Hændelser", "Karantæner", "Hændelsestal"],
@@ -59,7 +66,7 @@ def menus_of(response):
             "staff_a",
             {
                 None: ["Forside", "Overblik"],
-                "Steder": ["Ugeplan", "Nøgler"],
+                "Steder": ["Ugeplan", "Nøgler", "Mine vagter"],
                 "Aktiviteter": ["Kalender", "Aktiviteter", "Møder", "Forslag"],
                 "Rådgivning": ["Registrér rådgivning", "Rådgivningstal"],
                 "Hændelser": ["Hændelser", "Karantæner"],
