@@ -53,3 +53,10 @@ def test_demo_leader_signs_in_with_a_printed_backup_code_new_on_every_run(db, cl
         response = client.post(reverse("two_factor_verify"), {"code": codes[0]})
     assert response.url == reverse("home")
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_seed_demo_prints_every_login_the_apps_made(db, capsys):
+    call_command("seed_demo", force=True)
+    out = capsys.readouterr().out
+    for username in ("leder", "mette", "kasper"):
+        assert f"  {username} " in out, out

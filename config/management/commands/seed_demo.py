@@ -43,9 +43,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sign in at http://127.0.0.1:8000/ with password '{centres_demo.DEMO_PASSWORD}':"
         )
-        for username, _first, _last, role, centre_names in centres_demo.PEOPLE:
-            where = ", ".join(centre_names) or "all centres"
-            self.stdout.write(f"  {username:<24} {Role(role).label} ({where})")
+        # Everyone the demos made, the apps' own people (e.g. outreach workers) included.
+        for username, user in people.items():
+            where = ", ".join(c.name for c in user.centres.order_by("name")) or "all centres"
+            self.stdout.write(f"  {username:<24} {Role(user.role).label} ({where})")
             if username in backup_codes:
                 codes = " ".join(backup_codes[username])
                 self.stdout.write(f"  {'':<24} then one of these one-time codes: {codes}")
