@@ -240,23 +240,33 @@ def corrections_of(centre):
     return rows[:CORRECTIONS_SHOWN]
 
 
+def save_rule(request, form, centre, *, split, saved, back):
+    """Save a valid form of a rule that changes from a date (validity.RuleForm) and say
+    what happened: from which day a change applies, or that the rule is saved."""
+    form.instance.centre = centre
+    row = form.save()
+    if form.action == validity.SPLIT:
+        date = formats.date_format(row.valid_from, "SHORT_DATE_FORMAT")
+        messages.success(request, split % {"date": date})
+    else:
+        messages.success(request, saved)
+    return redirect(back)
+
+
 @login_required
 def hours_edit(request, pk, hours_pk=None):
     centre = get_centre_for(request, pk, roles=LEADER)
     instance = get_object_or_404(centre.opening_hours, pk=hours_pk) if hours_pk else None
     form = OpeningHoursForm(request.POST or None, instance=instance, centre=centre)
     if request.method == "POST" and form.is_valid():
-        form.instance.centre = centre
-        saved = form.save()
-        if form.action == validity.SPLIT:
-            messages.success(
-                request,
-                _("The new hours apply from %(date)s. The days before keep the hours they had.")
-                % {"date": formats.date_format(saved.valid_from, "SHORT_DATE_FORMAT")},
-            )
-        else:
-            messages.success(request, _("The opening hours are saved."))
-        return redirect("centres:hours", pk=centre.pk)
+        return save_rule(
+            request,
+            form,
+            centre,
+            split=_("The new hours apply from %(date)s. The days before keep the hours they had."),
+            saved=_("The opening hours are saved."),
+            back=reverse("centres:hours", args=[centre.pk]),
+        )
     title = _("Change opening hours") if instance else _("Add opening hours")
     return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
 
@@ -1202,17 +1212,14 @@ def rota_edit(request, pk, rota_pk=None):
     instance = get_object_or_404(centre.rota_shifts, pk=rota_pk) if rota_pk else None
     form = RotaShiftForm(request.POST or None, instance=instance, centre=centre)
     if request.method == "POST" and form.is_valid():
-        form.instance.centre = centre
-        saved = form.save()
-        if form.action == validity.SPLIT:
-            messages.success(
-                request,
-                _("The new shift applies from %(date)s. The days before keep the rota they had.")
-                % {"date": formats.date_format(saved.valid_from, "SHORT_DATE_FORMAT")},
-            )
-        else:
-            messages.success(request, _("The rota is saved."))
-        return redirect("centres:rota", pk=centre.pk)
+        return save_rule(
+            request,
+            form,
+            centre,
+            split=_("The new shift applies from %(date)s. The days before keep the rota they had."),
+            saved=_("The rota is saved."),
+            back=reverse("centres:rota", args=[centre.pk]),
+        )
     title = _("Change rota shift") if instance else _("Add rota shift")
     return render(request, "centres/form.html", {"centre": centre, "form": form, "title": title})
 
