@@ -14,6 +14,8 @@ KEY_KEEPERS = (R, OK, OK, OK, F, F, OK)
 FOB_KEEPERS_AT_A = (R, OK, N, OK, F, F, N)
 A = {"pk": "centre_a"}
 LEADER_OF_A = (R, F, F, OK, F, F, N)
+# Shift feeds are public by token (see the shift_feed row).
+FEED_TOKEN = "feed-token-a"
 
 ROWS = {
     "centres:detail": (A, WORKERS_AT_A),
@@ -75,7 +77,7 @@ ROWS = {
     "centres:my_shifts": ({}, (R, OK, OK, OK, F, F, OK)),
     "centres:my_shifts_feed": ({}, POST_ONLY),
     # The token is the key: no sign-in, the same answer for everyone.
-    "centres:shift_feed": ({"token": "feed-token-a"}, (OK,) * 7),
+    "centres:shift_feed": ({"token": FEED_TOKEN}, (OK,) * 7),
 }
 
 
@@ -111,5 +113,5 @@ def extend_world(world):
     world.invited_a.save()
     world.rota_a = RotaShiftFactory(centre=world.centre_a, worker=world.staff_a)
     world.absence_a = StaffAbsenceFactory(worker=world.staff_a)
-    ShiftFeed.objects.create(worker=world.staff_a, token="feed-token-a")
+    ShiftFeed.objects.create(worker=world.staff_a, token=FEED_TOKEN)
     return world

@@ -13,8 +13,10 @@ from django import forms
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
+from centres.middleware import TOKEN_FIELD
 from centres.models import Role
 from tests.activities import permissions as activities_permissions
+from tests.centres import permissions as centres_permissions
 from tests.conftest import PERSONAS, World
 from tests.factories import CentreFactory, UserFactory
 from tests.security.support import changed_tables, table_fingerprints
@@ -73,14 +75,27 @@ def forms_in(context):
     return seen
 
 
+HIDDEN_INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+# Sent by the client itself (CSRF is not checked in tests); a one-time token would make
+# the page's second post a replay of its first.
+NOT_RESENT = {"csrfmiddlewaretoken", TOKEN_FIELD}
+
+
 def form_target(html, page_url, field_name):
-    """Return (method, address) of the page's form holding `field_name`."""
+    """Return (method, address, hidden inputs) of the page's form holding `field_name`:
+    what a browser sends besides the form's fields (e.g. which of a page's forms it is)."""
     for attrs, body in FORM_TAG.findall(html):
         if f'name="{field_name}"' in body:
             action = re.search(r'action="([^"]*)"', attrs)
             method = "get" if re.search(r'method="get"', attrs, re.I) else "post"
-            return method, (unescape(action.group(1)) if action and action.group(1) else page_url)
-    return "post", page_url
+            target = unescape(action.group(1)) if action and action.group(1) else page_url
+            hidden = {
+                name: unescape(value)
+                for name, value in HIDDEN_INPUT.findall(body)
+                if name not in NOT_RESENT
+            }
+            return method, target, hidden
+    return "post", page_url, {}
 
 
 def initial_data(form):
@@ -129,7 +144,9 @@ def project_forms_with_choices():
 
 def test_no_form_takes_another_organisations_objects(world, client_for, monkeypatch):
     extend_world(world)
-    monkeypatch.setattr(activities_permissions, "TOKEN", "z" * 43)  # calendar tokens are unique
+    # Calendar and shift-feed tokens are unique.
+    monkeypatch.setattr(activities_permissions, "TOKEN", "z" * 43)
+    monkeypatch.setattr(centres_permissions, "FEED_TOKEN", "y" * 43)
     outsiders = mirror_world(world)
     tried, problems = set(), []
     # The association's only forms (agenda proposals) pick no objects.
@@ -164,10 +181,10 @@ def post_outsiders(world, client, persona, outsiders, problems):
                     problems.append(f"no object of organisation Z for {type(form).__name__}")
                     continue
                 html_name = form.add_prefix(field_name)
-                data = initial_data(form)
+                method, target, hidden = form_target(html, url, html_name)
+                data = hidden | initial_data(form)
                 multiple = isinstance(field, forms.ModelMultipleChoiceField)
                 data[html_name] = [str(outsider.pk)] if multiple else str(outsider.pk)
-                method, target = form_target(html, url, html_name)
                 before = table_fingerprints()
                 response = getattr(client, method)(target, data)
                 label = f"{persona}: {type(form).__name__}.{field_name} on {target}"
