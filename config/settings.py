@@ -249,10 +249,7 @@ STORAGES = {
 }
 
 # Domain rules kept in one place each.
-# A work injury with absence beyond the day of injury is reported to the Working
-# Environment Authority at the latest this many days after the first day of absence
-# (BEK nr. 799 of 3 June 2022, §1).
-WORK_INJURY_REPORT_DEADLINE_DAYS = 14
+# The work-injury report deadlines are data: incidents.WorkInjuryRule.
 # Access-log rows about sensitive personal data are deleted after this many days.
 ACCESS_LOG_RETENTION_DAYS = env_int("VAERESTED_ACCESS_LOG_RETENTION_DAYS", 183)
 # Closed incident reports are pseudonymised after this many days (aliases, narratives

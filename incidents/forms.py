@@ -18,6 +18,7 @@ from incidents.models import (
     Kind,
     Procedure,
     RiskAssessment,
+    WorkInjuryCase,
 )
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -183,6 +184,22 @@ class IncidentForm(OccurredAtMixin, ModelForm):
                     "absence_first_day",
                     _("The first day of absence comes after the day of the episode."),
                 )
+        case = self.instance.work_injury_case
+        if case and not data.get("injury"):
+            self.add_error(
+                "injury",
+                _("The work-injury report says treatment costs or death: keep the injury."),
+            )
+        if absence and case == WorkInjuryCase.TREATMENT:
+            self.add_error(
+                "absence_first_day",
+                _("The work-injury report says treatment costs without absence; change it first."),
+            )
+        if self.instance.work_injury_reported_on and not absence and not case:
+            self.add_error(
+                "absence_first_day",
+                _("The work injury is reported with this absence; the day cannot be removed."),
+            )
         return data
 
     def save(self, commit=True):
@@ -196,6 +213,7 @@ class ReportingForm(ModelForm):
     class Meta:
         model = Incident
         fields = [
+            "work_injury_case",
             "work_injury_reported_on",
             "work_injury_reference",
             "police_reported_on",
@@ -208,10 +226,24 @@ class ReportingForm(ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("work_injury_reported_on") and self.instance.absence_first_day is None:
+        case = data.get("work_injury_case")
+        absence = self.instance.absence_first_day
+        if case and not self.instance.injury:
+            self.add_error(
+                "work_injury_case", _("Record the injury on the report first; no one was injured.")
+            )
+        elif case == WorkInjuryCase.TREATMENT and absence is not None:
+            self.add_error(
+                "work_injury_case",
+                _("The report has a first day of absence; treatment costs are for no absence."),
+            )
+        if data.get("work_injury_reported_on") and absence is None and not case:
             self.add_error(
                 "work_injury_reported_on",
-                _("Record the first day of absence on the report first."),
+                _(
+                    "Record the first day of absence on the report first, or choose treatment "
+                    "costs or death."
+                ),
             )
         for date_field, reference in (
             ("work_injury_reported_on", "work_injury_reference"),

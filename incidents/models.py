@@ -9,8 +9,9 @@ from django.db.models import F, Func, Q
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from centres.models import Centre, KeyHolder, LoggedQuerySet, Role, normalise_alias
@@ -71,9 +72,98 @@ NEXT_STATUS = {
 }
 
 
-def work_injury_deadline(first_day_of_absence):
-    """The last day to report a work injury to the Working Environment Authority."""
-    return first_day_of_absence + datetime.timedelta(days=settings.WORK_INJURY_REPORT_DEADLINE_DAYS)
+class WorkInjuryCase(models.TextChoices):
+    """Which clock of the work-injury report runs. ABSENCE follows from a recorded first
+    day of absence; the other two are chosen on the reporting form."""
+
+    ABSENCE = "absence", _("Absence beyond the day of injury")
+    TREATMENT = "treatment", _("No absence, but treatment costs expected")
+    DEATH = "death", _("Death")
+
+
+class WorkInjuryRuleQuerySet(models.QuerySet):
+    def in_force(self, day):
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+    def attach_to(self, incidents):
+        """Give each incident its rule, from one query: for lists of reports."""
+        incidents = list(incidents)
+        rules = list(self.order_by("-valid_from", "-pk"))
+        for incident in incidents:
+            case, day = incident.work_injury, timezone.localdate(incident.occurred_at)
+            incident.work_injury_rule = next(
+                (rule for rule in rules if rule.case == case and rule.in_force_on(day)), None
+            )
+        return incidents
+
+    def rule_for(self, case, day):
+        """The rule of `case` in force on `day` (the latest to start), or None."""
+        return self.in_force(day).filter(case=case).order_by("-valid_from", "-pk").first()
+
+
+class WorkInjuryRule(models.Model):
+    """How long there is to report a work injury of one case, from when, by which law.
+
+    Rules are data: a change in the law is a new row (by data migration) valid from its
+    date, and the old row gets a valid_until, so injuries keep the rule of their day.
+    """
+
+    case = models.CharField(_("case"), max_length=10, choices=WorkInjuryCase.choices)
+    # ABSENCE counts whole days from the first day of absence, TREATMENT whole days from
+    # the day of injury; DEATH counts the period from the moment of the injury.
+    period = models.DurationField(_("time to report"))
+    absence_threshold_days = models.PositiveSmallIntegerField(
+        _("days of absence beyond the day of injury"),
+        null=True,
+        blank=True,
+        help_text=_("Only for absence: from how many days of absence the injury is reported."),
+    )
+    valid_from = models.DateField(_("valid from"), validators=[plausible])
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, validators=[plausible])
+    legal_source = models.CharField(_("legal source"), max_length=200)
+    url = models.URLField(_("link to the law"), blank=True)
+
+    objects = WorkInjuryRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "valid_from"]
+        verbose_name = _("work-injury rule")
+        verbose_name_plural = _("work-injury rules")
+        constraints = [
+            *plausible_dates("valid_from", "valid_until"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="work_injury_rule_validity_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__gt=datetime.timedelta(0)),
+                name="work_injury_rule_period_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(case=WorkInjuryCase.ABSENCE, absence_threshold_days__gte=1)
+                | (~Q(case=WorkInjuryCase.ABSENCE) & Q(absence_threshold_days__isnull=True)),
+                name="work_injury_rule_threshold_iff_absence",
+            ),
+            models.CheckConstraint(
+                condition=Q(case__in=WorkInjuryCase.values), name="work_injury_rule_case_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_case_display()}: {self.legal_source}"
+
+    def in_force_on(self, day):
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def deadline(self, occurred_at, absence_first_day=None):
+        """The last day (ABSENCE, TREATMENT) or the last moment (DEATH) to report."""
+        if self.case == WorkInjuryCase.DEATH:
+            return occurred_at + self.period
+        start = absence_first_day if self.case == WorkInjuryCase.ABSENCE else None
+        start = start or timezone.localdate(occurred_at)
+        return start + datetime.timedelta(days=self.period.days)
 
 
 class IncidentQuerySet(LoggedQuerySet):
@@ -102,9 +192,10 @@ class IncidentQuerySet(LoggedQuerySet):
         return self.filter(occurred_at__date__gte=start, occurred_at__date__lte=end)
 
     def work_injury_pending(self):
-        """Reports with absence whose work-injury report is not yet recorded."""
+        """Work injuries (absence, treatment costs, death) not yet reported."""
         return self.filter(
-            absence_first_day__isnull=False, work_injury_reported_on__isnull=True
+            Q(absence_first_day__isnull=False) | ~Q(work_injury_case=""),
+            work_injury_reported_on__isnull=True,
         ).exclude(pseudonymised_at__isnull=False)
 
     def mentioning(self, alias):
@@ -162,6 +253,19 @@ class Incident(models.Model):
         help_text=_("Only when the injured staff member was absent beyond the day of injury."),
         validators=[plausible],
     )
+    # Treatment costs or death; absence follows from absence_first_day (death wins).
+    work_injury_case = models.CharField(
+        _("treatment costs or death"),
+        max_length=10,
+        blank=True,
+        db_default="",  # for rows inserted in SQL (seed_scale)
+        help_text=_("A first day of absence is recorded on the report itself."),
+        choices=[
+            ("", _("Neither")),
+            (WorkInjuryCase.TREATMENT, WorkInjuryCase.TREATMENT.label),
+            (WorkInjuryCase.DEATH, WorkInjuryCase.DEATH.label),
+        ],
+    )
     work_injury_reported_on = models.DateField(
         _("reported to the Working Environment Authority on"),
         null=True,
@@ -217,9 +321,20 @@ class Incident(models.Model):
                 name="incident_absence_needs_injury",
             ),
             models.CheckConstraint(
+                condition=Q(work_injury_case="")
+                | Q(work_injury_case=WorkInjuryCase.DEATH, injury=True)
+                | Q(
+                    work_injury_case=WorkInjuryCase.TREATMENT,
+                    injury=True,
+                    absence_first_day__isnull=True,
+                ),
+                name="incident_work_injury_case_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(work_injury_reported_on__isnull=True)
-                | Q(absence_first_day__isnull=False),
-                name="incident_work_injury_report_needs_absence",
+                | Q(absence_first_day__isnull=False)
+                | ~Q(work_injury_case=""),
+                name="incident_work_injury_report_needs_a_case",
             ),
             models.CheckConstraint(
                 condition=Q(status=Status.CLOSED, closed_at__isnull=False)
@@ -249,17 +364,67 @@ class Incident(models.Model):
         return self.alias_keys
 
     @property
-    def work_injury_deadline(self):
-        if self.absence_first_day is None:
+    def work_injury(self):
+        """The case of work injury to report (a WorkInjuryCase), or None."""
+        if self.work_injury_case == WorkInjuryCase.DEATH:
+            return WorkInjuryCase.DEATH
+        if self.absence_first_day is not None:
+            return WorkInjuryCase.ABSENCE
+        if self.work_injury_case == WorkInjuryCase.TREATMENT:
+            return WorkInjuryCase.TREATMENT
+        return None
+
+    @cached_property
+    def work_injury_rule(self):
+        """The rule in force on the day of injury for this case, or None."""
+        case = self.work_injury
+        if case is None:
             return None
-        return work_injury_deadline(self.absence_first_day)
+        return WorkInjuryRule.objects.rule_for(case, timezone.localdate(self.occurred_at))
+
+    @property
+    def work_injury_deadline(self):
+        """The last day, or for a death the last moment, to report; None without a rule."""
+        rule = self.work_injury_rule
+        if rule is None:
+            return None
+        return rule.deadline(self.occurred_at, self.absence_first_day)
+
+    @property
+    def work_injury_deadline_is_moment(self):
+        return isinstance(self.work_injury_deadline, datetime.datetime)
+
+    @property
+    def work_injury_deadline_text(self):
+        """The deadline as shown: a day, or a day and a time for a death."""
+        deadline = self.work_injury_deadline
+        if deadline is None:
+            return gettext("no rule in force on the day of injury")
+        if isinstance(deadline, datetime.datetime):
+            return formats.date_format(timezone.localtime(deadline), "DATETIME_FORMAT")
+        return formats.date_format(deadline, "DATE_FORMAT")
+
+    @property
+    def work_injury_deadline_day(self):
+        """The local day of the deadline, for sorting and counting days."""
+        deadline = self.work_injury_deadline
+        if isinstance(deadline, datetime.datetime):
+            return timezone.localdate(deadline)
+        return deadline
 
     @property
     def work_injury_days_left(self):
         """Days until the work-injury deadline (negative when overdue), or None."""
-        if self.absence_first_day is None or self.work_injury_reported_on:
+        deadline = self.work_injury_deadline
+        if deadline is None or self.work_injury_reported_on:
             return None
-        return (self.work_injury_deadline - timezone.localdate()).days
+        today = timezone.localdate()
+        if isinstance(deadline, datetime.datetime):
+            # A moment passed earlier today is already overdue: at least a day.
+            if timezone.now() > deadline:
+                return -max(1, (today - timezone.localdate(deadline)).days)
+            deadline = timezone.localdate(deadline)
+        return (deadline - today).days
 
     @property
     def work_injury_days_overdue(self):

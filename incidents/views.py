@@ -42,6 +42,7 @@ from incidents.models import (
     Incident,
     Procedure,
     RiskAssessment,
+    WorkInjuryRule,
 )
 
 # Prefill values a link may pass in ?context=, e.g. from a user-run opening's page.
@@ -291,9 +292,12 @@ def overview(request):
     if user.role == Role.LEADER:
         incidents = Incident.objects.for_user(user)
         context.update(
-            work_injuries=incidents.work_injury_pending()
-            .select_related("centre")
-            .order_by("absence_first_day"),
+            work_injuries=sorted(
+                WorkInjuryRule.objects.attach_to(
+                    incidents.work_injury_pending().select_related("centre")
+                ),
+                key=lambda incident: incident.work_injury_deadline_day or datetime.date.max,
+            ),
             overdue=stats.follow_ups_for(user)
             .overdue(today)
             .select_related("owner", "incident__centre"),

@@ -52,8 +52,19 @@ PERSONAS = [
 ]
 
 
+def restore_work_injury_rules():
+    """A transactional test empties every table, the rules of the data migration too."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("incidents.migrations.0008_work_injury_rules_of_2022")
+    migration.add_rules(apps, None)
+
+
 @pytest.fixture
 def world(db):
+    restore_work_injury_rules()
     org_a = OrganisationFactory(name="Banebryderne")
     org_z = OrganisationFactory(name="Et andet sted")
     centre_a = CentreFactory(organisation=org_a, name="Værestedet 76F")

@@ -70,7 +70,8 @@ ONCE = [
               count(*) FILTER (WHERE done_on IS NULL AND due_on < %(today)s)
        FROM incidents_followupitem f JOIN incidents_incident i ON i.id = f.incident_id
        WHERE i.centre_id = ANY(%(ids)s)""",
-    f"""SELECT count(*) FROM incidents_incident WHERE {IN} AND absence_first_day IS NOT NULL
+    f"""SELECT count(*) FROM incidents_incident WHERE {IN}
+        AND (absence_first_day IS NOT NULL OR work_injury_case <> '')
         AND work_injury_reported_on IS NULL AND pseudonymised_at IS NULL""",
     f"""SELECT count(*) FROM incidents_ban WHERE organisation_id = %(org)s
         AND (scope = 'organisation' OR {IN}) AND starts_on <= %(today)s AND ends_on >= %(today)s""",

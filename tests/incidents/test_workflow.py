@@ -10,22 +10,25 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incidents.models import FollowUpItem, Incident, Status, work_injury_deadline
+from incidents.models import (
+    FollowUpItem,
+    Incident,
+    Status,
+    WorkInjuryCase,
+    WorkInjuryRule,
+)
 from tests.incidents.factories import FollowUpItemFactory, IncidentFactory
 
 pytestmark = pytest.mark.any_day
 
 
-@given(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 1)))
+@given(st.dates(min_value=datetime.date(2022, 7, 1), max_value=datetime.date(2099, 12, 1)))
 def test_the_work_injury_deadline_is_14_days_after_the_first_day_of_absence(first_day):
-    deadline = work_injury_deadline(first_day)
+    rule = WorkInjuryRule(case=WorkInjuryCase.ABSENCE, period=datetime.timedelta(days=14))
+    injured_at = datetime.datetime.combine(first_day, datetime.time(12), tzinfo=datetime.UTC)
+    deadline = rule.deadline(injured_at - datetime.timedelta(days=1), first_day)
     assert (deadline - first_day).days == 14
     assert deadline > first_day
-
-
-def test_the_deadline_follows_the_setting(settings):
-    settings.WORK_INJURY_REPORT_DEADLINE_DAYS = 9
-    assert work_injury_deadline(datetime.date(2026, 3, 25)) == datetime.date(2026, 4, 3)
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 30, 10, tzinfo=datetime.UTC), tick=False)
