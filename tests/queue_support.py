@@ -1,0 +1,27 @@
+"""The task queue in tests: jobs deferred to memory (the `queue` fixture of
+tests/conftest.py), run here by procrastinate's own worker."""
+
+from unittest import mock
+
+from asgiref.sync import async_to_sync, sync_to_async
+from procrastinate import periodic, utils
+from procrastinate.contrib.django import procrastinate_app
+
+
+async def in_the_tests_thread(func, *args, **kwargs):
+    return await sync_to_async(func, thread_sensitive=True)(*args, **kwargs)
+
+
+def run_due_jobs():
+    """Run the jobs due until none is left, as a worker does, with two differences: each
+    job runs in this thread (a worker runs it in a thread of its own, with a connection
+    of its own that would not see the test's data), and no periodic job is deferred."""
+    app = procrastinate_app.current_app
+    with (
+        mock.patch.object(utils, "sync_to_async", in_the_tests_thread),
+        mock.patch.object(app, "periodic_registry", periodic.PeriodicRegistry()),
+    ):
+        # No connection clean-up around each job: it would close the test's transaction.
+        async_to_sync(app.run_worker_async)(
+            wait=False, install_signal_handlers=False, listen_notify=False, task_middleware=[]
+        )
