@@ -1533,3 +1533,23 @@ class AccessLogEntry(models.Model):
         if self.object_id is None:
             return label
         return _("%(what)s no. %(number)s") % {"what": label, "number": self.object_id}
+
+
+class JobFailure(models.Model):
+    """Why a job of the task queue failed (centres.queue.remember_failures), for the
+    operator (`manage.py queue`): the queue keeps a job's state but not its error. Kept
+    while the job is; a job that succeeds at last takes its failures with it."""
+
+    job_id = models.BigIntegerField(db_index=True)
+    task_name = models.CharField(max_length=128)
+    attempt = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    error = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("failed job")
+        verbose_name_plural = _("failed jobs")
+
+    def __str__(self):
+        return f"{self.task_name}[{self.job_id}] {self.error}"

@@ -7,9 +7,14 @@ periodic slot, and a job is handed to one worker at a time.
 """
 
 import datetime
+import itertools
 
+import croniter
+from asgiref.sync import sync_to_async
 from django.utils import timezone
 from procrastinate import RetryStrategy
+
+from centres.models import JobFailure
 
 # A job that fails is tried again after 3, 9, 27 ... seconds; the eighth try, some
 # three hours after the first, is the last: then the job stays failed, with its error.
@@ -21,10 +26,17 @@ def local_cron(minute, hour, day_of_month="*"):
 
     procrastinate reads cron lines in UTC. Copenhagen is UTC+1 in winter and UTC+2 in
     summer, so the line fires at both UTC hours, and the task keeps the one that is
-    `hour` here (`local_slot`). `hour` is 2 or later, so the day is the same in UTC."""
-    if not 2 <= hour <= 23:
-        raise ValueError("A local hour from 2 to 23 keeps the day the same in UTC.")
-    return f"{minute} {hour - 2},{hour - 1} {day_of_month} * *"
+    `hour` here (`local_slot`). `hour` is 3 or later: the day is the same in UTC, and
+    the hour is there every day (02:00-02:59 is not, the night summer time begins)."""
+    if not 3 <= hour <= 23:
+        raise ValueError("A local hour from 3 to 23 is there every day, and in UTC too.")
+    line = f"{minute} {hour - 2},{hour - 1} {day_of_month} * *"
+    LOCAL_HOURS[line] = hour
+    return line
+
+
+# The local hour of each cron line made by local_cron.
+LOCAL_HOURS = {}
 
 
 def slot_moment(timestamp):
@@ -37,3 +49,45 @@ def local_slot(timestamp, hour):
     the two UTC hours of `local_cron`)."""
     moment = slot_moment(timestamp)
     return moment if moment.hour == hour else None
+
+
+async def remember_failures(call_next, context, worker):
+    """A worker middleware: keep why a job failed (centres.JobFailure), as the queue
+    keeps only that it did; forget it once the job succeeds."""
+    job = context.job
+    try:
+        result = await call_next()
+    except Exception as error:
+        await sync_to_async(record_failure)(job, f"{type(error).__name__}: {error}")
+        raise
+    await sync_to_async(JobFailure.objects.filter(job_id=job.id).delete)()
+    return result
+
+
+def record_failure(job, error):
+    JobFailure.objects.create(
+        job_id=job.id,
+        task_name=job.task_name,
+        attempt=job.attempts + 1,
+        at=timezone.now(),
+        error=error[:1000],
+    )
+
+
+def next_runs(cron, after, count):
+    """The next `count` moments (local time) after `after` at which a periodic task of
+    `cron` does its work: procrastinate's reading of the line, less the slots its task
+    skips (local_slot)."""
+    hour = LOCAL_HOURS.get(cron)
+    slots = croniter.croniter(cron)
+    slots.set_current(start_time=after.timestamp())
+    moments = (slot_moment(round(slots.get_next(ret_type=float))) for _ in itertools.count())
+    return list(itertools.islice((m for m in moments if hour in (None, m.hour)), count))
+
+
+def on_app_ready(app):
+    """PROCRASTINATE_ON_APP_READY: the app's own worker middleware."""
+    app.worker_defaults["worker_middleware"] = [
+        *app.worker_defaults.get("worker_middleware", []),
+        remember_failures,
+    ]

@@ -11,8 +11,8 @@ from centres.mail import deliver, deliver_password_reset  # noqa: F401
 from centres.models import SubmissionToken
 from centres.queue import RETRY, local_cron, local_slot, slot_moment
 
-# Daily at 02:45, Copenhagen time.
-ACCESS_LOG_HOUR = 2
+# Daily at 03:45, Copenhagen time.
+ACCESS_LOG_HOUR = 3
 
 
 @app.periodic(cron=local_cron(45, ACCESS_LOG_HOUR))

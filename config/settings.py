@@ -270,6 +270,7 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": QUEUE_STALLED_SECONDS / 6,
     "stalled_worker_timeout": QUEUE_STALLED_SECONDS,
 }
+PROCRASTINATE_ON_APP_READY = "centres.queue.on_app_ready"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
