@@ -5,10 +5,12 @@ by the worker; the operator sees the queue."""
 import datetime
 import re
 from io import StringIO
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -74,7 +76,7 @@ def test_the_daily_purge_of_the_access_log_keeps_what_is_younger_at_its_slot(wor
 
 
 def every_run(name, first, last):
-    runs = next_runs(periodic_task(name).cron, first, 24 * 400)
+    runs = next_runs(periodic_task(name).cron, first, 24 * 370)
     return [moment for moment in runs if moment < last]
 
 
@@ -118,6 +120,37 @@ def test_every_periodic_task_is_on_the_schedule():
         "centres.tasks.retry_stalled_jobs",
         "incidents.tasks.pseudonymise_incidents_monthly",
     }
+
+
+def readme_schedule():
+    """(when, task) of each row of the README's table under "Scheduled jobs"."""
+    text = (Path(settings.BASE_DIR) / "README.md").read_text()
+    section = text.split("## Scheduled jobs", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| ([^|`]+?) \| `([\w.]+)` \|", section, re.MULTILINE)
+
+
+RUNS_IN = {"nightly": 365, "daily": 365, "monthly": 12, "hourly": 365 * 24, "every minute": 0}
+
+
+def test_the_schedule_is_what_the_readme_says():
+    rows = readme_schedule()
+    assert {task for _, task in rows} == {
+        p.task.name for p in app.periodic_registry.periodic_tasks.values()
+    }
+    for when, task in rows:
+        often = next(word for word in RUNS_IN if when.startswith(word))
+        if often == "every minute":
+            first = next_runs(periodic_task(task).cron, YEAR[0], 3)
+            assert [m.minute for m in first] == [1, 2, 3], task
+            continue
+        runs = every_run(task, *YEAR)
+        assert len(runs) == RUNS_IN[often], task
+        if at := re.search(r"(\d\d):(\d\d)", when):
+            assert {(m.hour, m.minute) for m in runs} == {(int(at[1]), int(at[2]))}, task
+        if minute := re.search(r"at :(\d\d)", when):
+            assert {m.minute for m in runs} == {int(minute[1])}, task
+        if "the 1st" in when:
+            assert {m.day for m in runs} == {1}, task
 
 
 def test_a_local_hour_that_is_not_there_every_day_is_refused():
