@@ -13,6 +13,7 @@ import croniter
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
 
 from centres.models import JobFailure
 
@@ -72,6 +73,30 @@ def record_failure(job, error):
         at=timezone.now(),
         error=error[:1000],
     )
+
+
+def periodic_at(hour, minute, day_of_month="*"):
+    """Make `job(moment)` a periodic task run at hour:minute in Copenhagen (every day,
+    or on `day_of_month`), retried on failure, never two of it waiting. `moment` is the
+    slot's, in local time: the app's clock, not the database's.
+
+        @periodic_at(7, 0)
+        def send_digest_daily(moment): ...
+    """
+
+    def decorate(job):
+        def run(timestamp):
+            moment = local_slot(timestamp, hour)
+            if moment is not None:
+                job(moment)
+
+        run.__module__, run.__name__, run.__qualname__ = job.__module__, job.__name__, job.__name__
+        run.__doc__ = job.__doc__
+        name = f"{job.__module__}.{job.__name__}"
+        task = app.task(name=name, queueing_lock=name, retry=RETRY)(run)
+        return app.periodic(cron=local_cron(minute, hour, day_of_month))(task)
+
+    return decorate
 
 
 def next_runs(cron, after, count):

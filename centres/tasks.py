@@ -9,19 +9,13 @@ from centres.access import purge_access_log
 # Mail is sent by these tasks (centres.mail); imported so that every worker knows them.
 from centres.mail import deliver, deliver_password_reset  # noqa: F401
 from centres.models import SubmissionToken
-from centres.queue import RETRY, local_cron, local_slot, slot_moment
-
-# Daily at 03:45, Copenhagen time.
-ACCESS_LOG_HOUR = 3
+from centres.queue import RETRY, periodic_at, slot_moment
 
 
-@app.periodic(cron=local_cron(45, ACCESS_LOG_HOUR))
-@app.task(queueing_lock="purge_access_log", retry=RETRY)
-def purge_access_log_daily(timestamp):
+@periodic_at(3, 45)
+def purge_access_log_daily(moment):
     """Delete access-log rows past ACCESS_LOG_RETENTION_DAYS at the slot."""
-    moment = local_slot(timestamp, ACCESS_LOG_HOUR)
-    if moment is not None:
-        purge_access_log(moment)
+    purge_access_log(moment)
 
 
 @app.periodic(cron="5 * * * *")
