@@ -263,3 +263,11 @@ def test_the_queue_command_shows_counts_failures_and_next_runs(db, real_queue, t
     assert "2027-06-30 10:00 SMTPServerDisconnected: down" in text
     assert re.search(r"activities\.tasks\.extend_occurrences_nightly\s+2027-07-01 03:15", text)
     assert re.search(r"incidents\.tasks\.pseudonymise_incidents_monthly\s+2027-07-01 04:30", text)
+
+
+def test_a_superuser_sees_the_jobs_in_the_admin(db, real_queue, client_for, django_user_model):
+    centres_mail.deliver.defer(to=["a@example.org"], subject="s", body="b")
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    response = client_for(root).get(reverse("admin:procrastinate_procrastinatejob_changelist"))
+    assert response.status_code == 200
+    assert "centres.mail.deliver" in response.text
