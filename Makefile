@@ -16,7 +16,7 @@ PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12 python; do \
 	seed-scale load backup-drill
 
 help:
-	@echo "make run    - install, migrate, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:8000 with a worker"
 	@echo "make test   - install and run every test, browser tests included"
 	@echo "make quick  - the tests for local work: test database kept, no browser, two processes"
 	@echo "make lint   - ruff lint and format check"
@@ -45,9 +45,12 @@ APPS := centres activities advice incidents
 translations: $(STAMP)
 	@for dir in $(LOCALE_DIRS); do $(BIN)/pybabel compile --domain django --directory $$dir || exit 1; done
 
+# The queue's worker (mail, scheduled jobs) runs beside the web server and stops with it.
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -107,3 +107,12 @@ def course_second_team(*, course: Activity) -> Activity:
         )
         team.materialise()
         return team
+
+
+def extend_occurrences(today=None):
+    """Plan the occurrences of every weekly activity up to the horizon, from `today`
+    (the app's today unless given); returns how many were planned."""
+    return sum(
+        activity.materialise(today=today)
+        for activity in Activity.objects.prefetch_related("schedules", "centres")
+    )

@@ -4,8 +4,10 @@ Scope first, then role: an object outside the user's organisation or centres is 
 (it might as well not exist); a role that may not use a page gets a 403.
 """
 
+import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -103,3 +105,11 @@ def _with_role(request, roles, centre):
     if not request.user.has_role(*roles):
         raise PermissionDenied
     return centre
+
+
+def purge_access_log(now, days=None):
+    """Delete access-log rows older than `days` (settings.ACCESS_LOG_RETENTION_DAYS);
+    returns how many."""
+    days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
+    deleted, _ = AccessLogEntry.objects.filter(at__lt=now - datetime.timedelta(days=days)).delete()
+    return deleted

@@ -9,20 +9,18 @@ import datetime
 import hashlib
 import logging
 import secrets
-import smtplib
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from centres import mail
 from centres.models import (
     CENTRE_BOUND_ROLES,
     AccountChange,
@@ -127,8 +125,9 @@ def invite_again(leader, person, link_for):
 def send_invitation(person, invited_by, link_for):
     """Make a new invitation for `person` (ending any earlier one) and mail its link.
 
-    Called inside the transaction that records it: a mail that cannot be sent undoes
-    the invitation, and the leader is told."""
+    The mail is deferred in the transaction that records the invitation (centres.mail):
+    it goes when that commits. Its link is only known here, so it is in the job's
+    arguments until the worker has sent it (a job that succeeded is deleted)."""
     now = timezone.now()
     person.invitations.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
     token = secrets.token_urlsafe(32)
@@ -147,16 +146,8 @@ def send_invitation(person, invited_by, link_for):
         "expires_at": invitation.expires_at,
     }
     # The invitee has chosen no language yet: the mail is in the interface's first one.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("centres/email/invitation_subject.txt", context).strip()
-        body = render_to_string("centres/email/invitation.txt", context)
-    try:
-        send_mail(subject, body, None, [person.email])
-    except (smtplib.SMTPException, OSError) as error:
-        log.warning("Invitation mail not sent: %s", type(error).__name__)
-        raise AccountRefused(
-            _("The e-mail could not be sent, so nothing was saved. Try again in a while.")
-        ) from error
+    subject, body = mail.render("centres/email/invitation", context, settings.LANGUAGE_CODE)
+    mail.send_later([person.email], subject, body)
     return invitation
 
 

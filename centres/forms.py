@@ -1,17 +1,19 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from centres import validity
 from centres.fields import WallClockDateTimeField
 from centres.forms_base import Form, ModelForm, SafeFormMixin
+from centres.mail import send_password_reset_later
 from centres.models import (
     CENTRE_BOUND_ROLES,
     AbsenceReason,
@@ -595,6 +597,17 @@ class ThrottledPasswordResetForm(SafeFormMixin, PasswordResetForm):
             )
             if claimed:
                 yield user
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        """Leave the mail to the worker (centres.mail), in the asker's language."""
+        domain = domain_override or request.get_host()
+        for user in self.get_users(self.cleaned_data["email"]):
+            send_password_reset_later(
+                user,
+                domain=domain,
+                protocol="https" if use_https else "http",
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+            )
 
 
 def refuse_cpr_search(value):

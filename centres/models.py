@@ -1347,6 +1347,12 @@ class SubmissionTokenManager(models.Manager):
                 return True, None
         return False, self.filter(token=token).first()
 
+    def purge(self, now):
+        """Delete the tokens older than a day (a form is sent again within seconds or
+        minutes; a day is ample); returns how many."""
+        deleted, _ = self.filter(created__lt=now - datetime.timedelta(days=1)).delete()
+        return deleted
+
     def keep(self, token, *, status, location="", body=""):
         """Keep the answer to the form of `token` (raw: it runs on every tap)."""
         with connection.cursor() as cursor:
@@ -1364,7 +1370,7 @@ class SubmissionToken(models.Model):
     The row names no person and no moment: `owner` is a keyed digest of the token and
     the user who sent it, enough to refuse a replay by anyone else but not to say who
     it was without the app's secret key; `created` is the hour, enough to purge rows
-    after a day (see the purge_submission_tokens command). An answer's redirect is kept
+    after a day (SubmissionTokenManager.purge, hourly). An answer's redirect is kept
     as the view says it may be replayed (centres.middleware.replay_at), so a redirect
     that carries a recorded contact's undo link is not kept.
     """
@@ -1527,3 +1533,23 @@ class AccessLogEntry(models.Model):
         if self.object_id is None:
             return label
         return _("%(what)s no. %(number)s") % {"what": label, "number": self.object_id}
+
+
+class JobFailure(models.Model):
+    """Why a job of the task queue failed (centres.queue.remember_failures), for the
+    operator (`manage.py queue`): the queue keeps a job's state but not its error. Kept
+    while the job is; a job that succeeds at last takes its failures with it."""
+
+    job_id = models.BigIntegerField(db_index=True)
+    task_name = models.CharField(max_length=128)
+    attempt = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    error = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("failed job")
+        verbose_name_plural = _("failed jobs")
+
+    def __str__(self):
+        return f"{self.task_name}[{self.job_id}] {self.error}"

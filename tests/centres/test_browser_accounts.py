@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from centres.models import Qualification, User
 from tests.browser_support import PHONE, assert_accessible, sign_in, sign_out
+from tests.queue_support import run_due_jobs
 
 PASSWORD = "lang nok adgangskode 42"
 # Set to a folder to keep screenshots of the pages at 360 and 1280 px, to look at.
@@ -47,6 +48,7 @@ def test_leader_invites_a_student_who_signs_up_from_the_email(
     shot(page, "person")
     sign_out(page)
 
+    run_due_jobs()  # the worker sends the invitation
     [message] = mail.outbox
     assert message.to == ["sara@example.org"]
     link = re.search(r"http://\S+/account/invitation/\S+/", message.body).group(0)

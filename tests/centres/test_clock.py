@@ -158,11 +158,20 @@ DATABASE_CODE = """
 """
 
 
+def queues_own(name):
+    """The task queue's own schema (procrastinate_*) may read the server's clock: when a
+    job is due, when a worker last sent a heartbeat. Its schedule is shared by workers on
+    several servers, so one clock, the database's, serves them best; no figure or date
+    the app shows depends on it (a job's moment is the app's: centres.queue)."""
+    return name.split(" ")[-1].split(".")[0].startswith("procrastinate_")
+
+
 def test_nothing_in_the_database_reads_the_servers_clock(db):
     with connection.cursor() as cursor:
         cursor.execute(DATABASE_CODE)
         found = {name: reads_server_clock(text or "") for name, text in cursor.fetchall()}
-    assert {name: word for name, word in found.items() if word} == {}
+    assert {name: word for name, word in found.items() if word and not queues_own(name)} == {}
+    assert any(word and queues_own(name) for name, word in found.items())  # the queue is seen
     assert "function centres_day_is_past" in found  # the scan sees our functions
 
 

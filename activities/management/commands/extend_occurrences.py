@@ -1,13 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from activities.models import Activity
+from activities.services import extend_occurrences
 
 
 class Command(BaseCommand):
-    help = "Plan occurrences of every weekly activity up to the horizon (run nightly)."
+    help = (
+        "Plan occurrences of every weekly activity up to the horizon (the queue does it nightly)."
+    )
 
     def handle(self, *args, **options):
-        created = 0
-        for activity in Activity.objects.prefetch_related("schedules", "centres"):
-            created += activity.materialise()
-        self.stdout.write(f"{created} occurrences planned.")
+        self.stdout.write(f"{extend_occurrences()} occurrences planned.")

@@ -1,14 +1,15 @@
-import datetime
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from centres.models import AccessLogEntry
+from centres.access import purge_access_log
 
 
 class Command(BaseCommand):
-    help = "Delete access-log rows older than settings.ACCESS_LOG_RETENTION_DAYS."
+    help = (
+        "Delete access-log rows older than settings.ACCESS_LOG_RETENTION_DAYS "
+        "(the queue does it daily)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,6 +21,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, days=None, **options):
         days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
-        cutoff = timezone.now() - datetime.timedelta(days=days)
-        deleted, _ = AccessLogEntry.objects.filter(at__lt=cutoff).delete()
+        deleted = purge_access_log(timezone.now(), days)
         self.stdout.write(f"Deleted {deleted} access-log rows older than {days} days.")
