@@ -47,3 +47,10 @@ def home_panels(request):
     if not links:
         return []
     return [("advice/_home_panel.html", {"links": links})]
+
+
+def todo_items(user, today):
+    """Return [TodoItem] of this app due for `user`: none yet. Outreach hours and meeting
+    tallies have no deadline of their own, and a week without a tally may well be a week
+    without meetings, so nothing here is genuinely due."""
+    return []
