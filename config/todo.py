@@ -24,4 +24,3 @@ def sort_key(item, today):
         str(item.title),
         item.key,
     )
-

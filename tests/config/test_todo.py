@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from activities.models import MeetingKind, ProposalStatus
 from centres.models import Role
