@@ -376,7 +376,7 @@ class User(AbstractUser):
         _("password reset mail sent"), null=True, blank=True, editable=False
     )
     language = models.CharField(
-        _("language"),
+        _("language of e-mails"),
         max_length=10,
         choices=settings.LANGUAGES,
         default="da",
