@@ -162,3 +162,16 @@ def test_people_without_an_address_or_inactive_get_nothing(quiet):
     quiet.leader.is_active = False
     quiet.leader.save()
     assert send_digests(MORNING) == 0
+
+
+def test_the_command_sends_and_says_how_many(quiet):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    follow_up(quiet, days(2))
+    out = StringIO()
+    call_command("send_digests", stdout=out)
+    assert out.getvalue().strip() == "2 sent"
+    call_command("send_digests", stdout=out)
+    assert out.getvalue().strip().endswith("0 sent")
