@@ -50,7 +50,8 @@ def home_panels(request):
 
 
 def todo_items(user, today):
-    """Return [TodoItem] of this app due for `user`: none yet. Outreach hours and meeting
-    tallies have no deadline of their own, and a week without a tally may well be a week
-    without meetings, so nothing here is genuinely due."""
+    """Return [TodoItem] of this app due for `user`: none. Outreach hours are a standing
+    plan with no deadline, and meeting tallies are counted per centre and month by staff
+    and the leader (outreach workers do not enter them); a month without a tally may be a
+    month without meetings, so nothing here is genuinely due for anyone."""
     return []

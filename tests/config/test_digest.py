@@ -2,7 +2,6 @@
 never twice, never for those who opted out, and never with an alias or a narrative."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -11,21 +10,14 @@ from django.urls import reverse
 
 from centres.models import DigestEntry
 from config.digest import build_digest, send_digests
-from tests.config.test_todo import checked
+from tests.config.todo_support import CPH, TODAY, checked, days
 from tests.incidents.factories import (
     BanFactory,
     FollowUpItemFactory,
     IncidentFactory,
-    RiskAssessmentFactory,
 )
 
-CPH = ZoneInfo("Europe/Copenhagen")
 MORNING = datetime.datetime(2026, 12, 9, 6, 0, tzinfo=CPH)
-TODAY = MORNING.date()
-
-
-def days(n):
-    return TODAY + datetime.timedelta(days=n)
 
 
 @pytest.fixture
@@ -33,14 +25,6 @@ def quiet(world):
     """A world where nothing is due for anyone."""
     with time_machine.travel(MORNING, tick=False):
         checked(world)
-        world.centre_z.tilbudsportalen_checked = days(-10)
-        world.centre_z.save()
-        RiskAssessmentFactory(
-            centre=world.centre_z,
-            assessed_on=days(-10),
-            review_on=days(300),
-            written_by=world.other_leader,
-        )
         yield world
 
 

@@ -2,18 +2,21 @@
 done; the list is per role and centre and sorted overdue first."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from activities.models import MeetingKind, ProposalStatus
 from centres.models import Role
-from config.todo import todo_for
+from centres.todo import TodoItem
+from config.todo import sort_key, todo_for
 from incidents.models import Kind, WorkInjuryCase, WorkInjuryRule
 from tests.activities.factories import MeetingFactory, ProposalFactory
 from tests.centres.factories import KeyFobFactory, KeyLoanFactory, OpeningHoursFactory, ShiftFactory
+from tests.config.todo_support import CPH, NOW, TODAY, checked, days
 from tests.factories import UserFactory
 from tests.incidents.factories import (
     BanFactory,
@@ -21,21 +24,6 @@ from tests.incidents.factories import (
     IncidentFactory,
     RiskAssessmentFactory,
 )
-
-CPH = ZoneInfo("Europe/Copenhagen")
-# A Wednesday.
-TODAY = datetime.date(2026, 12, 9)
-NOW = datetime.datetime(2026, 12, 9, 10, 0, tzinfo=CPH)
-
-
-def days(n):
-    return TODAY + datetime.timedelta(days=n)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def items(user, today=TODAY):
@@ -47,20 +35,10 @@ def keys_with(user, prefix):
     return [key for key in items(user) if key.startswith(prefix)]
 
 
-def checked(world):
-    """Quiet the rules that hold for a bare world: profiles checked, assessments current."""
-    for centre in (world.centre_a, world.centre_b):
-        centre.tilbudsportalen_checked = days(-10)
-        centre.save()
-        RiskAssessmentFactory(
-            centre=centre, assessed_on=days(-10), review_on=days(300), written_by=world.leader
-        )
-
-
 # --- Work injuries ------------------------------------------------------------------------
 
 
-def test_work_injury_due_with_its_legal_source_then_gone_when_reported(world, clock):
+def test_work_injury_due_with_its_legal_source_then_gone_when_reported(world, todo_day):
     incident = IncidentFactory(
         centre=world.centre_a,
         occurred_at=NOW - datetime.timedelta(days=3),
@@ -81,7 +59,7 @@ def test_work_injury_due_with_its_legal_source_then_gone_when_reported(world, cl
     assert not keys_with(world.leader, "incidents:work-injury")
 
 
-def test_work_injury_without_absence_is_not_listed_and_late_one_is_overdue(world, clock):
+def test_work_injury_without_absence_is_not_listed_and_late_one_is_overdue(world, todo_day):
     IncidentFactory(centre=world.centre_a)
     assert not keys_with(world.leader, "incidents:work-injury")
     late = IncidentFactory(
@@ -121,7 +99,7 @@ def test_a_death_is_due_at_a_moment_across_a_clock_change(
 # --- Follow-ups ---------------------------------------------------------------------------
 
 
-def test_follow_up_due_within_a_week_then_gone_when_done(world, clock):
+def test_follow_up_due_within_a_week_then_gone_when_done(world, todo_day):
     incident = IncidentFactory(centre=world.centre_a)
     soon = FollowUpItemFactory(incident=incident, owner=world.staff_a, due_on=days(7))
     later = FollowUpItemFactory(incident=incident, owner=world.staff_a, due_on=days(8))
@@ -140,7 +118,7 @@ def test_follow_up_due_within_a_week_then_gone_when_done(world, clock):
     assert not keys_with(world.staff_a, "incidents:follow-up")
 
 
-def test_safety_representative_sees_follow_ups_of_violence_at_their_centres(world, clock):
+def test_safety_representative_sees_follow_ups_of_violence_at_their_centres(world, todo_day):
     rep = world.staff_b
     rep.is_safety_representative = True
     rep.save()
@@ -161,7 +139,7 @@ def test_safety_representative_sees_follow_ups_of_violence_at_their_centres(worl
 # --- Risk assessments ---------------------------------------------------------------------
 
 
-def test_risk_assessment_due_for_review_then_gone_when_renewed(world, clock):
+def test_risk_assessment_due_for_review_then_gone_when_renewed(world, todo_day):
     # None yet at centre B: write one.
     assert f"incidents:risk:{world.centre_b.pk}:" in items(world.leader)
     RiskAssessmentFactory(
@@ -186,7 +164,7 @@ def test_risk_assessment_due_for_review_then_gone_when_renewed(world, clock):
 # --- Bans ---------------------------------------------------------------------------------
 
 
-def test_ban_ending_within_a_week_without_its_alias_then_gone_when_extended(world, clock):
+def test_ban_ending_within_a_week_without_its_alias_then_gone_when_extended(world, todo_day):
     ban = BanFactory(
         alias="Skovtrolden",
         centre=world.centre_a,
@@ -214,7 +192,7 @@ def test_ban_ending_within_a_week_without_its_alias_then_gone_when_extended(worl
 # --- Key fobs -----------------------------------------------------------------------------
 
 
-def test_fob_loan_due_for_review_then_gone_when_returned(world, clock, settings):
+def test_fob_loan_due_for_review_then_gone_when_returned(world, todo_day, settings):
     fob = KeyFobFactory(organisation=world.org_a, centres=[world.centre_a])
     loan = KeyLoanFactory(
         fob=fob, holder__organisation=world.org_a, issued=days(-181), issued_by=world.staff_a
@@ -239,7 +217,7 @@ def test_fob_loan_due_for_review_then_gone_when_returned(world, clock, settings)
 # --- Tilbudsportalen ----------------------------------------------------------------------
 
 
-def test_tilbudsportalen_check_due_then_gone_when_checked(world, clock):
+def test_tilbudsportalen_check_due_then_gone_when_checked(world, todo_day):
     world.centre_a.tilbudsportalen_checked = days(-400)
     world.centre_a.save()
     key = f"centres:tilbudsportalen:{world.centre_a.pk}:{days(-400)}"
@@ -253,7 +231,7 @@ def test_tilbudsportalen_check_due_then_gone_when_checked(world, clock):
 # --- Staffing -----------------------------------------------------------------------------
 
 
-def test_opening_at_risk_then_gone_when_two_staff_are_planned(world, clock):
+def test_opening_at_risk_then_gone_when_two_staff_are_planned(world, todo_day):
     # Friday 11 December, 8-14, at centre A.
     OpeningHoursFactory(
         centre=world.centre_a, weekday=4, starts=datetime.time(8), ends=datetime.time(14)
@@ -279,7 +257,7 @@ def test_opening_at_risk_then_gone_when_two_staff_are_planned(world, clock):
 # --- House meetings and proposals ---------------------------------------------------------
 
 
-def test_minutes_due_a_week_after_the_meeting_then_gone_when_published(world, clock):
+def test_minutes_due_a_week_after_the_meeting_then_gone_when_published(world, todo_day):
     at = datetime.datetime(2026, 12, 2, 13, 0, tzinfo=CPH)  # a week ago
     due = MeetingFactory(organisation=world.org_a, centre=world.centre_a, starts_at=at)
     MeetingFactory(
@@ -297,7 +275,7 @@ def test_minutes_due_a_week_after_the_meeting_then_gone_when_published(world, cl
     assert not keys_with(world.leader, "activities:minutes")
 
 
-def test_proposal_waits_for_an_answer_then_gone_when_answered(world, clock):
+def test_proposal_waits_for_an_answer_then_gone_when_answered(world, todo_day):
     meeting = MeetingFactory(organisation=world.org_a, centre=world.centre_a)
     proposal = ProposalFactory(
         meeting=meeting, proposed_by=world.association, title="Tur til Knuthenborg med Ravnen"
@@ -314,7 +292,7 @@ def test_proposal_waits_for_an_answer_then_gone_when_answered(world, clock):
 # --- The list as a whole ------------------------------------------------------------------
 
 
-def test_outreach_association_and_other_organisations_have_nothing_of_org_a(world, clock):
+def test_outreach_association_and_other_organisations_have_nothing_of_org_a(world, todo_day):
     IncidentFactory(centre=world.centre_a, absence_first_day=days(-2), injury=True)
     world.centre_a.tilbudsportalen_checked = days(-400)
     world.centre_a.save()
@@ -326,7 +304,7 @@ def test_outreach_association_and_other_organisations_have_nothing_of_org_a(worl
     )
 
 
-def test_overdue_first_then_by_day_then_undated(world, clock):
+def test_overdue_first_then_by_day_then_undated(world, todo_day):
     checked(world)
     incident = IncidentFactory(centre=world.centre_a)
     FollowUpItemFactory(incident=incident, owner=world.leader, due_on=days(3))
@@ -337,3 +315,24 @@ def test_overdue_first_then_by_day_then_undated(world, clock):
     assert [item.due_on for item in listed] == [days(-2), days(3), None]
     assert listed[0].overdue(TODAY) and not listed[1].overdue(TODAY)
     assert UserFactory(organisation=world.org_a, role=Role.STAFF).pk  # a bare person: nothing
+
+
+@given(
+    offsets=st.lists(st.one_of(st.none(), st.integers(-400, 400)), max_size=12),
+    today=st.dates(datetime.date(2025, 1, 1), datetime.date(2030, 12, 31)),
+)
+def test_sorting_puts_overdue_first_then_by_day_then_undated(offsets, today):
+    made = [
+        TodoItem(
+            key=f"k{i}",
+            title="x",
+            url="/",
+            due_on=None if n is None else today + datetime.timedelta(days=n),
+        )
+        for i, n in enumerate(offsets)
+    ]
+    ordered = sorted(made, key=lambda item: sort_key(item, today))
+    ranks = [(0 if i.overdue(today) else 1 if i.due_on else 2) for i in ordered]
+    assert ranks == sorted(ranks)
+    dated = [i.due_on for i in ordered if i.due_on is not None]
+    assert dated == sorted(dated)

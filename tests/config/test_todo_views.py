@@ -3,32 +3,15 @@ settings: what each person sees, what a page costs, and bad input."""
 
 import datetime
 import itertools
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from centres.models import User
 from tests.activities.factories import MeetingFactory, ProposalFactory
 from tests.centres.factories import KeyFobFactory, KeyLoanFactory
-from tests.config.test_todo import checked
+from tests.config.todo_support import NOW, checked, days
 from tests.incidents.factories import BanFactory, FollowUpItemFactory, IncidentFactory
-
-CPH = ZoneInfo("Europe/Copenhagen")
-NOW = datetime.datetime(2026, 12, 9, 10, 0, tzinfo=CPH)
-TODAY = NOW.date()
-
-
-def days(n):
-    return TODAY + datetime.timedelta(days=n)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
 
 ALIASES = itertools.count()
 
@@ -61,7 +44,7 @@ def make_items(world, n):
         ProposalFactory(meeting=meeting, proposed_by=world.association)
 
 
-def test_leader_sees_the_list_and_the_count(world, client_for, clock):
+def test_leader_sees_the_list_and_the_count(world, client_for, todo_day):
     checked(world)
     make_items(world, 1)
     response = client_for(world.leader).get(reverse("home"))
@@ -72,7 +55,7 @@ def test_leader_sees_the_list_and_the_count(world, client_for, clock):
     assert "Alias 0" not in html
 
 
-def test_staff_see_their_own_and_nothing_to_do_says_so(world, client_for, clock):
+def test_staff_see_their_own_and_nothing_to_do_says_so(world, client_for, todo_day):
     checked(world)
     make_items(world, 1)
     html = client_for(world.staff_a).get(reverse("home")).content.decode()
@@ -84,7 +67,7 @@ def test_staff_see_their_own_and_nothing_to_do_says_so(world, client_for, clock)
     assert "Der er intet at gøre lige nu." in html
 
 
-def test_the_count_loads_on_other_pages(world, client_for, clock):
+def test_the_count_loads_on_other_pages(world, client_for, todo_day):
     checked(world)
     make_items(world, 1)
     client = client_for(world.staff_a)
@@ -98,7 +81,7 @@ def test_the_count_loads_on_other_pages(world, client_for, clock):
 
 @pytest.mark.parametrize("url_name", ["home", "todo_count", "centres:keys"])
 def test_queries_do_not_grow_with_the_items(
-    world, client_for, clock, django_assert_max_num_queries, url_name
+    world, client_for, todo_day, django_assert_max_num_queries, url_name
 ):
     checked(world)
     make_items(world, 1)
@@ -114,7 +97,7 @@ def test_queries_do_not_grow_with_the_items(
     assert len(many.captured_queries) == len(few.captured_queries) > 0
 
 
-def test_home_and_count_costs(world, client_for, clock, django_assert_max_num_queries):
+def test_home_and_count_costs(world, client_for, todo_day, django_assert_max_num_queries):
     """What the list costs in all: a bounded number, whatever the list holds."""
     checked(world)
     make_items(world, 4)
