@@ -336,3 +336,18 @@ def test_sorting_puts_overdue_first_then_by_day_then_undated(offsets, today):
     assert ranks == sorted(ranks)
     dated = [i.due_on for i in ordered if i.due_on is not None]
     assert dated == sorted(dated)
+
+
+def test_minutes_fall_due_on_the_local_day_a_week_on_across_the_clock_change(world):
+    # Sunday 18 October 2026 late in the evening; summer time ends in the night to the 25th.
+    meeting = MeetingFactory(
+        organisation=world.org_a,
+        centre=world.centre_a,
+        starts_at=datetime.datetime(2026, 10, 18, 23, 30, tzinfo=CPH),
+    )
+    key = f"activities:minutes:{meeting.pk}"
+    with time_machine.travel(datetime.datetime(2026, 10, 24, 23, 59, tzinfo=CPH), tick=False):
+        assert key not in items(world.leader, timezone.localdate())
+    with time_machine.travel(datetime.datetime(2026, 10, 25, 0, 30, tzinfo=CPH), tick=False):
+        item = items(world.leader, timezone.localdate())[key]
+    assert item.due_on == datetime.date(2026, 10, 25)
