@@ -3,15 +3,18 @@
 config/ composes these for every app; an app never imports another app's ui.
 """
 
+import datetime
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Meeting, Occurrence
+from activities.models import AgendaProposal, Meeting, MeetingKind, Occurrence, ProposalStatus
 from centres.models import Role
 from centres.navigation import NavItem
+from centres.todo import TodoItem
 
 
 def nav_items(request):
@@ -54,4 +57,72 @@ def home_panels(request):
                 "can_manage": user.role in (Role.LEADER, Role.STAFF),
             },
         )
+    ]
+
+
+# --- To do -------------------------------------------------------------------------------
+
+# House-meeting minutes are due this many days after the meeting.
+MINUTES_DUE_DAYS = 7
+
+
+def todo_items(user, today):
+    """Return [TodoItem] of this app due for `user` on `today`: for the leader, house
+    meetings without published minutes a week on, and proposals awaiting an answer."""
+    if user.role != Role.LEADER:
+        return []
+    return [*minutes_todo(user, today), *proposal_todo(user)]
+
+
+def _meeting(meeting):
+    return gettext("%(kind)s %(centre)s %(day)s") % {
+        "kind": meeting.get_kind_display(),
+        "centre": meeting.centre.name if meeting.centre_id else "",
+        "day": formats.date_format(timezone.localdate(meeting.starts_at)),
+    }
+
+
+def minutes_todo(user, today):
+    """House meetings held over MINUTES_DUE_DAYS days ago whose minutes are unpublished."""
+    # Meetings that started before the first moment of (today - MINUTES_DUE_DAYS + 1).
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(today - timedelta(days=MINUTES_DUE_DAYS - 1), datetime.time())
+    )
+    meetings = (
+        Meeting.objects.managed_by(user)
+        .filter(kind=MeetingKind.HOUSE, published_at__isnull=True, starts_at__lt=cutoff)
+        .select_related("centre")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        TodoItem(
+            key=f"activities:minutes:{meeting.pk}",
+            title=gettext("Publish the minutes of %(meeting)s") % {"meeting": _meeting(meeting)},
+            url=reverse("activities:meeting_minutes", args=[meeting.pk]),
+            due_on=timezone.localdate(meeting.starts_at) + timedelta(days=MINUTES_DUE_DAYS),
+            centre_name=meeting.centre.name,
+        )
+        for meeting in meetings
+    ]
+
+
+def proposal_todo(user):
+    """Agenda proposals not yet answered, taken up or declined; due by their meeting. The
+    title names the meeting, not the proposal's words, which may name someone."""
+    proposals = (
+        AgendaProposal.objects.for_user(user)
+        .filter(status=ProposalStatus.PROPOSED)
+        .select_related("meeting__centre")
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        TodoItem(
+            key=f"activities:proposal:{proposal.pk}",
+            title=gettext("Answer a proposal for %(meeting)s")
+            % {"meeting": _meeting(proposal.meeting)},
+            url=reverse("activities:proposal_respond", args=[proposal.pk]),
+            due_on=timezone.localdate(proposal.meeting.starts_at),
+            centre_name=proposal.meeting.centre.name if proposal.meeting.centre_id else "",
+        )
+        for proposal in proposals
     ]

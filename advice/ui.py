@@ -47,3 +47,11 @@ def home_panels(request):
     if not links:
         return []
     return [("advice/_home_panel.html", {"links": links})]
+
+
+def todo_items(user, today):
+    """Return [TodoItem] of this app due for `user`: none. Outreach hours are a standing
+    plan with no deadline, and meeting tallies are counted per centre and month by staff
+    and the leader (outreach workers do not enter them); a month without a tally may be a
+    month without meetings, so nothing here is genuinely due for anyone."""
+    return []

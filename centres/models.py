@@ -375,6 +375,20 @@ class User(AbstractUser):
     password_reset_sent_at = models.DateTimeField(
         _("password reset mail sent"), null=True, blank=True, editable=False
     )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="da",
+        db_default="da",
+        help_text=_("The language of the e-mails you get."),
+    )
+    receives_digest = models.BooleanField(
+        _("daily reminder e-mail"),
+        default=True,
+        db_default=True,
+        help_text=_("An e-mail on mornings when something on your to-do list is new or due."),
+    )
 
     objects = ScopedUserManager()
 
@@ -404,6 +418,26 @@ class User(AbstractUser):
 
     def has_role(self, *roles):
         return self.is_authenticated and self.role in roles
+
+
+class DigestEntry(models.Model):
+    """A to-do item (centres.todo.TodoItem.key) sent to a person in a daily digest, and
+    when; written with the sending, so a digest never repeats an item."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="digest_entries")
+    key = models.CharField(max_length=200)
+    sent_on = models.DateField()
+    # Whether it was sent as due (due today or overdue): it is sent once more when it
+    # first becomes due.
+    sent_due = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="digest_entry_once_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.sent_on})"
 
 
 # --- Accounts: invitations and the record of changes ------------------------------------

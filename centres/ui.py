@@ -5,14 +5,17 @@ config/ composes these for every app; an app never imports another app's ui.
 
 import datetime
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from centres.models import TILBUDSPORTALEN_CHECK_DAYS, Centre, Role
+from centres.models import TILBUDSPORTALEN_CHECK_DAYS, Centre, KeyLoan, Role
 from centres.navigation import NavItem
 from centres.openings import NEXT_OPENING_HORIZON_DAYS, understaffed
 from centres.services import kept_openings
+from centres.todo import TodoItem
 
 # The leader's home page warns about staffed openings this far ahead.
 STAFFING_LOOKAHEAD_DAYS = 14
@@ -78,3 +81,93 @@ def today_panels(request):
         upcoming = next((o for o in found[centre.pk] if now < o.start < horizon), None)
         rows.append({"centre": centre, "current": current, "next": upcoming})
     return [("centres/_home_today.html", {"rows": rows})]
+
+
+# --- To do -------------------------------------------------------------------------------
+
+
+def todo_items(user, today):
+    """Return [TodoItem] of this app due for `user` on `today`, by role and centre."""
+    if user.role == Role.LEADER:
+        centres = list(Centre.objects.for_user(user))
+        return [
+            *tilbudsportalen_todo(centres, today),
+            *key_loan_todo(
+                KeyLoan.objects.filter(fob__organisation_id=user.organisation_id), today
+            ),
+            *staffing_todo(centres, today, reverse("centres:at_risk")),
+        ]
+    if user.role == Role.STAFF:
+        centres = list(Centre.objects.for_user(user))
+        return [
+            *key_loan_todo(KeyLoan.objects.filter(issued_by=user), today),
+            *staffing_todo(centres, today),
+        ]
+    return []
+
+
+def tilbudsportalen_todo(centres, today):
+    """A centre's profile not checked against Tilbudsportalen within the year."""
+    items = []
+    for centre in centres:
+        if not centre.tilbudsportalen_check_due(today):
+            continue
+        checked = centre.tilbudsportalen_checked
+        items.append(
+            TodoItem(
+                key=f"centres:tilbudsportalen:{centre.pk}:{checked or ''}",
+                title=gettext("Check the profile of %(centre)s on Tilbudsportalen")
+                % {"centre": centre.name},
+                url=reverse("centres:profile", args=[centre.pk]),
+                due_on=checked
+                and checked + datetime.timedelta(days=TILBUDSPORTALEN_CHECK_DAYS + 1),
+                centre_name=centre.name,
+            )
+        )
+    return items
+
+
+def key_loan_todo(loans, today):
+    """Fobs lent longer ago than KEY_LOAN_REVIEW_DAYS and not returned: still needed?"""
+    review = datetime.timedelta(days=settings.KEY_LOAN_REVIEW_DAYS)
+    items = []
+    for loan in loans.due_for_review(today).select_related("fob").order_by("issued", "pk"):
+        items.append(
+            TodoItem(
+                key=f"centres:key-loan:{loan.pk}",
+                title=gettext("Review the loan of key fob %(fob)s, lent %(issued)s")
+                % {"fob": loan.fob.number, "issued": formats.date_format(loan.issued)},
+                url=reverse("centres:keys"),
+                # The first day the loan shows as due for review.
+                due_on=loan.issued + review + datetime.timedelta(days=1),
+            )
+        )
+    return items
+
+
+def staffing_todo(centres, today, url=None):
+    """Staffed openings of the next two weeks with fewer than two qualified staff planned;
+    for the leader the page that acts on them, for staff the centre's shifts that week."""
+    if not centres:
+        return []
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    end = start + datetime.timedelta(days=STAFFING_LOOKAHEAD_DAYS)
+    items = []
+    for flag in understaffed(centres, max(start, timezone.now()), end):
+        opening_start = timezone.localtime(flag.opening.start)
+        day = opening_start.date()
+        items.append(
+            TodoItem(
+                key=f"centres:at-risk:{flag.centre.pk}:{opening_start:%Y-%m-%dT%H:%M}",
+                title=gettext("Fewer than two staff planned: %(centre)s %(when)s")
+                % {
+                    "centre": flag.centre.name,
+                    "when": formats.date_format(opening_start, "DATETIME_FORMAT"),
+                },
+                url=url
+                or f"{reverse('centres:shifts', args=[flag.centre.pk])}?week={day:%Y-%m-%d}",
+                due_on=day,
+                centre_name=flag.centre.name,
+            )
+        )
+    return items

@@ -290,6 +290,9 @@ if EMAIL_BACKEND_PATH == SMTP_BACKEND:
         "use_tls": env_bool("DJANGO_EMAIL_USE_TLS"),
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "vaerested@localhost")
+# The address the app is reached at, for links in e-mails sent outside a request (the
+# daily digest).
+BASE_URL = os.environ.get("VAERESTED_BASE_URL", "http://localhost:8000").rstrip("/")
 
 # A strict policy: our own origin only, no inline script or style anywhere.
 SECURE_CSP = {

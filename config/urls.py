@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres import forms_base
 from centres.forms import ThrottledPasswordResetForm
-from config import bench, two_factor, views
+from config import bench, reminders, two_factor, views
 
 # An unreachable database answers 503 with Retry-After, not a 500 (config.outage).
 handler500 = "config.outage.server_error"
@@ -57,6 +57,7 @@ account_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("reminders/", reminders.reminders, name="reminders"),
     path("two-factor/", two_factor.setup, name="two_factor"),
     path("two-factor/qr.svg", two_factor.qr_code, name="two_factor_qr"),
     path("two-factor/verify/", two_factor.verify, name="two_factor_verify"),
@@ -67,6 +68,7 @@ account_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("todo/count/", views.todo_count, name="todo_count"),
     path("csp-report/", views.csp_report, name="csp_report"),
     path("dashboard/", include("config.dashboard.urls")),
     path("", include("centres.urls")),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centres.models import Centre, Role
 from config.context_processors import app_uis
+from config.todo import todo_for
 
 # Role: (heading, whether the centres link to their working page).
 CENTRE_HOMES = {
@@ -28,7 +29,12 @@ def home(request):
     user = request.user
     centres = Centre.objects.for_user(user)
     panels = [panel for ui in app_uis() for panel in ui.home_panels(request)]
-    context = {"centres": centres, "today": timezone.localdate(), "panels": panels}
+    context = {
+        "centres": centres,
+        "today": timezone.localdate(),
+        "panels": panels,
+        "todo": todo_for(user, timezone.localdate()),
+    }
     if user.role == Role.LEADER:
         context["centres"] = centres.with_staff_count()
         return render(request, "home/leader.html", context)
@@ -37,6 +43,16 @@ def home(request):
         context.update(heading=heading, link_centres=link_centres)
         return render(request, "home/centres.html", context)
     return render(request, "home/no_role.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def todo_count(request):
+    """The count of the signed-in person's to-do items for the navigation, loaded by htmx
+    after the page, so no page pays for it before it is shown."""
+    count = len(todo_for(request.user, timezone.localdate()))
+    return render(request, "includes/todo_count.html", {"todo_count": count})
 
 
 @never_cache

@@ -103,7 +103,10 @@ def test_leader_home_warns_about_the_two_staff_rule(world, client_for):
     assert "Færre end to medarbejdere på vagt" in html
     assert "Tjek Tilbudsportalen" in html
     staff_html = client_for(world.staff_a).get(reverse("home")).content.decode()
-    assert "Færre end to" not in staff_html
+    assert 'id="staffing-heading"' not in staff_html
+    # Staff have the opening at their centre on their to-do list instead.
+    assert "Færre end to personaler på vagt: Værestedet 76F" in staff_html
+    assert "Færre end to" not in client_for(world.staff_b).get(reverse("home")).content.decode()
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=CPH), tick=False)

@@ -9,6 +9,10 @@ ROWS = {
     "dashboard:index": ({}, (R, OK, OK, OK, F, F, OK)),
     "dashboard:pack": ({}, (R, F, F, OK, F, F, OK)),
     "dashboard:pack_xlsx": ({}, (R, F, F, OK, F, F, OK)),
+    # Everyone's own reminder settings.
+    "reminders": ({}, (R, OK, OK, OK, OK, OK, OK)),
+    # The navigation's count of one's own to-do items.
+    "todo_count": ({}, (R, OK, OK, OK, OK, OK, OK)),
 }
 
 
