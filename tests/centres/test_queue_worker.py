@@ -223,3 +223,42 @@ def run_retry_stalled(app):
                 return await retry_stalled(worker_app.job_manager)
 
         return async_to_sync(run)()
+
+
+def test_a_worker_process_mails_the_morning_digest_once_in_danish_without_aliases(
+    world, real_queue, smtp_server, worker, tmp_path
+):
+    """A due reminder (a follow-up of an episode naming a user) reaches its owner in the
+    morning digest: Danish, titles and links only, and a second run sends nothing."""
+    import datetime
+
+    from config.tasks import send_digest_daily
+    from tests.config.todo_support import CPH, checked, days
+    from tests.incidents.factories import FollowUpItemFactory, IncidentFactory
+
+    checked(world)
+    incident = IncidentFactory(
+        centre=world.centre_a,
+        involved_aliases=["Gråspurven"],
+        summary="Kastede en kop mod køleskabet",
+    )
+    FollowUpItemFactory(incident=incident, owner=world.staff_a, due_on=days(1))
+    slot = int(datetime.datetime(2026, 12, 9, 7, 0, tzinfo=CPH).timestamp())
+    mailbox = smtp_server()
+    send_digest_daily.defer(timestamp=slot)
+    finish(worker(mailbox, "--one-shot"), tmp_path)
+    to_bob = [m for m in mailbox.messages if m["To"] == world.staff_a.email]
+    assert len(to_bob) == 1
+    message = to_bob[0]
+    assert "at gøre" in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Følg op" in text or "opfølgning" in text.lower()
+    for part in (message["Subject"], text, html):
+        assert "Gråspurven" not in part and "køleskabet" not in part
+    sent = len(mailbox.messages)
+
+    # The same slot again (a second server, a retry): nothing new, so nothing is sent.
+    send_digest_daily.defer(timestamp=slot)
+    finish(worker(mailbox, "--one-shot"), tmp_path)
+    assert len(mailbox.messages) == sent
