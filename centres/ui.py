@@ -40,30 +40,11 @@ def nav_items(request):
 
 
 def home_panels(request):
-    """Return [(template name, context dict)] to show on request.user's home page."""
+    """Return [(template name, context dict)] to show on request.user's home page. A
+    leader's reminders (Tilbudsportalen, openings at risk) are on the to-do list."""
     if request.user.role == Role.STAFF:
         return today_panels(request)
-    if request.user.role != Role.LEADER:
-        return []
-    panels = []
-    today = timezone.localdate()
-    centres = list(Centre.objects.for_user(request.user))
-    cutoff = today - datetime.timedelta(days=TILBUDSPORTALEN_CHECK_DAYS)
-    overdue = [
-        c
-        for c in centres
-        if c.tilbudsportalen_checked is None or c.tilbudsportalen_checked < cutoff
-    ]
-    if overdue:
-        panels.append(("centres/_home_tilbudsportalen.html", {"centres": overdue}))
-    now = timezone.now()
-    flags = understaffed(centres, now, now + datetime.timedelta(days=STAFFING_LOOKAHEAD_DAYS))
-    if flags:
-        by_centre = {}
-        for flag in flags:
-            by_centre.setdefault(flag.centre, []).append(flag)
-        panels.append(("centres/_home_staffing.html", {"centres": list(by_centre.items())}))
-    return panels
+    return []
 
 
 def today_panels(request):

@@ -8,7 +8,8 @@ from centres.models import Centre
 
 def test_leader_edits_the_profile_and_the_reminder_goes(world, client_for):
     client = client_for(world.leader)
-    assert "Tjek Tilbudsportalen" in client.get(reverse("home")).content.decode()
+    reminder = "Tjek profilen for Værestedet 76F på Tilbudsportalen"
+    assert reminder in client.get(reverse("home")).content.decode()
     url = reverse("centres:profile", args=[world.centre_a.pk])
     data = {
         "address": "Præstøvej 76F, 4640 Faxe",
@@ -26,6 +27,7 @@ def test_leader_edits_the_profile_and_the_reminder_goes(world, client_for):
     centre = Centre.objects.get(pk=world.centre_a.pk)
     assert centre.target_groups == ["alcohol_use", "homelessness"]
     assert not centre.tilbudsportalen_check_due()
+    assert reminder not in client.get(reverse("home")).content.decode()
     assert centre.tilbudsportalen_check_due(timezone.localdate() + datetime.timedelta(days=400))
     html = client.post(url, {**data, "age_from": "80", "age_to": "18"}).content.decode()
     assert "Den øvre alder" in html

@@ -15,11 +15,9 @@ def test_leader_home_lists_centres_with_staff_counts(world, client_for, django_a
     client = client_for(world.leader)
     # session, user, the two-factor device that verified the session, organisation, centres
     # with staff counts; then the idle-timeout session
-    # save (one update); centres' panels: centres, then closures, open days, hours,
-    # user-run openings, a day's changed kinds, absences, rota shifts, one-off shifts and
-    # who counts for two staff, of all centres at once; the to-do list (config.todo): 18,
-    # whatever it holds (tests/config/test_todo_views.py).
-    with django_assert_num_queries(34):
+    # save (one update); the to-do list (config.todo): 18, whatever it holds
+    # (tests/config/test_todo_views.py), of which the openings at risk are nine.
+    with django_assert_num_queries(24):
         response = client.get(reverse("home"))
     html = response.content.decode()
     assert "Banebryderne" in html
