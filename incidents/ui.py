@@ -18,6 +18,8 @@ def nav_items(request):
     items = [
         NavItem(_("Incidents"), reverse("incidents:list"), group),
         NavItem(_("Bans"), reverse("incidents:ban_list"), group),
+        NavItem(_("Day sheets"), reverse("incidents:day_sheets"), group),
+        NavItem(_("Quarterly reviews"), reverse("incidents:review_list"), group),
     ]
     if request.user.role == Role.LEADER:
         items.append(NavItem(_("Incident figures"), reverse("incidents:figures"), group))
