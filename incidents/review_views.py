@@ -6,7 +6,7 @@ it reads no data naming a visitor, so it writes nothing to the access log.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,9 +60,15 @@ def day_sheet(request, centre_pk):
     sheet = DaySheet.objects.filter(centre=centre, day=day).prefetch_related("entries").first()
     form = DaySheetForm(request.POST or None, sheet=sheet)
     if request.method == "POST" and form.is_valid():
-        save_day_sheet(centre, day, form, request.user)
-        messages.success(request, _("The day sheet is saved. Thank you."))
-        return redirect(f"{request.path}?day={day.isoformat()}")
+        try:
+            save_day_sheet(centre, day, form, request.user)
+        except IntegrityError:
+            form.add_error(
+                None, _("Someone saved this day's sheet at the same moment: check it and save.")
+            )
+        else:
+            messages.success(request, _("The day sheet is saved. Thank you."))
+            return redirect(f"{request.path}?day={day.isoformat()}")
     return render(
         request,
         "incidents/day_sheet.html",
@@ -81,15 +87,22 @@ def day_sheet(request, centre_pk):
 def save_day_sheet(centre, day, form, user):
     """Create or update the centre's sheet of `day` from `form`, cell by cell, so the
     history shows what changed."""
+    fields = {
+        "no_episodes": form.cleaned_data["no_episodes"],
+        "note": form.cleaned_data["note"],
+        "filled_in_by": user,
+        "updated_at": timezone.now(),
+    }
     with transaction.atomic():
-        sheet, _created = DaySheet.objects.select_for_update().get_or_create(
-            centre=centre, day=day, defaults={"filled_in_by": user}
-        )
-        sheet.no_episodes = form.cleaned_data["no_episodes"]
-        sheet.note = form.cleaned_data["note"]
-        sheet.filled_in_by = user
-        sheet.updated_at = timezone.now()
-        sheet.save()
+        sheet = DaySheet.objects.select_for_update().filter(centre=centre, day=day).first()
+        if sheet is None:
+            # Two people saving the first sheet of a day at once: the second one fails on
+            # the unique constraint (IntegrityError) and nothing of theirs is kept.
+            sheet = DaySheet.objects.create(centre=centre, day=day, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(sheet, name, value)
+            sheet.save()
         counts = form.counts()
         for entry in sheet.entries.all():
             count = counts.pop((entry.kind, entry.part_of_day), None)
