@@ -435,8 +435,11 @@ class DaySheetForm(Form):
         return f"n_{kind}_{int(part)}"
 
     def bound_rows(self):
-        """[(kind, [bound field per part of the day])] for the template."""
-        return [(kind, [self[name] for name in cells]) for kind, cells in self.rows]
+        """[(kind, [(part of the day, bound field)])] for the template."""
+        return [
+            (kind, [(part, self[name]) for part, name in zip(PartOfDay, cells, strict=True)])
+            for kind, cells in self.rows
+        ]
 
     def counts(self):
         """{(kind, part): count} of the cells filled in with more than none."""

@@ -79,7 +79,6 @@ def day_sheet(request, centre_pk):
             "chosen": chosen,
             "form": form,
             "sheet": sheet,
-            "parts": PartOfDay.choices,
         },
     )
 
