@@ -830,7 +830,7 @@ class DaySheetEntry(models.Model):
     sheet = models.ForeignKey(DaySheet, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     part_of_day = models.PositiveSmallIntegerField(_("when"), choices=PartOfDay.choices)
-    count = models.PositiveSmallIntegerField(_("number"))
+    count = models.PositiveSmallIntegerField(_("number of episodes"))
 
     history = HistoricalRecords()
 
