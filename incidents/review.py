@@ -51,11 +51,9 @@ FROM_CONTEXT = {
 
 
 def opening_labels():
+    """[(opening, label)] in the order the review shows them."""
     return [
-        (OPENING_STAFFED, _("Staffed opening")),
-        (OPENING_USER_RUN, _("User-run opening")),
-        (OPENING_ACTIVITY, _("Activity")),
-        (OPENING_OFF_SITE, _("Off-site")),
+        *((FROM_CONTEXT[context], context.label) for context in Context),
         (OPENING_NONE, _("Outside opening hours")),
     ]
 

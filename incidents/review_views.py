@@ -139,6 +139,14 @@ def get_review_centre(request, centre_pk, year, quarter):
     return centre
 
 
+def get_centre_to_review(request, centre_pk, year, quarter):
+    """get_review_centre for those who take part in the review (else 403)."""
+    centre = get_review_centre(request, centre_pk, year, quarter)
+    if not review.may_take_part(request.user, centre):
+        raise PermissionDenied
+    return centre
+
+
 def find_review(centre, year, quarter):
     return (
         QuarterReview.objects.filter(centre=centre, year=year, quarter=quarter)
@@ -270,9 +278,7 @@ def get_or_create_review(centre, year, quarter):
 @no_store
 @role_required(*INCIDENT_ROLES)
 def review_decision_add(request, centre_pk, year, quarter):
-    centre = get_review_centre(request, centre_pk, year, quarter)
-    if not review.may_take_part(request.user, centre):
-        raise PermissionDenied
+    centre = get_centre_to_review(request, centre_pk, year, quarter)
     form = ReviewDecisionForm(request.POST, organisation_id=centre.organisation_id)
     if form.is_valid():
         with transaction.atomic():
@@ -346,9 +352,7 @@ def review_decision_done(request, pk):
 @no_store
 @role_required(*INCIDENT_ROLES)
 def review_sign(request, centre_pk, year, quarter):
-    centre = get_review_centre(request, centre_pk, year, quarter)
-    if not review.may_take_part(request.user, centre):
-        raise PermissionDenied
+    centre = get_centre_to_review(request, centre_pk, year, quarter)
     found = get_or_create_review(centre, year, quarter)
     try:
         review.review_sign(review=found, user=request.user)

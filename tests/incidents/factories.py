@@ -81,3 +81,19 @@ class ReviewDecisionFactory(factory.django.DjangoModelFactory):
 
     text = "Gennemgå proceduren for brugeråbent med nøgleholderne"
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+def safety_representative(world, centre):
+    """Sara: staff at `centre` and the organisation's safety representative, with an
+    authenticator app (she must sign in with a second step)."""
+    from tests.factories import TOTPDeviceFactory, UserFactory
+
+    user = UserFactory(
+        username="sara",
+        first_name="Sara",
+        organisation=world.org_a,
+        centres=[centre],
+        is_safety_representative=True,
+    )
+    TOTPDeviceFactory(user=user)
+    return user

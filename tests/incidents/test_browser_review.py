@@ -21,11 +21,11 @@ from incidents.models import (
 )
 from tests.browser.test_shell import tap_targets_smaller_than
 from tests.browser_support import DESKTOP, PHONE, assert_accessible, go_to, sign_in, sign_out
-from tests.factories import TOTPDeviceFactory, UserFactory
 from tests.incidents.factories import (
     FollowUpItemFactory,
     IncidentFactory,
     RiskAssessmentFactory,
+    safety_representative,
 )
 
 SCREENSHOTS = Path("/tmp/vaerested-screenshots")
@@ -77,14 +77,7 @@ def test_the_safety_representative_and_the_leader_sign_the_quarterly_review(
     transactional_db, live_server, world, page, csp_violations
 ):
     year, quarter = last_quarter_with_episodes(world)
-    sara = UserFactory(
-        username="sara",
-        first_name="Sara",
-        organisation=world.org_a,
-        centres=[world.centre_a],
-        is_safety_representative=True,
-    )
-    TOTPDeviceFactory(user=sara)
+    safety_representative(world, world.centre_a)
 
     page.set_viewport_size(DESKTOP)
     sign_in(page, live_server, "sara")

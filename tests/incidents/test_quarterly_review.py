@@ -24,12 +24,12 @@ from incidents.models import (
     Severity,
     SignatoryRole,
 )
-from tests.factories import TOTPDeviceFactory, UserFactory
 from tests.incidents.factories import (
     FollowUpItemFactory,
     IncidentFactory,
     ReviewDecisionFactory,
     RiskAssessmentFactory,
+    safety_representative,
 )
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -241,22 +241,10 @@ def test_a_day_sheet_entry_counts_at_least_one(world):
 # Signing ----------------------------------------------------------------------------------
 
 
-def safety_representative(world, centre=None):
-    user = UserFactory(
-        username="sara",
-        first_name="Sara",
-        organisation=world.org_a,
-        centres=[centre or world.centre_a],
-        is_safety_representative=True,
-    )
-    TOTPDeviceFactory(user=user)
-    return user
-
-
 @time_machine.travel(cph(2027, 4, 10, 12), tick=False)
 def test_both_sign_then_the_review_is_locked_with_the_figures_signed(quarter_data):
     world = quarter_data
-    sara = safety_representative(world)
+    sara = safety_representative(world, world.centre_a)
     found = QuarterReview.objects.create(centre=world.centre_a, year=2027, quarter=1)
     first = review.review_sign(review=found, user=sara)
     assert first.role == SignatoryRole.SAFETY_REPRESENTATIVE
@@ -295,7 +283,7 @@ def test_staff_who_are_not_safety_representatives_cannot_sign(world):
 
 @time_machine.travel(cph(2027, 4, 10, 12), tick=False)
 def test_todo_items_of_the_leader_the_safety_representative_and_an_owner(world):
-    sara = safety_representative(world)
+    sara = safety_representative(world, world.centre_a)
     found = QuarterReview.objects.create(centre=world.centre_a, year=2027, quarter=1)
     decision = ReviewDecisionFactory(
         review=found, owner=world.staff_a, due_on=datetime.date(2027, 5, 1)

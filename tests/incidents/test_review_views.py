@@ -17,11 +17,11 @@ from incidents.models import (
     ReviewDecision,
     ReviewSignature,
 )
-from tests.factories import TOTPDeviceFactory, UserFactory
 from tests.incidents.factories import (
     FollowUpItemFactory,
     IncidentFactory,
     ReviewDecisionFactory,
+    safety_representative,
 )
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -36,15 +36,7 @@ def review_url(centre, year=2027, quarter=1, name="incidents:review"):
 @pytest.fixture
 def sara(world):
     """A safety representative working at centre B, who reviews every centre."""
-    user = UserFactory(
-        username="sara",
-        first_name="Sara",
-        organisation=world.org_a,
-        centres=[world.centre_b],
-        is_safety_representative=True,
-    )
-    TOTPDeviceFactory(user=user)
-    return user
+    return safety_representative(world, world.centre_b)
 
 
 # Day sheets -------------------------------------------------------------------------------
