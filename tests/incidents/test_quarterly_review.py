@@ -200,6 +200,42 @@ def test_a_registration_without_context_is_placed_by_the_opening(world):
     assert opening["outside"]["reports"] == 1
 
 
+# Instants where quarters, days and hours go wrong: quarter ends at local midnight, both
+# summer-time switches (one on a quarter's last days), and a leap day.
+EDGES = [
+    cph(2027, 1, 1, 0, 0),
+    cph(2027, 3, 28, 3, 0),  # 02:00 became 03:00
+    cph(2027, 4, 1, 0, 0),
+    cph(2027, 10, 1, 0, 0),
+    datetime.datetime(2027, 10, 31, 1, 0, tzinfo=datetime.UTC),  # 03:00 became 02:00
+    cph(2028, 1, 1, 0, 0),
+    cph(2028, 2, 29, 0, 0),
+    cph(2028, 3, 1, 0, 0),
+]
+OFFSETS = [-90, -61, -30, -1, 0, 1, 30, 59, 90]
+
+
+def test_figures_equal_a_recount_in_copenhagen_time_around_every_edge(world):
+    moments = [edge + datetime.timedelta(minutes=m) for edge in EDGES for m in OFFSETS]
+    for moment in moments:
+        IncidentFactory(
+            centre=world.centre_a,
+            occurred_at=moment,
+            context=Context.OFF_SITE,
+            reported_by=world.staff_a,
+        )
+    for year, quarter in sorted({review.quarter_of(m) for m in moments}):
+        mine = [m.astimezone(CPH) for m in moments if review.quarter_of(m) == (year, quarter)]
+        figures = review.quarter_figures(world.centre_a, year, quarter)
+        assert figures["reports"] == len(mine)
+        for weekday in range(1, 8):
+            expected = sum(1 for m in mine if m.isoweekday() == weekday)
+            assert figures["weekday"][str(weekday)]["reports"] == expected
+        for part in PartOfDay.values:
+            expected = sum(1 for m in mine if PartOfDay.of_hour(m.hour) == part)
+            assert figures["part_of_day"][str(part)]["reports"] == expected
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_figures_take_the_same_queries_for_3_or_30_reports(world, django_assert_num_queries, count):
     a = world.centre_a
