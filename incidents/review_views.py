@@ -252,6 +252,7 @@ def render_review(request, centre, year, quarter, decision_form=None, status=200
         "decisions": decisions,
         "signatures": signatures,
         "changed_since": [s for s in signatures if s.figures != figures],
+        "history": review_history(found) if found else [],
         "takes_part": takes_part,
         "can_sign": can_sign,
         "locked": locked,
@@ -265,6 +266,33 @@ def render_review(request, centre, year, quarter, decision_form=None, status=200
         "roles": dict(SignatoryRole.choices),
     }
     return render(request, "incidents/review_detail.html", context, status=status)
+
+
+def review_history(found):
+    """What was done to the review, newest first: decisions added, changed or marked done,
+    and signatures, each with who and when. Two queries."""
+    entries = []
+    decisions = (
+        ReviewDecision.history.filter(review_id=found.pk)
+        .select_related("history_user")
+        .order_by("history_id")
+    )
+    done_before = {}
+    for record in decisions:
+        if record.history_type == "+":
+            what = _("Decision added: %(text)s")
+        elif record.done_on is not None and done_before.get(record.id) is None:
+            what = _("Decision marked done: %(text)s")
+        else:
+            what = _("Decision changed: %(text)s")
+        done_before[record.id] = record.done_on
+        entries.append((record.history_date, record.history_user, what % {"text": record.text}))
+    signatures = ReviewSignature.history.filter(review_id=found.pk).select_related("history_user")
+    for record in signatures:
+        what = _("Signed as %(role)s") % {"role": str(record.get_role_display()).lower()}
+        entries.append((record.history_date, record.history_user, what))
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    return entries
 
 
 def get_or_create_review(centre, year, quarter):

@@ -108,9 +108,7 @@ def test_the_safety_representative_and_the_leader_sign_the_quarterly_review(
     page.get_by_label("Frist").fill(due.isoformat())
     page.get_by_role("button", name="Tilføj beslutning").click()
     expect(page.get_by_text("Beslutningen er tilføjet")).to_be_visible()
-    expect(
-        page.get_by_text("Gennemgå proceduren for brugeråbent med nøgleholderne")
-    ).to_be_visible()
+    expect(page.get_by_text(DECISION, exact=True)).to_be_visible()
     page.get_by_role("button", name="Underskriv gennemgangen").click()
     expect(page.get_by_text("Du har underskrevet gennemgangen")).to_be_visible()
     expect(page.get_by_text(re.compile("Arbejdsmiljørepræsentant: Sara"))).to_be_visible()
@@ -131,9 +129,7 @@ def test_the_safety_representative_and_the_leader_sign_the_quarterly_review(
     page.emulate_media(media="print")
     expect(page.locator("#main-nav")).to_be_hidden()
     expect(page.get_by_role("button", name="Udskriv")).to_be_hidden()
-    expect(
-        page.get_by_text("Gennemgå proceduren for brugeråbent med nøgleholderne")
-    ).to_be_visible()
+    expect(page.get_by_text(DECISION, exact=True)).to_be_visible()
     shoot(page, "review-print")
     pdf = page.pdf(format="A4", print_background=False)
     assert pdf.startswith(b"%PDF")

@@ -234,6 +234,9 @@ def test_signed_by_both_the_review_is_locked_but_decisions_can_be_done(world, cl
     client_for(world.staff_a).post(done)
     decision.refresh_from_db()
     assert decision.done_on == datetime.date(2027, 4, 10)
+    page = client_for(world.leader).get(review_url(world.centre_a)).content.decode()
+    assert "Beslutning markeret som udført" in page
+    assert "Underskrevet som arbejdsmiljørepræsentant" in page
     assert client_for(world.leader).post(sign).status_code == 302
     assert ReviewSignature.objects.count() == 2
 
@@ -285,9 +288,9 @@ def test_the_review_page_takes_the_same_queries_for_3_or_30(
 
 
 # Signing in (session, user, two-factor device), the centre, the figures (ten), the review
-# with its signatures and decisions, risk assessments, follow-ups, the form's owners, and
-# the navigation's own.
-QUERIES_OF_THE_REVIEW_PAGE = 21
+# with its signatures and decisions, their history (two), risk assessments, follow-ups,
+# the form's owners, and the navigation's own.
+QUERIES_OF_THE_REVIEW_PAGE = 23
 
 
 @time_machine.travel(APRIL, tick=False)
