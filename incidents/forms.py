@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.db.models.utils import get_blank_choice_label
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -471,13 +472,20 @@ class ReviewDecisionForm(ModelForm):
         fields = ["text", "owner", "due_on"]
         widgets = {"due_on": DateInput(), "text": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, organisation_id, **kwargs):
+    def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            organisation_id=organisation_id,
-            role__in=[Role.STAFF, Role.LEADER],
-            is_active=True,
-        ).order_by("first_name", "username")
+        # Whoever sees to a decision can open the review: the leaders, the safety
+        # representatives and the staff of the centre.
+        self.fields["owner"].queryset = (
+            User.objects.filter(organisation_id=centre.organisation_id, is_active=True)
+            .filter(
+                Q(role=Role.LEADER)
+                | Q(role=Role.STAFF, is_safety_representative=True)
+                | Q(role=Role.STAFF, centres=centre)
+            )
+            .distinct()
+            .order_by("first_name", "username")
+        )
         self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=30)
 
     def clean_due_on(self):

@@ -256,9 +256,7 @@ def render_review(request, centre, year, quarter, decision_form=None, status=200
         "takes_part": takes_part,
         "can_sign": can_sign,
         "locked": locked,
-        "decision_form": (
-            decision_form or ReviewDecisionForm(organisation_id=centre.organisation_id)
-        )
+        "decision_form": (decision_form or ReviewDecisionForm(centre=centre))
         if takes_part and not locked
         else None,
         "today": timezone.localdate(),
@@ -307,7 +305,7 @@ def get_or_create_review(centre, year, quarter):
 @role_required(*INCIDENT_ROLES)
 def review_decision_add(request, centre_pk, year, quarter):
     centre = get_centre_to_review(request, centre_pk, year, quarter)
-    form = ReviewDecisionForm(request.POST, organisation_id=centre.organisation_id)
+    form = ReviewDecisionForm(request.POST, centre=centre)
     if form.is_valid():
         with transaction.atomic():
             found = get_or_create_review(centre, year, quarter)
@@ -345,9 +343,7 @@ def review_decision_edit(request, pk):
     if found.is_locked:
         messages.error(request, _("The review is signed and locked."))
         return redirect(found)
-    form = ReviewDecisionForm(
-        request.POST or None, instance=decision, organisation_id=found.centre.organisation_id
-    )
+    form = ReviewDecisionForm(request.POST or None, instance=decision, centre=found.centre)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             if QuarterReview.objects.select_for_update().get(pk=found.pk).is_locked:

@@ -180,11 +180,13 @@ def test_the_safety_representative_reviews_every_centre_of_the_organisation(
         {"text": "Noget", "due_on": "2027-03-01"},
         {"text": "Noget", "due_on": "9999-01-01"},
         {"text": "Ring til 010190-1234", "due_on": "2027-05-15"},
-        {"text": "Noget", "due_on": "2027-05-15", "owner": "other"},
+        {"text": "Noget", "due_on": "2027-05-15", "owner": "other_leader"},
+        # Carol works at centre B and could not open centre A's review.
+        {"text": "Noget", "due_on": "2027-05-15", "owner": "staff_b"},
     ],
 )
 def test_a_bad_decision_is_refused_on_the_form(world, client_for, data):
-    owner = world.other_leader.pk if data.get("owner") == "other" else world.staff_a.pk
+    owner = getattr(world, data.get("owner", "staff_a")).pk
     response = client_for(world.leader).post(
         review_url(world.centre_a, name="incidents:review_decision_add"),
         {**data, "owner": owner},
