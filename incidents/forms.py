@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.db.models.utils import get_blank_choice_label
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from centres.fields import WallClockDateTimeField
 from centres.forms_base import Form, ModelForm
 from centres.models import Centre, KeyHolder, Role, User
+from centres.plausible import PlausibleDateField
 from incidents.models import (
+    DAY_SHEET_KINDS,
     AffectedRole,
     Ban,
     BanScope,
@@ -16,7 +19,9 @@ from incidents.models import (
     ImmediateAction,
     Incident,
     Kind,
+    PartOfDay,
     Procedure,
+    ReviewDecision,
     RiskAssessment,
     WorkInjuryCase,
 )
@@ -388,3 +393,115 @@ class QuarterForm(Form):
     def current():
         today = timezone.localdate()
         return today.year, (today.month - 1) // 3 + 1
+
+
+class DaySheetForm(Form):
+    """A day's minor episodes at a centre: a count per kind and part of the day, or a
+    tick for none. Names no person."""
+
+    no_episodes = forms.BooleanField(label=_("No episodes today"), required=False)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Without names: what happened, what helped."),
+    )
+
+    def __init__(self, *args, sheet=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        counts = {}
+        if sheet is not None:
+            counts = {(e.kind, e.part_of_day): e.count for e in sheet.entries.all()}
+            self.initial.setdefault("no_episodes", sheet.no_episodes)
+            self.initial.setdefault("note", sheet.note)
+        self.rows = []
+        for kind in DAY_SHEET_KINDS:
+            cells = []
+            for part in PartOfDay:
+                name = self.cell_name(kind, part)
+                self.fields[name] = forms.IntegerField(
+                    label=f"{kind.label}, {part.label}",
+                    min_value=0,
+                    max_value=99,
+                    required=False,
+                    initial=counts.get((kind.value, part.value)) or None,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "cell"}),
+                )
+                cells.append(name)
+            self.rows.append((kind, cells))
+
+    @staticmethod
+    def cell_name(kind, part):
+        return f"n_{kind}_{int(part)}"
+
+    def bound_rows(self):
+        """[(kind, [(part of the day, bound field)])] for the template."""
+        return [
+            (kind, [(part, self[name]) for part, name in zip(PartOfDay, cells, strict=True)])
+            for kind, cells in self.rows
+        ]
+
+    def counts(self):
+        """{(kind, part): count} of the cells filled in with more than none."""
+        return {
+            (kind.value, part.value): self.cleaned_data[self.cell_name(kind, part)]
+            for kind in DAY_SHEET_KINDS
+            for part in PartOfDay
+            if self.cleaned_data.get(self.cell_name(kind, part))
+        }
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if data.get("no_episodes") and self.counts():
+            raise forms.ValidationError(
+                _("You ticked no episodes today but counted some: remove one or the other.")
+            )
+        if not data.get("no_episodes") and not self.counts():
+            raise forms.ValidationError(
+                _("Count the episodes, or tick 'No episodes today' if there were none.")
+            )
+        return data
+
+
+class ReviewDecisionForm(ModelForm):
+    class Meta:
+        model = ReviewDecision
+        fields = ["text", "owner", "due_on"]
+        widgets = {"due_on": DateInput(), "text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whoever sees to a decision can open the review: the leaders, the safety
+        # representatives and the staff of the centre.
+        self.fields["owner"].queryset = (
+            User.objects.filter(organisation_id=centre.organisation_id, is_active=True)
+            .filter(
+                Q(role=Role.LEADER)
+                | Q(role=Role.STAFF, is_safety_representative=True)
+                | Q(role=Role.STAFF, centres=centre)
+            )
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=30)
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if self.instance._state.adding and due_on < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due_on
+
+
+class DayForm(Form):
+    """Which day's sheet to show: today unless another earlier day is chosen."""
+
+    day = PlausibleDateField(label=_("Day"), widget=DateInput())
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The day cannot be in the future."))
+        return day

@@ -767,3 +767,206 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.procedure}"
+
+
+# The quarterly review of violence and threats ---------------------------------------------
+
+
+class PartOfDay(models.IntegerChoices):
+    """Roughly when in the day a minor episode happened: the hour each part starts."""
+
+    BEFORE_10 = 0, _("Before 10")
+    FROM_10 = 10, _("10-12")
+    FROM_12 = 12, _("12-14")
+    FROM_14 = 14, _("14-16")
+    FROM_16 = 16, _("After 16")
+
+    @classmethod
+    def of_hour(cls, hour):
+        return max(part for part in cls.values if part <= hour)
+
+
+# The kinds a day sheet counts: the minor episodes that get no full report (pinching and
+# scratching count as physical).
+DAY_SHEET_KINDS = [Kind.VERBAL_ABUSE, Kind.THREAT, Kind.PHYSICAL_VIOLENCE, Kind.OTHER]
+
+
+class DaySheet(models.Model):
+    """A centre's minor episodes of one day, filled in by staff at closing: counts by
+    kind and part of the day (DaySheetEntry), or explicitly none. Names no person."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="day_sheets", verbose_name=_("centre")
+    )
+    day = models.DateField(_("day"), validators=[plausible])
+    no_episodes = models.BooleanField(_("no episodes today"), default=False)
+    note = cpr_safe_text(_("note"), help_text=_("Without names: what happened, what helped."))
+    filled_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filled in by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-day", "centre__name"]
+        verbose_name = _("day sheet")
+        verbose_name_plural = _("day sheets")
+        constraints = [
+            *plausible_dates("day"),
+            models.UniqueConstraint(fields=["centre", "day"], name="day_sheet_once_per_centre_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.centre} {formats.date_format(self.day, 'SHORT_DATE_FORMAT')}"
+
+
+class DaySheetEntry(models.Model):
+    """How many minor episodes of one kind a day sheet counts in one part of the day."""
+
+    sheet = models.ForeignKey(DaySheet, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    part_of_day = models.PositiveSmallIntegerField(_("when"), choices=PartOfDay.choices)
+    count = models.PositiveSmallIntegerField(_("number of episodes"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sheet", "kind", "part_of_day"]
+        verbose_name = _("day sheet entry")
+        verbose_name_plural = _("day sheet entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "kind", "part_of_day"], name="day_sheet_entry_once_per_cell"
+            ),
+            models.CheckConstraint(condition=Q(count__gt=0), name="day_sheet_entry_count_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values), name="day_sheet_entry_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(part_of_day__in=PartOfDay.values), name="day_sheet_entry_part_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_part_of_day_display()}: {self.count}"
+
+
+class SignatoryRole(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    SAFETY_REPRESENTATIVE = "safety_representative", _("Safety representative")
+
+
+class QuarterReview(models.Model):
+    """The leader's and the safety representative's review of a centre's quarter: the
+    decisions taken and both signatures. Locked once both have signed."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, related_name="quarter_reviews", verbose_name=_("centre")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    created_at = models.DateTimeField(default=timezone.now)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["centre__name", "-year", "-quarter"]
+        verbose_name = _("quarterly review")
+        verbose_name_plural = _("quarterly reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "year", "quarter"], name="quarter_review_once_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_review_quarter_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="quarter_review_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.centre} {self.year} K{self.quarter}"
+
+    def get_absolute_url(self):
+        return reverse("incidents:review", args=[self.centre_id, self.year, self.quarter])
+
+    @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+
+class ReviewDecisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+
+class ReviewDecision(models.Model):
+    """A decision taken at a quarterly review: what, who sees to it, by when."""
+
+    review = models.ForeignKey(QuarterReview, on_delete=models.PROTECT, related_name="decisions")
+    text = models.CharField(_("decision"), max_length=300, validators=[reject_cpr_numbers])
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_decisions",
+        verbose_name=_("responsible"),
+    )
+    due_on = models.DateField(_("due"), validators=[plausible])
+    done_on = models.DateField(_("done"), null=True, blank=True, validators=[plausible])
+
+    history = HistoricalRecords()
+    objects = ReviewDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [*plausible_dates("due_on", "done_on")]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_overdue(self):
+        return self.done_on is None and self.due_on < timezone.localdate()
+
+
+class ReviewSignature(models.Model):
+    """One signature of a quarterly review, with the figures as they were when signed."""
+
+    review = models.ForeignKey(QuarterReview, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField(_("signed as"), max_length=30, choices=SignatoryRole.choices)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_signatures",
+        verbose_name=_("signed by"),
+    )
+    signed_at = models.DateTimeField(_("signed"))
+    figures = models.JSONField(_("figures when signed"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            *plausible_moments("signed_at"),
+            models.UniqueConstraint(fields=["review", "role"], name="review_signed_once_per_role"),
+            models.UniqueConstraint(
+                fields=["review", "signed_by"], name="review_signed_once_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=SignatoryRole.values), name="review_signature_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review} {self.get_role_display()}"

@@ -16,6 +16,7 @@ from centres.navigation import NavItem
 from centres.todo import TodoItem
 from incidents import stats
 from incidents.models import Ban, Incident, Kind, WorkInjuryRule
+from incidents.review import review_todo_items
 
 
 def nav_items(request):
@@ -26,6 +27,8 @@ def nav_items(request):
     items = [
         NavItem(_("Incidents"), reverse("incidents:list"), group),
         NavItem(_("Bans"), reverse("incidents:ban_list"), group),
+        NavItem(_("Day sheets"), reverse("incidents:day_sheets"), group),
+        NavItem(_("Quarterly reviews"), reverse("incidents:review_list"), group),
     ]
     if request.user.role == Role.LEADER:
         items.append(NavItem(_("Incident figures"), reverse("incidents:figures"), group))
@@ -65,6 +68,12 @@ VIOLENCE_KINDS = [Kind.PHYSICAL_VIOLENCE, Kind.THREAT, Kind.SEXUAL_HARASSMENT]
 
 def todo_items(user, today):
     """Return [TodoItem] of this app due for `user` on `today`, by role and centre."""
+    return [*report_todo_items(user, today), *review_todo_items(user, today)]
+
+
+def report_todo_items(user, today):
+    """What the reports ask of `user`: work-injury reports, follow-ups, risk
+    assessments and bans ending."""
     if user.role == Role.LEADER:
         return [
             *work_injury_todo(user, today),

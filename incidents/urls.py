@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents import views
+from incidents import review_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -43,4 +43,35 @@ urlpatterns = [
     ),
     path("incidents/figures/", views.figures, name="figures"),
     path("incidents/figures/xlsx/", views.figures_xlsx, name="figures_xlsx"),
+]
+
+urlpatterns += [
+    path("incidents/day-sheets/", review_views.day_sheets, name="day_sheets"),
+    path("incidents/day-sheets/<int:centre_pk>/", review_views.day_sheet, name="day_sheet"),
+    path("incidents/reviews/", review_views.review_list, name="review_list"),
+    path(
+        "incidents/reviews/<int:centre_pk>/<int:year>/<int:quarter>/",
+        review_views.review_detail,
+        name="review",
+    ),
+    path(
+        "incidents/reviews/<int:centre_pk>/<int:year>/<int:quarter>/decisions/",
+        review_views.review_decision_add,
+        name="review_decision_add",
+    ),
+    path(
+        "incidents/reviews/<int:centre_pk>/<int:year>/<int:quarter>/sign/",
+        review_views.review_sign,
+        name="review_sign",
+    ),
+    path(
+        "incidents/reviews/decisions/<int:pk>/edit/",
+        review_views.review_decision_edit,
+        name="review_decision_edit",
+    ),
+    path(
+        "incidents/reviews/decisions/<int:pk>/done/",
+        review_views.review_decision_done,
+        name="review_decision_done",
+    ),
 ]

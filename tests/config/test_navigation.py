@@ -59,7 +59,13 @@ def menus_of(response):
                 ],
                 "Aktiviteter": ["Kalender", "Aktiviteter", "Møder", "Forslag"],
                 "Rådgivning": ["Registrér rådgivning", "Rådgivningstal"],
-                "Hændelser": ["Hændelser", "Karantæner", "Hændelsestal"],
+                "Hændelser": [
+                    "Hændelser",
+                    "Karantæner",
+                    "Dagssedler",
+                    "Kvartalsgennemgange",
+                    "Hændelsestal",
+                ],
             },
         ),
         (
@@ -69,7 +75,7 @@ def menus_of(response):
                 "Steder": ["Ugeplan", "Nøgler", "Mine vagter"],
                 "Aktiviteter": ["Kalender", "Aktiviteter", "Møder", "Forslag"],
                 "Rådgivning": ["Registrér rådgivning", "Rådgivningstal"],
-                "Hændelser": ["Hændelser", "Karantæner"],
+                "Hændelser": ["Hændelser", "Karantæner", "Dagssedler", "Kvartalsgennemgange"],
             },
         ),
         (

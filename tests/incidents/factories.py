@@ -12,6 +12,8 @@ from incidents.models import (
     Incident,
     Kind,
     Procedure,
+    QuarterReview,
+    ReviewDecision,
     RiskAssessment,
 )
 
@@ -63,3 +65,35 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
 
     version = factory.Sequence(lambda n: n + 1)
     text = "Tal roligt, hold afstand, tilkald hjælp. Under brugeråbninger ringer I 112."
+
+
+class QuarterReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuarterReview
+
+    year = 2025
+    quarter = 1
+
+
+class ReviewDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewDecision
+
+    text = "Gennemgå proceduren for brugeråbent med nøgleholderne"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+def safety_representative(world, centre):
+    """Sara: staff at `centre` and the organisation's safety representative, with an
+    authenticator app (she must sign in with a second step)."""
+    from tests.factories import TOTPDeviceFactory, UserFactory
+
+    user = UserFactory(
+        username="sara",
+        first_name="Sara",
+        organisation=world.org_a,
+        centres=[centre],
+        is_safety_representative=True,
+    )
+    TOTPDeviceFactory(user=user)
+    return user

@@ -15,6 +15,8 @@ LEADERS = (R, F, F, OK, F, F, OK)
 CENTRE_A_WORKERS = (R, OK, N, OK, F, F, N)
 CENTRE_A_LEADER = (R, F, N, OK, F, F, N)
 POST_ONLY = (NA,) * 7
+# A quarter long past, whatever the day the tests run.
+REVIEW_A = {"centre_pk": "centre_a", "year": "2025", "quarter": "1"}
 
 INCIDENT_ROWS = {
     "incidents:list": ({}, EVERY_WORKER),
@@ -40,6 +42,15 @@ INCIDENT_ROWS = {
     "incidents:procedure_acknowledge": ({"pk": "procedure_a"}, POST_ONLY),
     "incidents:figures": ({}, LEADERS),
     "incidents:figures_xlsx": ({}, LEADERS),
+    "incidents:day_sheets": ({}, EVERY_WORKER),
+    "incidents:day_sheet": ({"centre_pk": "centre_a"}, CENTRE_A_WORKERS),
+    "incidents:review_list": ({}, EVERY_WORKER),
+    # Staff at the centre read the review; the leader and safety representatives act on it.
+    "incidents:review": (REVIEW_A, CENTRE_A_WORKERS),
+    "incidents:review_decision_add": (REVIEW_A, POST_ONLY),
+    "incidents:review_sign": (REVIEW_A, POST_ONLY),
+    "incidents:review_decision_edit": ({"pk": "decision_a"}, CENTRE_A_LEADER),
+    "incidents:review_decision_done": ({"pk": "decision_a"}, POST_ONLY),
 }
 
 ROWS = INCIDENT_ROWS
@@ -52,6 +63,8 @@ def extend_world(world):
         FollowUpItemFactory,
         IncidentFactory,
         ProcedureFactory,
+        QuarterReviewFactory,
+        ReviewDecisionFactory,
     )
 
     world.incident_a = IncidentFactory(centre=world.centre_a, reported_by=world.staff_a)
@@ -60,4 +73,6 @@ def extend_world(world):
     world.procedure_a = ProcedureFactory(
         centre=world.centre_a, published_by=world.leader, version=1
     )
+    world.review_a = QuarterReviewFactory(centre=world.centre_a, year=2025, quarter=1)
+    world.decision_a = ReviewDecisionFactory(review=world.review_a, owner=world.staff_a)
     return world

@@ -1,6 +1,14 @@
 from centres import demo as centres_demo
 from incidents import demo
-from incidents.models import Ban, Incident, Procedure, RiskAssessment
+from incidents.models import (
+    Ban,
+    DaySheet,
+    Incident,
+    Procedure,
+    QuarterReview,
+    ReviewSignature,
+    RiskAssessment,
+)
 
 
 def test_demo_data_is_idempotent(db):
@@ -11,3 +19,9 @@ def test_demo_data_is_idempotent(db):
     assert Ban.objects.count() == 1
     assert RiskAssessment.objects.count() == len(centres)
     assert Procedure.objects.get().acknowledgements.count() == 0
+    assert DaySheet.objects.count() == 8
+    last_quarter = QuarterReview.objects.get()
+    assert last_quarter.is_locked
+    assert ReviewSignature.objects.count() == 2
+    assert last_quarter.decisions.count() == 3
+    assert people["amr"].requires_two_factor
