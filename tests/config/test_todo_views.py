@@ -103,7 +103,7 @@ def test_home_and_count_costs(world, client_for, todo_day, django_assert_max_num
     make_items(world, 4)
     client = client_for(world.leader)
     client.get(reverse("todo_count"))
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(25):
         client.get(reverse("todo_count"))
 
 

@@ -3,7 +3,8 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from tests.incidents.factories import RiskAssessmentFactory
+from incidents.models import ReviewSignature, SignatoryRole
+from tests.incidents.factories import QuarterReviewFactory, RiskAssessmentFactory
 
 CPH = ZoneInfo("Europe/Copenhagen")
 # A Wednesday, mid-morning.
@@ -17,7 +18,7 @@ def days(n):
 
 def checked(world):
     """Quiet the rules that hold for a bare world: profiles checked, assessments current,
-    in both organisations."""
+    last quarter's violence review signed by the leader, in both organisations."""
     for centre, leader in (
         (world.centre_a, world.leader),
         (world.centre_b, world.leader),
@@ -27,4 +28,12 @@ def checked(world):
         centre.save()
         RiskAssessmentFactory(
             centre=centre, assessed_on=days(-10), review_on=days(300), written_by=leader
+        )
+        review = QuarterReviewFactory(centre=centre, year=2026, quarter=3)
+        ReviewSignature.objects.create(
+            review=review,
+            role=SignatoryRole.LEADER,
+            signed_by=leader,
+            signed_at=NOW - datetime.timedelta(days=30),
+            figures={},
         )
