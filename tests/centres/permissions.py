@@ -35,6 +35,10 @@ ROWS = {
     "centres:tally_tap": (A, POST_ONLY),
     "centres:tally_undo": (A, POST_ONLY),
     "centres:tally_day": (A, WORKERS_AT_A),
+    "centres:tally_sync": (A, POST_ONLY),
+    # Taps that wait (a late queue, a wrong clock): the leader decides.
+    "centres:tally_flagged": (A, LEADER_AT_A),
+    "centres:tally_flagged_decide": ({**A, "event_pk": "flagged_tap_a"}, POST_ONLY),
     "centres:census": (A, WORKERS_AT_A),
     "centres:shifts": (A, WORKERS_AT_A),
     "centres:shift_delete": ({**A, "shift_pk": "shift_a"}, WORKERS_AT_A),
@@ -86,6 +90,7 @@ def extend_world(world):
     from centres.models import ShiftFeed
     from tests.centres.factories import (
         ClosureFactory,
+        FlaggedTapFactory,
         KeyFobFactory,
         KeyHolderFactory,
         KeyLoanFactory,
@@ -114,4 +119,5 @@ def extend_world(world):
     world.rota_a = RotaShiftFactory(centre=world.centre_a, worker=world.staff_a)
     world.absence_a = StaffAbsenceFactory(worker=world.staff_a)
     ShiftFeed.objects.create(worker=world.staff_a, token=FEED_TOKEN)
+    world.flagged_tap_a = FlaggedTapFactory(centre=world.centre_a)
     return world
