@@ -1,0 +1,123 @@
+"""In Chromium: the counter keeps counting without a connection. Taps made offline wait on
+the device and show as not sent yet, survive a reload while offline (the service worker
+keeps the page), and are counted exactly once when the connection returns; the same batch
+sent twice counts once. Axe on the counter, tap targets of at least 48 px."""
+
+import json
+import os
+import re
+import uuid
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from centres.models import TallyEvent, VisitCount
+from tests.browser_support import PHONE, assert_accessible, sign_in
+
+TABLET = {"width": 768, "height": 1024}
+SHOTS = os.environ.get("TALLY_SCREENSHOTS")
+
+KEPT = """
+async () => {
+  const cache = await caches.open("vaerested-counter-v1");
+  return Boolean(await cache.match(location.pathname));
+}
+"""
+
+SMALL_TARGETS = """
+() => [...document.querySelectorAll('#tally-counter button, #tally-counter a')]
+    .map(e => e.getBoundingClientRect())
+    .filter(r => r.width < 48 || r.height < 48)
+    .length
+"""
+
+
+def counted(world):
+    return VisitCount.objects.filter(centre=world.centre_a).totals()
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def test_taps_made_offline_survive_a_reload_and_count_once_online(
+    transactional_db, live_server, world, page, csp_violations
+):
+    sign_in(page, live_server, "bob")
+    page.set_viewport_size(TABLET)
+    page.goto(f"{live_server.url}/centres/{world.centre_a.pk}/tally/")
+    number = page.locator(".tally-number")
+    waiting = page.locator(".tally-waiting")
+
+    page.get_by_role("button", name="+1 besøgende").click()
+    expect(number).to_have_text("1")
+    expect(page.locator(".tally-queue")).to_be_hidden()
+    assert counted(world)["visits"] == 1
+    page.wait_for_function(KEPT)
+    assert page.evaluate(SMALL_TARGETS) == 0
+    assert_accessible(page)
+    shot(page, "online-768")
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="+1 besøgende").click()
+    page.get_by_role("button", name="+1 ny besøgende").click()
+    page.get_by_role("button", name="+1 besøgende").click()
+    expect(number).to_have_text("4")
+    expect(waiting).to_have_text("3 ikke sendt endnu")
+    expect(page.locator(".tally-note")).to_contain_text("Ingen forbindelse")
+    assert counted(world)["visits"] == 1
+    assert_accessible(page)
+    shot(page, "waiting-768")
+    page.set_viewport_size(PHONE)
+    shot(page, "waiting-360")
+
+    # A reload without a connection: the kept counter, with what waits.
+    assert page.reload().from_service_worker
+    expect(page.get_by_role("heading", name="Tæl besøgende")).to_be_visible()
+    expect(number).to_have_text("4")
+    expect(waiting).to_have_text("3 ikke sendt endnu")
+    expect(page.locator(".tally-words")).to_contain_text("1 nye")
+    page.get_by_role("button", name=re.compile("Fortryd")).click()
+    expect(number).to_have_text("3")
+    expect(waiting).to_have_text("4 ikke sendt endnu")
+    assert counted(world)["visits"] == 1
+
+    page.context.set_offline(False)
+    expect(page.locator(".tally-queue")).to_be_hidden(timeout=15000)
+    expect(number).to_have_text("3")
+    assert counted(world) == {"visits": 3, "new_visits": 1}
+    assert TallyEvent.objects.filter(action="undo").count() == 1
+    shot(page, "sent-360")
+    page.reload()
+    expect(number).to_have_text("3")
+    assert not csp_violations
+
+
+def test_the_same_batch_sent_twice_from_the_page_counts_once(
+    transactional_db, live_server, world, page
+):
+    sign_in(page, live_server, "bob")
+    page.goto(f"{live_server.url}/centres/{world.centre_a.pk}/tally/")
+    now = int(timezone.now().timestamp() * 1000)
+    events = [
+        {"id": str(uuid.uuid4()), "action": "tap", "new": i == 0, "at": now - i} for i in range(5)
+    ]
+    body = json.dumps({"sent_at": now, "events": events})
+    send = """
+    async (body) => {
+      const counter = document.getElementById("tally-counter");
+      const answers = [];
+      for (const _ of [1, 2]) {
+        const response = await fetch(counter.dataset.syncUrl, {
+          method: "POST",
+          headers: {"Content-Type": "application/json", "X-CSRFToken": counter.dataset.csrf},
+          body: body,
+        });
+        answers.push((await response.json()).visits);
+      }
+      return answers;
+    }
+    """
+    assert page.evaluate(send, body) == [5, 5]
+    assert counted(world) == {"visits": 5, "new_visits": 1}
