@@ -16,8 +16,9 @@ import json
 import uuid
 from dataclasses import dataclass
 
+import psycopg
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,7 +125,12 @@ def parse_batch(body):
             _("The batch is too large. Send at most %(n)s taps at a time.") % {"n": MAX_EVENTS}
         )
     device_now = _moment(data.get("sent_at"), _("The sending time"))
-    events = [_event(item, number) for number, item in enumerate(items, start=1)]
+    events, seen = [], set()
+    for number, item in enumerate(items, start=1):
+        event = _event(item, number)
+        if event.id not in seen:  # the same id twice in one batch is one event
+            seen.add(event.id)
+            events.append(event)
     late = next((e for e in events if e.at > device_now + SLACK), None)
     if late is not None:
         raise BatchRefused(
@@ -134,16 +140,10 @@ def parse_batch(body):
     return Batch(device_now=device_now, events=events)
 
 
-INSERT_EVENT = """
-    INSERT INTO centres_tallyevent
-        (id, centre_id, action, new, undoes, device_time, clock_offset, happened_at, date,
-         hour, kind, received_at, state, flag, reason)
-    VALUES (%(id)s, %(centre)s, %(action)s, %(new)s, %(undoes)s, %(device_time)s,
-            %(offset)s, %(happened_at)s, %(date)s, %(hour)s, %(kind)s, %(received_at)s,
-            %(state)s, %(flag)s, '')
-    ON CONFLICT (id) DO NOTHING
-    RETURNING id
-"""
+EVENT_COLUMNS = (
+    "id, centre_id, action, new, undoes, device_time, clock_offset, happened_at, date, "
+    "hour, kind, received_at, state, flag, reason"
+)
 
 # Take a tap back once: the row is locked and moved to "undone" in one statement, which
 # returns what it was, so two undos of one tap cannot both take a visitor off.
@@ -159,54 +159,93 @@ UNDO_TAP = """
     RETURNING old.state, tap.date, tap.hour, tap.kind, tap.new
 """
 
+# Batches of one centre wait for each other (a transaction-scoped advisory lock): two
+# batches that touch the same hours would otherwise lock counters in different orders.
+LOCK_NAMESPACE = 20_0620
+RETRIES = 3
+
 
 def apply_batch(*, centre, batch, now=None):
     """Apply `batch` (parse_batch) to `centre` in one transaction; return the day's
     counts ({"visits", "new_visits"}) and how many of its taps wait for the leader.
 
-    Every event is applied at most once, whatever was sent before."""
+    Every event is applied at most once, whatever was sent before. A transaction that
+    lost a deadlock to a single tap is run again (it changed nothing)."""
     now = now or timezone.now()
     offset = now - batch.device_now
-    clock_off = abs(offset) > LARGEST_UNFLAGGED_OFFSET
     for event in batch.events:
         if event.at + offset < EARLIEST or event.at + offset > now + SLACK:
             raise BatchRefused(
                 _("An event's time is impossible even with the device's clock corrected (%(id)s).")
                 % {"id": event.id}
             )
-    with transaction.atomic():
-        clock.share(now)
+    for attempt in range(RETRIES + 1):
+        try:
+            return _apply_batch(centre, batch, offset, now)
+        except OperationalError as error:
+            retry = isinstance(error.__cause__, psycopg.errors.DeadlockDetected)
+            if not retry or attempt == RETRIES or connection.in_atomic_block:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _apply_batch(centre, batch, offset, now):
+    clock.share(now)
+    clock_off = abs(offset) > LARGEST_UNFLAGGED_OFFSET
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, centre.pk])
         taps = [e.id for e in batch.events if e.action == TallyEventAction.TAP]
         undone_before = set(
             TallyEvent.objects.filter(undoes__in=taps, centre=centre).values_list(
                 "undoes", flat=True
             )
         )
-        with connection.cursor() as cursor:
-            for event in batch.events:
-                _apply(cursor, centre, event, offset, clock_off, now, undone_before)
-        today = timezone.localdate(now)
-        counted = VisitCount.objects.filter(centre=centre, date=today).totals()
-        waiting = TallyEvent.objects.filter(centre=centre).flagged().count()
+        rows = [_row(centre, e, offset, clock_off, now, undone_before) for e in batch.events]
+        inserted = _insert(cursor, rows)
+        adds, takes = {}, []
+        for row in rows:
+            if row["id"] not in inserted:
+                continue  # sent before: applied then
+            if row["action"] == TallyEventAction.TAP:
+                if row["state"] == TallyEventState.COUNTED:
+                    adds[row["id"]] = (row["date"], row["hour"], row["kind"], row["new"])
+                continue
+            cursor.execute(UNDO_TAP, {"tap": row["undoes"], "centre": centre.pk})
+            found = cursor.fetchone()
+            if found is None:
+                TallyEvent.objects.filter(pk=row["id"]).update(state=TallyEventState.NO_EFFECT)
+            elif found[0] in TALLY_COUNTED_STATES and adds.pop(row["undoes"], None) is None:
+                takes.append(found[1:])  # counted in an earlier batch: take it off
+        _add(cursor, centre, adds.values())
+    for date, hour, kind, new in takes:
+        services.undo_tap(
+            centre=centre, tap={"date": date.isoformat(), "hour": hour, "kind": kind, "new": new}
+        )
+    today = timezone.localdate(now)
+    counted = VisitCount.objects.filter(centre=centre, date=today).totals()
+    waiting = TallyEvent.objects.filter(centre=centre).flagged().count()
     return {**counted, "flagged": waiting}
 
 
-def _apply(cursor, centre, event, offset, clock_off, now, undone_before):
+def _row(centre, event, offset, clock_off, now, undone_before):
     happened = timezone.localtime(event.at + offset)
-    values = {
+    row = {
         "id": event.id,
-        "centre": centre.pk,
+        "centre_id": centre.pk,
         "action": event.action,
         "new": event.new,
         "undoes": event.undoes,
         "device_time": event.at,
-        "offset": offset,
+        "clock_offset": offset,
         "happened_at": happened,
         "date": happened.date(),
         "hour": happened.hour,
-        "received_at": now,
-        "flag": "",
         "kind": "",
+        "received_at": now,
+        "state": TallyEventState.APPLIED,
+        "flag": "",
+        "reason": "",
     }
     if event.action == TallyEventAction.TAP:
         flag = ""
@@ -218,31 +257,48 @@ def _apply(cursor, centre, event, offset, clock_off, now, undone_before):
             state = TallyEventState.UNDONE
         else:
             state = TallyEventState.FLAGGED if flag else TallyEventState.COUNTED
-        kind = services.visit_kind_at(centre, happened)
-        cursor.execute(INSERT_EVENT, {**values, "kind": kind, "state": state, "flag": flag})
-        if cursor.fetchone() is not None and state == TallyEventState.COUNTED:
-            services.add_visits(
-                centre=centre,
-                date=happened.date(),
-                hour=happened.hour,
-                kind=kind,
-                visits=1,
-                new_visits=int(event.new),
-            )
+        row.update(kind=services.visit_kind_at(centre, happened), state=state, flag=flag)
+    return row
+
+
+def _insert(cursor, rows):
+    """Insert the events' rows in one statement; return the ids that were new."""
+    names = [name.strip() for name in EVENT_COLUMNS.split(",")]
+    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+    cursor.execute(
+        f"INSERT INTO centres_tallyevent ({EVENT_COLUMNS}) VALUES "
+        + ", ".join([placeholders] * len(rows))
+        + " ON CONFLICT (id) DO NOTHING RETURNING id",
+        [row[name] for row in rows for name in names],
+    )
+    return {found for (found,) in cursor.fetchall()}
+
+
+def _add(cursor, centre, taps):
+    """Count `taps` ((date, hour, kind, new) each) in one statement, counters in order.
+
+    One statement: its counters are locked first (in order), then the summaries by the
+    statement's trigger, as a single tap does, so a batch and a tap never wait on each
+    other crosswise."""
+    per_hour = {}
+    for date, hour, kind, new in taps:
+        visits, new_visits = per_hour.get((date, hour, kind), (0, 0))
+        per_hour[(date, hour, kind)] = (visits + 1, new_visits + int(new))
+    if not per_hour:
         return
-    cursor.execute(INSERT_EVENT, {**values, "state": TallyEventState.APPLIED})
-    if cursor.fetchone() is None:
-        return
-    cursor.execute(UNDO_TAP, {"tap": event.undoes, "centre": centre.pk})
-    row = cursor.fetchone()
-    if row is None:
-        TallyEvent.objects.filter(pk=event.id).update(state=TallyEventState.NO_EFFECT)
-        return
-    state, date, hour, kind, new = row
-    if state in TALLY_COUNTED_STATES:
-        services.undo_tap(
-            centre=centre, tap={"date": date.isoformat(), "hour": hour, "kind": kind, "new": new}
-        )
+    values = [
+        (centre.pk, date, hour, kind, visits, new_visits)
+        for (date, hour, kind), (visits, new_visits) in sorted(per_hour.items())
+    ]
+    cursor.execute(
+        "INSERT INTO centres_visitcount (centre_id, date, hour, kind, visits, new_visits) "
+        "VALUES "
+        + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(values))
+        + " ON CONFLICT (centre_id, date, hour, kind) DO UPDATE SET "
+        "visits = centres_visitcount.visits + EXCLUDED.visits, "
+        "new_visits = centres_visitcount.new_visits + EXCLUDED.new_visits",
+        [value for row in values for value in row],
+    )
 
 
 def _flagged_for_update(event):
