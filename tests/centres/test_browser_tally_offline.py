@@ -121,3 +121,29 @@ def test_the_same_batch_sent_twice_from_the_page_counts_once(
     """
     assert page.evaluate(send, body) == [5, 5]
     assert counted(world) == {"visits": 5, "new_visits": 1}
+
+
+def test_the_leader_counts_one_waiting_tap_and_discards_another(
+    transactional_db, live_server, world, page, csp_violations
+):
+    from tests.browser_support import DESKTOP
+    from tests.centres.factories import FlaggedTapFactory
+
+    FlaggedTapFactory.create_batch(2, centre=world.centre_a)
+    sign_in(page, live_server, "alice")
+    for size, name in ((PHONE, "360"), (DESKTOP, "1280")):
+        page.set_viewport_size(size)
+        page.goto(live_server.url + world.centre_a.get_absolute_url())
+        page.get_by_role("link", name="2 tryk venter på at du bekræfter dem").click()
+        expect(page.get_by_role("heading", name="Tryk der venter på dig")).to_be_visible()
+        assert_accessible(page)
+        shot(page, f"waiting-taps-{name}")
+    page.get_by_role("button", name="Tæl det med").first.click()
+    expect(page.get_by_text("er talt med")).to_be_visible()
+    page.get_by_label("Hvorfor kasseres det?").fill("Et testtryk fra opsætningen")
+    page.get_by_role("button", name="Kassér det").click()
+    expect(page.get_by_text("Ingen tryk venter.")).to_be_visible()
+    assert_accessible(page)
+    assert counted(world)["visits"] == 1
+    assert set(TallyEvent.objects.values_list("state", flat=True)) == {"confirmed", "discarded"}
+    assert not csp_violations
