@@ -42,7 +42,12 @@ EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 class BatchRefused(ValueError):
-    """A batch that cannot be applied; str() is the message for the device."""
+    """A batch that cannot be applied; str() is the message for the device, `event` the
+    id of the event to blame, when one is (the device sets it aside and sends the rest)."""
+
+    def __init__(self, message, event=None):
+        super().__init__(message)
+        self.event = event
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,13 @@ def _event(item, number):
     event_id = _uuid(item.get("id"))
     if event_id is None:
         raise BatchRefused(_("%(event)s has no valid id (a UUID).") % {"event": label})
+    try:
+        return _checked_event(item, event_id, label)
+    except BatchRefused as refused:
+        raise BatchRefused(str(refused), event=event_id) from None
+
+
+def _checked_event(item, event_id, label):
     action = item.get("action")
     if action not in TallyEventAction.values:
         raise BatchRefused(_("%(event)s must be a tap or an undo.") % {"event": label})
@@ -135,7 +147,8 @@ def parse_batch(body):
     if late is not None:
         raise BatchRefused(
             _("An event is dated after the batch was sent (%(id)s); check the device's clock.")
-            % {"id": late.id}
+            % {"id": late.id},
+            event=late.id,
         )
     return Batch(device_now=device_now, events=events)
 
@@ -177,7 +190,8 @@ def apply_batch(*, centre, batch, now=None):
         if event.at + offset < EARLIEST or event.at + offset > now + SLACK:
             raise BatchRefused(
                 _("An event's time is impossible even with the device's clock corrected (%(id)s).")
-                % {"id": event.id}
+                % {"id": event.id},
+                event=event.id,
             )
     for attempt in range(RETRIES + 1):
         try:

@@ -34,7 +34,10 @@ def tally_sync_batch(request, pk):
         batch = tally_sync.parse_batch(request.body)
         result = tally_sync.apply_batch(centre=centre, batch=batch)
     except tally_sync.BatchRefused as refused:
-        return JsonResponse({"error": str(refused)}, status=400)
+        answer = {"error": str(refused)}
+        if refused.event is not None:
+            answer["event"] = str(refused.event)
+        return JsonResponse(answer, status=400)
     now = timezone.now()
     result.update(
         applied=[str(event.id) for event in batch.events],

@@ -18,6 +18,8 @@
   const queueKey = "vaerested:tally:" + centre + ":queue";
   const recentKey = "vaerested:tally:" + centre + ":recent";
   const countedKey = "vaerested:tally:" + centre + ":counted";
+  // Events the server refused, kept on the device and shown, never sent again.
+  const refusedKey = "vaerested:tally:" + centre + ":refused";
   const BATCH = 200;
   const LONGEST_WAIT = 60000;
   const RECENT = 20;
@@ -73,7 +75,12 @@
       ? counter.dataset.waiting.replace("__n__", queue.length)
       : "";
     counter.querySelector(".tally-waiting").hidden = queue.length === 0;
-    counter.querySelector(".tally-note").textContent = note;
+    const refused = read(refusedKey, []);
+    box.hidden = box.hidden && refused.length === 0;
+    counter.querySelector(".tally-note").textContent = [
+      refused.length ? counter.dataset.refused.replace("__n__", refused.length) : "",
+      note,
+    ].filter(Boolean).join(" ");
     counter.querySelector(".tally-undo").disabled = read(recentKey, []).length === 0;
   }
 
@@ -154,6 +161,17 @@
       return;
     }
     if (!response.ok) {
+      if (answer.event) {
+        // One event to blame: set it aside on the device (shown, never dropped), send the rest.
+        const queue = read(queueKey, []);
+        const blamed = queue.filter((event) => event.id === answer.event);
+        write(refusedKey, [...read(refusedKey, []), ...blamed.map((e) => ({ ...e, error: answer.error }))]);
+        write(queueKey, queue.filter((event) => event.id !== answer.event));
+        note = "";
+        render();
+        sendSoon(0);
+        return;
+      }
       // Kept: a refused batch is never dropped here; the message says why.
       failed(answer.error || counter.dataset.failed);
       return;

@@ -147,3 +147,24 @@ def test_the_leader_counts_one_waiting_tap_and_discards_another(
     assert counted(world)["visits"] == 1
     assert set(TallyEvent.objects.values_list("state", flat=True)) == {"confirmed", "discarded"}
     assert not csp_violations
+
+
+def test_an_event_the_server_refuses_is_set_aside_and_the_rest_are_sent(
+    transactional_db, live_server, world, page
+):
+    sign_in(page, live_server, "bob")
+    page.goto(f"{live_server.url}/centres/{world.centre_a.pk}/tally/")
+    # A tap whose device clock stepped back a day before sending: dated after the send.
+    page.evaluate(
+        """(centre) => localStorage.setItem(`vaerested:tally:${centre}:queue`, JSON.stringify([
+            {id: crypto.randomUUID(), action: "tap", new: false, at: Date.now() - 1000},
+            {id: crypto.randomUUID(), action: "tap", new: false, at: Date.now() + 86400000},
+            {id: crypto.randomUUID(), action: "tap", new: true, at: Date.now() - 500},
+        ]))""",
+        str(world.centre_a.pk),
+    )
+    page.reload()
+    expect(page.locator(".tally-note")).to_contain_text("1 afvist af serveren")
+    expect(page.locator(".tally-waiting")).to_be_hidden()
+    expect(page.locator(".tally-number")).to_have_text("2")
+    assert counted(world) == {"visits": 2, "new_visits": 1}

@@ -116,14 +116,21 @@ def late_tap():
 )
 def test_a_bad_batch_is_refused_whole_with_a_danish_message(client_for, world, payload, message):
     client = client_for(world.staff_a)
-    good = a_tap()
+    good = {**a_tap(), "at": NOW_MS - 1000}
     if isinstance(payload, dict) and isinstance(payload.get("events"), list):
         payload = {**payload, "events": [good, *payload["events"]]}
     answer = post(client, world.centre_a, payload)
     assert answer.status_code == 400
     assert message in answer.json()["error"]
+    assert answer.json().get("event") != good["id"]  # the good event is never blamed
     assert not TallyEvent.objects.exists()
     assert not VisitCount.objects.exists()
+
+
+def test_a_refusal_names_the_event_to_blame(client_for, world):
+    bad = late_tap()
+    answer = post(client_for(world.staff_a), world.centre_a, {"sent_at": NOW_MS, "events": [bad]})
+    assert answer.status_code == 400 and answer.json()["event"] == bad["id"]
 
 
 def test_a_huge_batch_is_refused(client_for, world):
