@@ -149,8 +149,12 @@
     }
     sending = false;
     const type = response.headers.get("Content-Type") || "";
-    if (response.redirected || response.status === 403 || !type.startsWith("application/json")) {
+    if (response.redirected || response.status === 403) {
       failed(counter.dataset.signedOut);
+      return;
+    }
+    if (!type.startsWith("application/json")) {
+      failed(counter.dataset.failed); // the database away (503) or another fault
       return;
     }
     let answer;
