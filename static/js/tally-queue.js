@@ -50,7 +50,7 @@
       at: Number(counter.dataset.at),
     };
     const kept = read(countedKey, null);
-    return kept && kept.at > fromPage.at ? kept : fromPage;
+    return kept && kept.today === fromPage.today && kept.at > fromPage.at ? kept : fromPage;
   }
 
   function render() {
@@ -81,7 +81,7 @@
       refused.length ? counter.dataset.refused.replace("__n__", refused.length) : "",
       note,
     ].filter(Boolean).join(" ");
-    counter.querySelector(".tally-undo").disabled = read(recentKey, []).length === 0;
+    counter.querySelector(".tally-undo").disabled = recent().length === 0;
   }
 
   function enqueue(event) {
@@ -91,17 +91,22 @@
   function tap(isNew) {
     const event = { id: crypto.randomUUID(), action: "tap", new: isNew, at: Date.now() };
     enqueue(event);
-    write(recentKey, [...read(recentKey, []), { id: event.id, new: isNew }].slice(-RECENT));
+    write(recentKey, [...recent(), { id: event.id, new: isNew, today: counter.dataset.today }].slice(-RECENT));
     counter.querySelector(".tally-undone").textContent = "";
     render();
     sendSoon(0);
   }
 
+  // The taps made here today, newest last: what undo can take back.
+  function recent() {
+    return read(recentKey, []).filter((tap) => tap.today === counter.dataset.today);
+  }
+
   function undo() {
-    const recent = read(recentKey, []);
-    const last = recent.pop();
+    const taps = recent();
+    const last = taps.pop();
     if (!last) return;
-    write(recentKey, recent);
+    write(recentKey, taps);
     enqueue({ id: crypto.randomUUID(), action: "undo", undoes: last.id, new: last.new, at: Date.now() });
     counter.querySelector(".tally-undone").textContent = counter.dataset.undone;
     render();

@@ -199,3 +199,13 @@ def test_the_service_worker_is_served_at_the_root_under_a_strict_policy(client, 
     assert b"vaerested-counter" in answer.content
     policy = answer["Content-Security-Policy"]
     assert "worker-src 'self'" in policy and "manifest-src 'self'" in policy
+
+
+def test_the_manifest_names_icons_that_exist():
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parents[2] / "static"
+    manifest = json.loads((static / "manifest.webmanifest").read_text())
+    assert manifest["lang"] == "da" and manifest["display"] == "standalone"
+    for icon in manifest["icons"]:
+        assert (static / icon["src"]).exists()
