@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from centres import tally_sync
-from centres.access import get_centre_for, get_tally_centre
+from centres.access import CENTRE_WORKERS, get_centre_for, get_tally_centre
 from centres.forms import FlaggedTapForm
-from centres.models import Role, TallyEvent, TallyEventAction
+from centres.models import Centre, Role, TallyEvent, TallyEventAction
 
 LEADER = (Role.LEADER,)
 FLAGGED_SHOWN = 200
@@ -93,6 +93,18 @@ def tally_flagged_decide(request, pk, event_pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("centres:tally_flagged", pk=centre.pk)
+
+
+@login_required
+def tally_start(request):
+    """The installed app's start page: the counter of the user's one centre, else the
+    home page to choose from. Without a connection the service worker answers here with
+    the counter last opened on the device."""
+    if request.user.has_role(*CENTRE_WORKERS):
+        centres = list(Centre.objects.for_user(request.user).values_list("pk", flat=True)[:2])
+        if len(centres) == 1:
+            return redirect("centres:tally", pk=centres[0])
+    return redirect("home")
 
 
 SERVICE_WORKER = "js/tally-sw.js"

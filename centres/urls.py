@@ -17,6 +17,7 @@ urlpatterns = [
         name="closure_delete",
     ),
     path("centres/<int:pk>/open-days/add/", views.open_day_add, name="open_day_add"),
+    path("centres/tally/", tally_views.tally_start, name="tally_start"),
     path("centres/<int:pk>/tally/", views.tally, name="tally"),
     path("centres/<int:pk>/tally/tap/", views.tally_tap, name="tally_tap"),
     path("centres/<int:pk>/tally/undo/", views.tally_undo, name="tally_undo"),

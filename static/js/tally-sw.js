@@ -7,6 +7,10 @@
 
 const CACHE = "vaerested-counter-v1";
 const COUNTER = /^\/centres\/\d+\/tally\/$/;
+// The installed app's start address, and the key under which the counter last opened
+// here is kept for it: offline, the app opens on that counter.
+const START = "/centres/tally/";
+const LAST = "/centres/tally/last-counter";
 
 self.addEventListener("install", () => self.skipWaiting());
 
@@ -34,9 +38,11 @@ self.addEventListener("message", (event) => {
           .map((u) => new URL(u, self.location.origin))
           .filter(keepable)
           .map((url) =>
-            cache.match(url.pathname).then((found) =>
-              found ? null : cache.add(url.pathname).catch(() => null),
-            ),
+            cache
+              .match(url.pathname)
+              .then((found) => found || cache.add(url.pathname).then(() => cache.match(url.pathname)))
+              .then((kept) => (kept && COUNTER.test(url.pathname) ? cache.put(LAST, kept) : null))
+              .catch(() => null),
           ),
       ),
     ),
@@ -49,13 +55,24 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
+  if (url.origin === self.location.origin && url.pathname === START) {
+    event.respondWith(
+      fetch(request).catch(() => caches.match(LAST).then((kept) => kept || Response.error())),
+    );
+    return;
+  }
   if (!keepable(url)) return;
   event.respondWith(
     fetch(request)
       .then((response) => {
         if (response.ok && !response.redirected && response.type === "basic") {
           const copy = response.clone();
-          event.waitUntil(caches.open(CACHE).then((cache) => cache.put(url.pathname, copy)));
+          const last = COUNTER.test(url.pathname) ? response.clone() : null;
+          event.waitUntil(
+            caches.open(CACHE).then((cache) =>
+              Promise.all([cache.put(url.pathname, copy), last && cache.put(LAST, last)]),
+            ),
+          );
         }
         return response;
       })

@@ -31,6 +31,8 @@ ROWS = {
     "centres:closure_add": (A, LEADER_AT_A),
     "centres:closure_delete": ({**A, "closure_pk": "closure_a"}, LEADER_AT_A),
     "centres:open_day_add": (A, LEADER_AT_A),
+    # The installed app starts here: on to the one centre's counter, else home.
+    "centres:tally_start": ({}, (R,) * 7),
     "centres:tally": (A, WORKERS_AT_A),
     "centres:tally_tap": (A, POST_ONLY),
     "centres:tally_undo": (A, POST_ONLY),

@@ -24,6 +24,10 @@ async () => {
 }
 """
 
+KEPT_FOR_THE_APP = """
+async () => Boolean(await caches.match("/centres/tally/last-counter"))
+"""
+
 SMALL_TARGETS = """
 () => [...document.querySelectorAll('#tally-counter button, #tally-counter a')]
     .map(e => e.getBoundingClientRect())
@@ -55,6 +59,7 @@ def test_taps_made_offline_survive_a_reload_and_count_once_online(
     expect(page.locator(".tally-queue")).to_be_hidden()
     assert counted(world)["visits"] == 1
     page.wait_for_function(KEPT)
+    page.wait_for_function(KEPT_FOR_THE_APP)
     assert page.evaluate(SMALL_TARGETS) == 0
     assert_accessible(page)
     shot(page, "online-768")
@@ -78,6 +83,10 @@ def test_taps_made_offline_survive_a_reload_and_count_once_online(
     expect(number).to_have_text("4")
     expect(waiting).to_have_text("3 ikke sendt endnu")
     expect(page.locator(".tally-words")).to_contain_text("1 nye")
+    # The installed app's start address opens the same counter without a connection.
+    page.goto(f"{live_server.url}/centres/tally/")
+    expect(number).to_have_text("4")
+    expect(waiting).to_have_text("3 ikke sendt endnu")
     page.get_by_role("button", name=re.compile("Fortryd")).click()
     expect(number).to_have_text("3")
     expect(waiting).to_have_text("4 ikke sendt endnu")

@@ -209,3 +209,12 @@ def test_the_manifest_names_icons_that_exist():
     assert manifest["lang"] == "da" and manifest["display"] == "standalone"
     for icon in manifest["icons"]:
         assert (static / icon["src"]).exists()
+
+
+def test_the_apps_start_opens_the_counter_of_the_one_centre(client_for, world):
+    start = reverse("centres:tally_start")
+    assert client_for(world.staff_a).get(start).url == reverse(
+        "centres:tally", args=[world.centre_a.pk]
+    )
+    assert client_for(world.leader).get(start).url == reverse("home")
+    assert client_for(world.association).get(start).url == reverse("home")
