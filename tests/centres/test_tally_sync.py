@@ -8,6 +8,7 @@ import uuid
 import zoneinfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
@@ -240,3 +241,22 @@ def test_the_same_batch_sent_at_once_over_two_connections_counts_once():
     assert counted(centre) == {"visits": 40, "new_visits": 13}
     assert TallyEvent.objects.count() == 40
     assert_summaries_exact()
+
+
+def test_applied_ids_are_purged_after_a_week_and_a_late_copy_waits_for_the_leader(db):
+    import io
+
+    from django.core.management import call_command
+
+    centre = CentreFactory()
+    made = tap(NOW - MINUTE)
+    tally_sync.apply_batch(centre=centre, batch=batch(made, tap(NOW - 60 * HOUR)), now=NOW)
+    later = NOW + datetime.timedelta(days=8)
+    with time_machine.travel(later, tick=False):
+        call_command("purge_tally_events", stdout=io.StringIO())
+    # The flagged tap stays for the leader; the counted one's id is gone.
+    assert list(TallyEvent.objects.values_list("state", flat=True)) == ["flagged"]
+    # Its batch sent once more, a week late: kept for the leader, not counted twice.
+    tally_sync.apply_batch(centre=centre, batch=batch(made, device_now=later), now=later)
+    assert counted(centre)["visits"] == 1
+    assert TallyEvent.objects.get(pk=made.id).flag == TallyFlag.OLD
