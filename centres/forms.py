@@ -703,3 +703,21 @@ class InviteForm(AccountForm):
                 _("Someone in your organisation already has this e-mail address.")
             )
         return email
+
+
+class FlaggedTapForm(Form):
+    """The leader's decision on a tap that waits: count it in its hour, or discard it."""
+
+    CONFIRM, DISCARD = "confirm", "discard"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(CONFIRM, _("Count it")), (DISCARD, _("Discard it"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label=_("Why discard it?"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.DISCARD and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the tap is discarded."))
+        return cleaned

@@ -1587,3 +1587,118 @@ class JobFailure(models.Model):
 
     def __str__(self):
         return f"{self.task_name}[{self.job_id}] {self.error}"
+
+
+class TallyEventAction(models.TextChoices):
+    TAP = "tap", _("Tap")
+    UNDO = "undo", _("Undo")
+
+
+class TallyEventState(models.TextChoices):
+    COUNTED = "counted", _("Counted")
+    FLAGGED = "flagged", _("Waiting for the leader")
+    CONFIRMED = "confirmed", _("Confirmed by the leader")
+    DISCARDED = "discarded", _("Discarded by the leader")
+    UNDONE = "undone", _("Undone on the counter")
+    # An undo: it took back its tap, or found nothing to take back.
+    APPLIED = "applied", _("Applied")
+    NO_EFFECT = "no_effect", _("Nothing to undo")
+
+
+class TallyFlag(models.TextChoices):
+    OLD = "old", _("The tap is more than 48 hours old")
+    CLOCK = "clock", _("The device's clock was more than an hour off")
+
+
+# States in which a tap is in the counters.
+TALLY_COUNTED_STATES = (TallyEventState.COUNTED, TallyEventState.CONFIRMED)
+
+
+# An id is kept while its batch may still come again. A copy arriving later than this
+# carries a tap over 48 hours old, which is never counted without the leader, so it
+# cannot count twice unseen. The leader's decisions and the taps that wait are kept.
+TALLY_EVENT_KEEP = datetime.timedelta(days=7)
+
+
+class TallyEventQuerySet(models.QuerySet):
+    def flagged(self):
+        return self.filter(state=TallyEventState.FLAGGED)
+
+    def purge(self, now):
+        """Delete the settled events received more than TALLY_EVENT_KEEP before `now`;
+        return how many."""
+        settled = (
+            TallyEventState.COUNTED,
+            TallyEventState.UNDONE,
+            TallyEventState.APPLIED,
+            TallyEventState.NO_EFFECT,
+        )
+        deleted, _ = self.filter(state__in=settled, received_at__lt=now - TALLY_EVENT_KEEP).delete()
+        return deleted
+
+
+class TallyEvent(models.Model):
+    """A tap or an undo sent from a counter's queue, applied at most once.
+
+    The id is made on the device when the tap happens, so a batch sent again (a lost
+    answer, a retry, a second tab) finds its ids here and counts nothing twice: the row
+    is inserted in the same transaction as the counter it changes. `happened_at` is the
+    device's moment corrected by the batch's clock offset; the tap counts in that hour.
+    A tap too old or from a device whose clock was far off waits, flagged, for the
+    leader. No person: the row says when and what, never who came. The row is the
+    record of itself (inserted once, changed only by the leader's decision, which keeps
+    who, when and why), so it has no separate history table.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="tally_events")
+    action = models.CharField(max_length=4, choices=TallyEventAction.choices)
+    new = models.BooleanField(default=False)
+    # An undo's tap (not a foreign key: the undo may name a tap this server never got).
+    undoes = models.UUIDField(null=True, blank=True)
+    device_time = models.DateTimeField()
+    clock_offset = models.DurationField()
+    happened_at = models.DateTimeField()
+    date = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=VisitKind.choices, blank=True)
+    received_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=TallyEventState.choices)
+    flag = models.CharField(max_length=5, choices=TallyFlag.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True, validators=[reject_cpr_numbers])
+
+    objects = TallyEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tally event")
+        verbose_name_plural = _("tally events")
+        constraints = [
+            models.CheckConstraint(condition=Q(hour__gte=0, hour__lte=23), name="tally_event_hour"),
+            models.CheckConstraint(
+                condition=Q(action="undo") | Q(undoes__isnull=True), name="tally_event_undoes_undo"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="flagged") | ~Q(flag=""), name="tally_event_flagged_why"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["centre", "happened_at"],
+                condition=Q(state="flagged"),
+                name="tally_event_flagged",
+            ),
+            models.Index(
+                fields=["undoes"], condition=Q(undoes__isnull=False), name="tally_event_undoes"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.id}"

@@ -8,7 +8,7 @@ from centres.access import purge_access_log
 
 # Mail is sent by these tasks (centres.mail); imported so that every worker knows them.
 from centres.mail import deliver, deliver_password_reset  # noqa: F401
-from centres.models import SubmissionToken
+from centres.models import SubmissionToken, TallyEvent
 from centres.queue import RETRY, periodic_at, slot_moment
 
 
@@ -16,6 +16,12 @@ from centres.queue import RETRY, periodic_at, slot_moment
 def purge_access_log_daily(moment):
     """Delete access-log rows past ACCESS_LOG_RETENTION_DAYS at the slot."""
     purge_access_log(moment)
+
+
+@periodic_at(4, 0)
+def purge_tally_events_daily(moment):
+    """Delete the ids of counter taps settled more than a week before the slot."""
+    TallyEvent.objects.purge(moment)
 
 
 @app.periodic(cron="5 * * * *")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from centres import views
+from centres import tally_views, views
 
 app_name = "centres"
 urlpatterns = [
@@ -17,10 +17,18 @@ urlpatterns = [
         name="closure_delete",
     ),
     path("centres/<int:pk>/open-days/add/", views.open_day_add, name="open_day_add"),
+    path("centres/tally/", tally_views.tally_start, name="tally_start"),
     path("centres/<int:pk>/tally/", views.tally, name="tally"),
     path("centres/<int:pk>/tally/tap/", views.tally_tap, name="tally_tap"),
     path("centres/<int:pk>/tally/undo/", views.tally_undo, name="tally_undo"),
     path("centres/<int:pk>/tally/day/", views.tally_day, name="tally_day"),
+    path("centres/<int:pk>/tally/sync/", tally_views.tally_sync_batch, name="tally_sync"),
+    path("centres/<int:pk>/tally/waiting/", tally_views.tally_flagged, name="tally_flagged"),
+    path(
+        "centres/<int:pk>/tally/waiting/<uuid:event_pk>/",
+        tally_views.tally_flagged_decide,
+        name="tally_flagged_decide",
+    ),
     path("centres/<int:pk>/census/", views.census, name="census"),
     path("centres/<int:pk>/shifts/", views.shifts, name="shifts"),
     path("centres/<int:pk>/shifts/<int:shift_pk>/delete/", views.shift_delete, name="shift_delete"),

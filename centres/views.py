@@ -119,6 +119,12 @@ def centre_detail(request, pk):
             "next_opening": None if current else centre.next_opening(now),
             "closed_reason": openings.closed_days([centre], today, today)[centre.pk].get(today),
             "counted": VisitCount.objects.filter(centre=centre, date=today).totals(),
+            # Taps the counter's queue sent late or with a wrong clock: the leader decides.
+            "flagged_taps": (
+                centre.tally_events.flagged().count()
+                if request.user.has_role(Role.LEADER)
+                else None
+            ),
             "due_runs": centre.user_run_openings.filter(ends__lte=now, recorded_at__isnull=True)
             .select_related("key_holder")
             .order_by("-starts")
@@ -397,6 +403,8 @@ def tally_context(request, centre, kind=None, counts=None):
         "tap_url": reverse("centres:tally_tap", args=[centre.pk]),
         "undo_url": reverse("centres:tally_undo", args=[centre.pk]),
         "kind": kind or services.visit_kind_at(centre, now),
+        # When the counts were read: the counter's script keeps the newest it has seen.
+        "counted_at": int(now.timestamp() * 1000),
         "counted": {
             "visits": sum(row["total"] for row in per_kind.values()),
             "new_visits": sum(row["new"] for row in per_kind.values()),

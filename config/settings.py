@@ -303,6 +303,9 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    # The counter's manifest and service worker (static/manifest.webmanifest, /sw.js).
+    "manifest-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from centres import forms_base
+from centres import forms_base, tally_views
 from centres.forms import ThrottledPasswordResetForm
 from config import bench, reminders, two_factor, views
 
@@ -70,6 +70,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("todo/count/", views.todo_count, name="todo_count"),
     path("csp-report/", views.csp_report, name="csp_report"),
+    # The counter's service worker: at the root, so its scope can hold the counter.
+    path("sw.js", tally_views.service_worker, name="service_worker"),
     path("dashboard/", include("config.dashboard.urls")),
     path("", include("centres.urls")),
     path("", include("activities.urls")),

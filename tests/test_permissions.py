@@ -31,6 +31,8 @@ CORE = {
     "healthz": ({}, (OK,) * 7),
     # Browsers post reports of blocked content here; a GET is refused.
     "csp_report": ({}, (405,) * 7),
+    # The counter's service worker: a static file, for everyone.
+    "service_worker": ({}, (OK,) * 7),
     "login": ({}, (OK, R, R, R, R, R, R)),
     "logout": ({}, (405,) * 7),
     "password_change": ({}, (R, OK, OK, OK, OK, OK, OK)),

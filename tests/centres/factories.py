@@ -13,7 +13,11 @@ from centres.models import (
     RotaShift,
     Shift,
     StaffAbsence,
+    TallyEvent,
+    TallyEventState,
+    TallyFlag,
     UserRunOpening,
+    VisitKind,
 )
 from tests.factories import CentreFactory, OrganisationFactory, UserFactory
 
@@ -113,3 +117,23 @@ class UserRunOpeningFactory(factory.django.DjangoModelFactory):
     starts = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     ends = factory.LazyAttribute(lambda r: r.starts + datetime.timedelta(hours=4))
     key_holder = factory.SubFactory(KeyHolderFactory)
+
+
+class FlaggedTapFactory(factory.django.DjangoModelFactory):
+    """A tap from a counter's queue that waits for the leader (its device's clock was off)."""
+
+    class Meta:
+        model = TallyEvent
+
+    id = factory.Faker("uuid4", cast_to=None)
+    centre = factory.SubFactory(CentreFactory)
+    action = "tap"
+    happened_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=3))
+    device_time = factory.LazyAttribute(lambda o: o.happened_at + datetime.timedelta(hours=2))
+    clock_offset = factory.LazyAttribute(lambda o: o.happened_at - o.device_time)
+    date = factory.LazyAttribute(lambda o: timezone.localtime(o.happened_at).date())
+    hour = factory.LazyAttribute(lambda o: timezone.localtime(o.happened_at).hour)
+    kind = VisitKind.STAFFED
+    received_at = factory.LazyFunction(timezone.now)
+    state = TallyEventState.FLAGGED
+    flag = TallyFlag.CLOCK

@@ -31,10 +31,16 @@ ROWS = {
     "centres:closure_add": (A, LEADER_AT_A),
     "centres:closure_delete": ({**A, "closure_pk": "closure_a"}, LEADER_AT_A),
     "centres:open_day_add": (A, LEADER_AT_A),
+    # The installed app starts here: on to the one centre's counter, else home.
+    "centres:tally_start": ({}, (R,) * 7),
     "centres:tally": (A, WORKERS_AT_A),
     "centres:tally_tap": (A, POST_ONLY),
     "centres:tally_undo": (A, POST_ONLY),
     "centres:tally_day": (A, WORKERS_AT_A),
+    "centres:tally_sync": (A, POST_ONLY),
+    # Taps that wait (a late queue, a wrong clock): the leader decides.
+    "centres:tally_flagged": (A, LEADER_AT_A),
+    "centres:tally_flagged_decide": ({**A, "event_pk": "flagged_tap_a"}, POST_ONLY),
     "centres:census": (A, WORKERS_AT_A),
     "centres:shifts": (A, WORKERS_AT_A),
     "centres:shift_delete": ({**A, "shift_pk": "shift_a"}, WORKERS_AT_A),
@@ -86,6 +92,7 @@ def extend_world(world):
     from centres.models import ShiftFeed
     from tests.centres.factories import (
         ClosureFactory,
+        FlaggedTapFactory,
         KeyFobFactory,
         KeyHolderFactory,
         KeyLoanFactory,
@@ -114,4 +121,5 @@ def extend_world(world):
     world.rota_a = RotaShiftFactory(centre=world.centre_a, worker=world.staff_a)
     world.absence_a = StaffAbsenceFactory(worker=world.staff_a)
     ShiftFeed.objects.create(worker=world.staff_a, token=FEED_TOKEN)
+    world.flagged_tap_a = FlaggedTapFactory(centre=world.centre_a)
     return world

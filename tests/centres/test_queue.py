@@ -117,6 +117,7 @@ def test_every_periodic_task_is_on_the_schedule():
         "activities.tasks.extend_occurrences_nightly",
         "centres.tasks.purge_access_log_daily",
         "centres.tasks.purge_submission_tokens_hourly",
+        "centres.tasks.purge_tally_events_daily",
         "centres.tasks.retry_stalled_jobs",
         "config.tasks.send_digest_daily",
         "incidents.tasks.pseudonymise_incidents_monthly",
@@ -195,7 +196,7 @@ def test_a_failed_job_is_tried_again_later_and_later_then_left_failed(time_machi
         for name, t in app.tasks.items()
         if name.split(".")[0] in ("centres", "activities", "incidents", "config")
     ]
-    assert len(ours) == 8
+    assert len(ours) == 9
     for task in ours:
         expected = None if task.name == "centres.tasks.retry_stalled_jobs" else RETRY
         assert task.retry_strategy is expected, task.name

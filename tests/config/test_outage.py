@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from playwright.sync_api import expect
 
+from centres.models import VisitCount
 from config import outage
 from tests.browser_support import assert_accessible, sign_in
 
@@ -76,30 +77,30 @@ def test_an_htmx_request_gets_a_line_for_the_status_region(db):
     assert "ikke gemt" in response.content.decode()
 
 
-def test_the_phone_shows_that_a_tap_was_not_counted(transactional_db, live_server, world, page):
+def test_the_phone_keeps_a_tap_the_server_could_not_count_and_sends_it_again(
+    transactional_db, live_server, world, page
+):
     sign_in(page, live_server, "bob")
     page.goto(f"{live_server.url}/centres/{world.centre_a.pk}/tally/")
     counter = page.locator(".tally-number")
     expect(counter).to_have_text("0")
     # The database is away for this tap: the server answers as config.outage does.
     page.route(
-        "**/tally/tap/",
+        "**/tally/sync/",
         lambda route: route.fulfill(
             status=503,
-            headers={
-                "Retry-After": "30",
-                "HX-Retarget": "#service-status",
-                "HX-Reswap": "innerHTML",
-                "Content-Type": "text/html; charset=utf-8",
-            },
+            headers={"Retry-After": "30", "Content-Type": "text/html; charset=utf-8"},
             body=render_to_string("includes/_unavailable.html"),
         ),
     )
     page.get_by_role("button", name="+1 besøgende").click()
-    expect(page.locator("#service-status")).to_contain_text("ikke gemt")
-    expect(counter).to_have_text("0")
-    assert_accessible(page)
-    page.unroute("**/tally/tap/")
-    page.get_by_role("button", name="+1 besøgende").click()
+    expect(page.locator(".tally-waiting")).to_have_text("1 ikke sendt endnu")
+    expect(page.locator(".tally-note")).to_contain_text("kunne ikke sendes")
     expect(counter).to_have_text("1")
-    expect(page.locator("#service-status")).to_be_empty()
+    assert not VisitCount.objects.exists()
+    assert_accessible(page)
+    # The database is back: the waiting tap goes on the next try, counted once.
+    page.unroute("**/tally/sync/")
+    expect(page.locator(".tally-queue")).to_be_hidden(timeout=10000)
+    expect(counter).to_have_text("1")
+    assert VisitCount.objects.get(centre=world.centre_a).visits == 1
