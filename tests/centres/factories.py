@@ -8,6 +8,7 @@ from centres.models import (
     KeyFob,
     KeyHolder,
     KeyLoan,
+    KioskDevice,
     OpeningHours,
     OpeningKind,
     RotaShift,
@@ -113,3 +114,21 @@ class UserRunOpeningFactory(factory.django.DjangoModelFactory):
     starts = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     ends = factory.LazyAttribute(lambda r: r.starts + datetime.timedelta(hours=4))
     key_holder = factory.SubFactory(KeyHolderFactory)
+
+
+class KioskDeviceFactory(factory.django.DjangoModelFactory):
+    """A registered tablet, not yet paired (pair it with `pair_kiosk`)."""
+
+    class Meta:
+        model = KioskDevice
+
+    centre = factory.SubFactory(CentreFactory)
+    name = factory.Sequence(lambda n: f"Tablet ved kaffen {n}")
+
+
+def pair_kiosk(device):
+    """Give `device` a code and pair it at once; return the cookie's token."""
+    code = device.new_code()
+    _device, token = KioskDevice.pair(code)
+    device.refresh_from_db()
+    return token
