@@ -346,7 +346,7 @@ def test_the_register_form_refuses_other_organisations_centres_and_no_name(clien
     response = client.post(reverse("centres:kiosks"), {"centre": world.centre_z.pk, "name": ""})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Giv tabletten et navn." in html and "Vælg et af dine steder." in html
+    assert "Giv tabletten et navn." in html and "Vælg et af dine væresteder." in html
     assert not KioskDevice.objects.exists()
 
 
