@@ -26,22 +26,13 @@ def role_required(*roles, kiosk=False):
 
     def decorator(view):
         @wraps(view)
-        @login_required
-        def signed_in(request, *args, **kwargs):
-            if not request.user.has_role(*roles):
+        def checked(request, *args, **kwargs):
+            tablet = kiosk and kiosk_of(request) is not None
+            if not tablet and not request.user.has_role(*roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        if not kiosk:
-            return signed_in
-
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if kiosk_of(request) is not None:
-                return view(request, *args, **kwargs)
-            return signed_in(request, *args, **kwargs)
-
-        return wrapped
+        return (login_or_kiosk_required if kiosk else login_required)(checked)
 
     return decorator
 

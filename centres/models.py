@@ -262,6 +262,7 @@ class Centre(models.Model):
     safety_phone_numbers = models.TextField(
         _("whom to call when no staff are present"),
         blank=True,
+        db_default="",  # for rows inserted in SQL (seed_scale)
         validators=[reject_cpr_numbers],
         help_text=_(
             "Numbers for anything that is not an emergency (an emergency is 112), one a line, "

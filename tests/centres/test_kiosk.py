@@ -200,20 +200,22 @@ def test_a_tablet_cannot_reach_another_centre(tablet, world):
     assert not VisitCount.objects.exists()
 
 
+def episode(centre):
+    """The quick episode form, filled in for `centre`."""
+    return {
+        "centre": centre.pk,
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "kind": "verbal_abuse",
+        "affected_role": "user",
+        "summary": "Råben ved kaffen",
+    }
+
+
 def test_an_episode_from_the_tablet_names_the_tablet_as_source(tablet, world, device):
     page = tablet.get(reverse("incidents:quick")).content.decode()
     assert world.centre_b.name not in page
     assert reverse("incidents:create") not in page
-    response = tablet.post(
-        reverse("incidents:quick"),
-        {
-            "centre": world.centre_a.pk,
-            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "kind": "verbal_abuse",
-            "affected_role": "user",
-            "summary": "Råben ved kaffen",
-        },
-    )
+    response = tablet.post(reverse("incidents:quick"), episode(world.centre_a))
     assert response.status_code == 302 and response.url == reverse("incidents:quick")
     incident = Incident.objects.get()
     assert incident.reported_by is None and incident.reported_by_kiosk == device
@@ -222,16 +224,7 @@ def test_an_episode_from_the_tablet_names_the_tablet_as_source(tablet, world, de
 
 
 def test_a_tablet_cannot_register_an_episode_at_another_centre(tablet, world):
-    response = tablet.post(
-        reverse("incidents:quick"),
-        {
-            "centre": world.centre_b.pk,
-            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "kind": "verbal_abuse",
-            "affected_role": "user",
-            "summary": "Råben",
-        },
-    )
+    response = tablet.post(reverse("incidents:quick"), episode(world.centre_b))
     assert response.status_code == 200 and not Incident.objects.exists()
 
 
