@@ -12,6 +12,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from advice.models import Contact
 from centres import kiosk as kiosk_module
@@ -86,6 +88,28 @@ def test_a_code_expires_after_fifteen_minutes(device):
         assert KioskDevice.pair(code) is None
     with time_machine.travel(TUESDAY_TEN + datetime.timedelta(minutes=14), tick=False):
         assert KioskDevice.pair(code) is not None
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    issued=st.datetimes(
+        min_value=datetime.datetime(2026, 1, 1), max_value=datetime.datetime(2028, 12, 31)
+    ),
+    seconds=st.integers(min_value=0, max_value=40 * 60),
+)
+# The nights the clocks change: a code's 15 minutes are real minutes, not the wall clock's.
+@example(issued=datetime.datetime(2027, 3, 28, 1, 55), seconds=14 * 60)
+@example(issued=datetime.datetime(2027, 10, 31, 2, 50), seconds=15 * 60)
+def test_a_code_pairs_exactly_within_its_fifteen_minutes(device, issued, seconds):
+    issued = issued.replace(tzinfo=CPH)
+    device.revoked_at = None
+    with time_machine.travel(issued, tick=False):
+        code = device.new_code()
+    with time_machine.travel(issued + datetime.timedelta(seconds=seconds), tick=False):
+        paired = KioskDevice.pair(code)
+    assert (paired is not None) == (seconds < 15 * 60)
 
 
 def test_a_wrong_or_short_code_pairs_nothing(device):
