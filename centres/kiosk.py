@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -121,8 +121,6 @@ class KioskMiddleware:
 
 
 def _resolve(request):
-    from django.urls import Resolver404, resolve
-
     try:
         return resolve(request.path_info)
     except Resolver404:
