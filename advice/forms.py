@@ -96,7 +96,9 @@ class ContactForm(Form):
         self.fields["centre"].queryset = centres
         self.fields["topics"].queryset = topics
         self.fields["helper_role"].initial = (
-            HelperRole.OUTREACH_CASEWORKER if user.role == Role.OUTREACH else HelperRole.STAFF
+            HelperRole.OUTREACH_CASEWORKER
+            if getattr(user, "role", None) == Role.OUTREACH
+            else HelperRole.STAFF
         )
         for name in ("channel", "helper_role", "duration", "outcome"):
             self.fields[name].error_messages["required"] = _("Choose one.")

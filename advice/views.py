@@ -24,7 +24,7 @@ from advice.forms import (
 )
 from advice.models import Contact, MeetingTally, OutreachAbsence, OutreachHours, Topic
 from centres import validity
-from centres.access import role_required
+from centres.access import centres_for, role_required
 from centres.middleware import replay_at
 from centres.models import Centre, Role
 from centres.views import confirm_removal
@@ -47,15 +47,16 @@ def topics_for(organisation):
     return topics.active()
 
 
-@role_required(*RECORDERS)
+@role_required(*RECORDERS, kiosk=True)
 def record(request):
-    """Record one advice contact: centre and date prefilled, a topic tap and Save."""
+    """Record one advice contact: centre and date prefilled, a topic tap and Save (also on
+    the tablet by the door, for its centre)."""
     user = request.user
-    centres = Centre.objects.for_user(user)
-    centre_list = list(centres)
+    centres = centres_for(request)
+    centre_list = list(centres.select_related("organisation"))
     if not centre_list:
         return render(request, "advice/no_centre.html")
-    topics = topics_for(user.organisation_id)
+    topics = topics_for(centre_list[0].organisation_id)
     form = ContactForm(
         _posted(request),
         centres=centres,
@@ -114,10 +115,10 @@ def _undoable(request, centres, token=None):
 
 
 @require_POST
-@role_required(*RECORDERS)
+@role_required(*RECORDERS, kiosk=True)
 def record_undo(request):
     """Delete the contact just recorded (within ten minutes, from the same browser)."""
-    contact = _undoable(request, Centre.objects.for_user(request.user), request.POST.get("undo"))
+    contact = _undoable(request, centres_for(request), request.POST.get("undo"))
     if contact is None:
         messages.error(request, _("That contact can no longer be undone."))
     else:

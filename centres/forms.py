@@ -23,6 +23,7 @@ from centres.models import (
     DayEntry,
     KeyFob,
     KeyHolder,
+    KioskDevice,
     OpenDay,
     OpeningHours,
     OpeningKind,
@@ -66,12 +67,14 @@ class CentreProfileForm(ModelForm):
             "places",
             "methods",
             "safety_instructions",
+            "safety_phone_numbers",
             "tilbudsportalen_checked",
         ]
         widgets = {
             "tilbudsportalen_checked": DATE,
             "methods": forms.Textarea(attrs={"rows": 3}),
             "safety_instructions": forms.Textarea(attrs={"rows": 4}),
+            "safety_phone_numbers": forms.Textarea(attrs={"rows": 3}),
         }
 
     def clean(self):
@@ -721,3 +724,55 @@ class FlaggedTapForm(Form):
         if cleaned.get("decision") == self.DISCARD and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Say why the tap is discarded."))
         return cleaned
+
+
+class KioskDeviceForm(ModelForm):
+    """Register a tablet at one of the leader's centres, or rename it."""
+
+    class Meta:
+        model = KioskDevice
+        fields = ["centre", "name"]
+        labels = {"name": _("Name of the tablet")}
+        help_texts = {"name": _("Where it stands, e.g. “By the coffee machine”.")}
+        error_messages = {
+            "name": {"required": _("Give the tablet a name.")},
+            "centre": {
+                "required": _("Choose the centre."),
+                "invalid_choice": _("Choose one of your centres."),
+            },
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["centre"]  # a tablet stays at its centre
+        else:
+            self.fields["centre"].queryset = Centre.objects.for_user(user)
+            self.fields["centre"].empty_label = None
+
+
+class PairingForm(Form):
+    """The code the leader was shown, typed on the tablet."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        error_messages={"required": _("Enter the code.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "kiosk-pair-input",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        paired = KioskDevice.pair(self.cleaned_data["code"])
+        if paired is None:
+            raise forms.ValidationError(
+                _("The code is wrong, used or expired. Ask the leader for a new code.")
+            )
+        self.device, self.token = paired
+        return self.cleaned_data["code"]

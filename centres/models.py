@@ -259,6 +259,16 @@ class Centre(models.Model):
         validators=[reject_cpr_numbers],
         help_text=_("Shown to key holders and on the week plan for user-run hours."),
     )
+    safety_phone_numbers = models.TextField(
+        _("whom to call when no staff are present"),
+        blank=True,
+        db_default="",  # for rows inserted in SQL (seed_scale)
+        validators=[reject_cpr_numbers],
+        help_text=_(
+            "Numbers for anything that is not an emergency (an emergency is 112), one a line, "
+            "e.g. the leader on duty. Shown on the safety card and the tablet by the door."
+        ),
+    )
     tilbudsportalen_checked = models.DateField(
         _("last checked against Tilbudsportalen"), null=True, blank=True, validators=[plausible]
     )
@@ -1530,6 +1540,10 @@ class AccessLogEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     username = models.CharField(max_length=150)
+    # A read by a tablet at a centre (the key holder on its safety card): no person.
+    kiosk = models.ForeignKey(
+        "KioskDevice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
     what = models.CharField(_("what"), max_length=40, choices=AccessSubject.choices)
@@ -1702,3 +1716,159 @@ class TallyEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.id}"
+
+
+# --- Kiosk devices: one tablet by the door, paired to one centre ---------------------------
+
+# Eight characters without the ones that are mistaken for each other (0/O, 1/I/L, 5/S...).
+PAIRING_CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
+PAIRING_CODE_LENGTH = 8
+PAIRING_CODE_MINUTES = 15
+
+
+def kiosk_secret_hash(value):
+    """The stored form of a pairing code or a device token: a keyed hash, so a copy of the
+    database cannot be used to pair a tablet or to pose as one."""
+    return salted_hmac("centres.kiosk", value, algorithm="sha256").hexdigest()
+
+
+def normalise_pairing_code(code):
+    """The code as typed, upper case, without spaces and dashes."""
+    return "".join(c for c in str(code).upper() if c not in " -\t")
+
+
+class KioskDeviceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The devices of the centres of a leader's organisation; nothing for anyone else."""
+        if not user.is_authenticated or user.role != Role.LEADER:
+            return self.none()
+        return self.filter(centre__organisation_id=user.organisation_id)
+
+    def paired_by(self, token):
+        """The live device whose cookie holds `token`, with its centre, or None: one query
+        on the token's unique index."""
+        if not token:
+            return None
+        return (
+            self.filter(token_hash=kiosk_secret_hash(token), revoked_at__isnull=True)
+            .select_related("centre")
+            .first()
+        )
+
+
+class KioskDevice(models.Model):
+    """A tablet at one centre that counts visits and registers episodes without anyone
+    signing in: paired once with a short code, then known by a long-lived cookie whose
+    token only the tablet holds (only its hash is stored). Revoking it ends it at once."""
+
+    centre = models.ForeignKey(
+        Centre, on_delete=models.CASCADE, related_name="kiosk_devices", verbose_name=_("centre")
+    )
+    name = models.CharField(_("name"), max_length=80, validators=[reject_cpr_numbers])
+    code_hash = models.CharField(max_length=64, blank=True, default="")
+    code_expires = models.DateTimeField(_("code valid until"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, default="")
+    paired_at = models.DateTimeField(_("paired"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+
+    # The hashes stay out of the history, and a tablet's heartbeat writes no version.
+    history = HistoricalRecords(excluded_fields=["code_hash", "token_hash", "last_seen"])
+    objects = KioskDeviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["centre__name", "name", "pk"]
+        verbose_name = _("kiosk tablet")
+        verbose_name_plural = _("kiosk tablets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                condition=~Q(token_hash=""),
+                name="kiosk_token_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["code_hash"],
+                condition=~Q(code_hash=""),
+                name="kiosk_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(code_hash="") | Q(code_expires__isnull=False),
+                name="kiosk_code_expires",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | (Q(token_hash="") & Q(code_hash="")),
+                name="kiosk_revoked_holds_no_secret",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.centre})"
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def is_paired(self):
+        return bool(self.token_hash) and not self.is_revoked
+
+    def code_is_valid(self, now=None):
+        return bool(self.code_hash) and (now or timezone.now()) < self.code_expires
+
+    def new_code(self, now=None):
+        """Give the device a fresh pairing code (valid PAIRING_CODE_MINUTES) and return it.
+
+        The code is returned once and stored only hashed. A device paired before keeps its
+        pairing until the code is used."""
+        from django.utils.crypto import get_random_string
+
+        now = now or timezone.now()
+        code = get_random_string(PAIRING_CODE_LENGTH, PAIRING_CODE_ALPHABET)
+        self.code_hash = kiosk_secret_hash(code)
+        self.code_expires = now + datetime.timedelta(minutes=PAIRING_CODE_MINUTES)
+        self.save(update_fields=["code_hash", "code_expires"])
+        return code
+
+    @classmethod
+    def pair(cls, code, now=None):
+        """Use `code` once: return (device, token) for the cookie, or None if the code is
+        wrong, used or expired. A tablet paired before with this device is unpaired."""
+        import secrets
+
+        now = now or timezone.now()
+        code = normalise_pairing_code(code)
+        if len(code) != PAIRING_CODE_LENGTH:
+            return None
+        device = (
+            cls.objects.select_for_update()
+            .select_related("centre")
+            .filter(
+                code_hash=kiosk_secret_hash(code), code_expires__gt=now, revoked_at__isnull=True
+            )
+            .first()
+        )
+        if device is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        device.token_hash = kiosk_secret_hash(token)
+        device.code_hash = ""
+        device.code_expires = None
+        device.paired_at = device.last_seen = now
+        device.save()
+        return device, token
+
+    def revoke(self, now=None):
+        """End the device's pairing for good: its cookie opens nothing from now on."""
+        self.revoked_at = now or timezone.now()
+        self.token_hash = self.code_hash = ""
+        self.code_expires = None
+        self.save()

@@ -493,6 +493,23 @@ KEYS = [
 ]
 
 
+# One tablet by the door per centre, paired on the first day by the leader.
+KIOSKS = [
+    """
+    INSERT INTO centres_kioskdevice (centre_id, name, code_hash, token_hash, paired_at,
+        last_seen, created_by_id, created_at)
+    SELECT c.id, 'Tablet ved kaffen', '', md5(c.id::text || random()::text) || md5(random()::text),
+        %(first)s::timestamptz, %(first)s::timestamptz, l.id, %(first)s::timestamptz
+    FROM scale_centre c
+    JOIN LATERAL (
+        SELECT u.id FROM scale_user u
+        WHERE u.org_idx = c.org_idx AND u.role = 'leader' ORDER BY u.id LIMIT 1
+    ) l ON true
+    ORDER BY c.id
+    """,
+]
+
+
 def seed(cursor, plan):
     """Create organisations, centres, people, hours, tallies, shifts and keys."""
     pattern_rows = ", ".join(f"({v}, {p}, {d}, {a}, {b}, '{k}')" for v, p, d, a, b, k in PATTERNS)
@@ -506,3 +523,4 @@ def seed(cursor, plan):
     run(cursor, plan, TALLIES)
     run(cursor, plan, SHIFTS)
     run(cursor, plan, KEYS)
+    run(cursor, plan, KIOSKS)

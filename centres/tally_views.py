@@ -14,7 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from centres import tally_sync
-from centres.access import CENTRE_WORKERS, get_centre_for, get_tally_centre
+from centres.access import (
+    CENTRE_WORKERS,
+    get_centre_for,
+    get_tally_centre,
+    login_or_kiosk_required,
+)
 from centres.forms import FlaggedTapForm
 from centres.models import Centre, Role, TallyEvent, TallyEventAction
 
@@ -23,7 +28,7 @@ FLAGGED_SHOWN = 200
 
 
 @require_POST
-@login_required
+@login_or_kiosk_required
 def tally_sync_batch(request, pk):
     """Apply a batch of queued taps and undos (JSON); answer the day's counts.
 
@@ -95,11 +100,14 @@ def tally_flagged_decide(request, pk, event_pk):
     return redirect("centres:tally_flagged", pk=centre.pk)
 
 
-@login_required
+@login_or_kiosk_required
 def tally_start(request):
-    """The installed app's start page: the counter of the user's one centre, else the
-    home page to choose from. Without a connection the service worker answers here with
-    the counter last opened on the device."""
+    """The installed app's start page: the counter of the user's one centre (a tablet's
+    own), else the home page to choose from. Without a connection the service worker
+    answers here with the counter last opened on the device."""
+    kiosk = getattr(request, "kiosk", None)
+    if kiosk is not None:
+        return redirect("centres:tally", pk=kiosk.centre_id)
     if request.user.has_role(*CENTRE_WORKERS):
         centres = list(Centre.objects.for_user(request.user).values_list("pk", flat=True)[:2])
         if len(centres) == 1:

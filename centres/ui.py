@@ -36,6 +36,7 @@ def nav_items(request):
         items.append(NavItem(_("People"), reverse("centres:people"), group))
         items.append(NavItem(_("Staffing at risk"), reverse("centres:at_risk"), group))
         items.append(NavItem(_("Absences"), reverse("centres:absences"), group))
+        items.append(NavItem(_("Kiosk tablets"), reverse("centres:kiosks"), group))
     return items
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from centres import tally_views, views
+from centres import kiosk_views, tally_views, views
 
 app_name = "centres"
 urlpatterns = [
@@ -72,4 +72,14 @@ urlpatterns += [
     ),
     path("people/<int:pk>/invite-again/", views.person_invite_again, name="person_invite_again"),
     path("account/invitation/<str:token>/", views.invitation, name="invitation"),
+]
+urlpatterns += [
+    path("kiosk/", kiosk_views.kiosk_home, name="kiosk_home"),
+    path("kiosk/pair/", kiosk_views.kiosk_pair, name="kiosk_pair"),
+    path("kiosks/", kiosk_views.kiosks, name="kiosks"),
+    path("kiosks/<int:pk>/code/", kiosk_views.kiosk_code, name="kiosk_code"),
+    path("kiosks/<int:pk>/new-code/", kiosk_views.kiosk_new_code, name="kiosk_new_code"),
+    path("kiosks/<int:pk>/rename/", kiosk_views.kiosk_rename, name="kiosk_rename"),
+    path("kiosks/<int:pk>/revoke/", kiosk_views.kiosk_revoke, name="kiosk_revoke"),
+    path("centres/<int:pk>/safety-card/", kiosk_views.safety_card, name="safety_card"),
 ]

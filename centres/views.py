@@ -26,6 +26,7 @@ from centres.access import (
     get_key_holder_for,
     get_tally_centre,
     log_access,
+    login_or_kiosk_required,
     no_store,
     role_required,
 )
@@ -419,7 +420,7 @@ def tally_session_key(centre):
     return f"centres:taps:{centre.pk}"
 
 
-@login_required
+@login_or_kiosk_required
 def tally(request, pk):
     """Today's count for a centre: big buttons for a phone."""
     centre = get_tally_centre(request, pk)
@@ -434,7 +435,7 @@ def tally_response(request, centre, kind=None, counts=None, **extra):
 
 
 @require_POST
-@login_required
+@login_or_kiosk_required
 def tally_tap(request, pk):
     centre = get_tally_centre(request, pk)
     now = timezone.now()
@@ -448,7 +449,7 @@ def tally_tap(request, pk):
 
 
 @require_POST
-@login_required
+@login_or_kiosk_required
 def tally_undo(request, pk):
     centre = get_tally_centre(request, pk)
     key = tally_session_key(centre)

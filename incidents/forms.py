@@ -96,9 +96,13 @@ class QuickIncidentForm(OccurredAtMixin, ModelForm):
             "context": forms.HiddenInput,
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, centres=None, **kwargs):
+        """`centres`: where the episode may be registered, if not the user's own (the
+        tablet by the door registers at its centre only)."""
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres_to_report_for(user)
+        self.fields["centre"].queryset = (
+            centres if centres is not None else centres_to_report_for(user)
+        )
         self.fields["centre"].empty_label = None
         self.fields["occurred_at"].initial = now_for_input
         self.fields["context"].required = False
@@ -158,9 +162,13 @@ class IncidentForm(OccurredAtMixin, ModelForm):
             "injury_description": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, centres=None, **kwargs):
+        """`centres`: where the episode may be registered, if not the user's own (the
+        tablet by the door registers at its centre only)."""
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres_to_report_for(user)
+        self.fields["centre"].queryset = (
+            centres if centres is not None else centres_to_report_for(user)
+        )
         self.fields["centre"].empty_label = None
         self.fields["occurred_at"].initial = now_for_input
         self.fields["context"].required = True

@@ -287,11 +287,22 @@ class Incident(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REPORTED
     )
+    # A person, or the tablet by the door of the centre (which names no one).
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="incidents_reported",
         verbose_name=_("reported by"),
+    )
+    reported_by_kiosk = models.ForeignKey(
+        "centres.KioskDevice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_reported",
+        verbose_name=_("reported on the tablet"),
     )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
@@ -315,6 +326,10 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=GreaterThan(Func("kinds", function="jsonb_array_length"), 0),
                 name="incident_has_a_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_by__isnull=False) | Q(reported_by_kiosk__isnull=False),
+                name="incident_has_a_source",
             ),
             models.CheckConstraint(
                 condition=Q(absence_first_day__isnull=True) | Q(injury=True),

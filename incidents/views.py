@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from centres.access import get_centre_for, role_required
+from centres.access import centres_for, get_centre_for, kiosk_of, role_required
 from centres.exports import XLSX_TYPE, attachment
 from centres.forms import AliasSearchForm
 from centres.models import AccessAction, AccessSubject, Centre, Role, User, normalise_alias
@@ -96,14 +96,27 @@ def incident_list(request):
 
 
 @no_store
-@role_required(*INCIDENT_ROLES)
+@role_required(*INCIDENT_ROLES, kiosk=True)
 def incident_quick(request):
-    """Register a minor episode in a few taps."""
-    form = QuickIncidentForm(request.POST or None, user=request.user, initial=prefill_from(request))
+    """Register a minor episode in a few taps; on the tablet by the door, at its centre,
+    with the tablet as the source (it cannot open the report afterwards)."""
+    kiosk = kiosk_of(request)
+    form = QuickIncidentForm(
+        request.POST or None,
+        user=request.user,
+        centres=centres_for(request) if kiosk else None,
+        initial=prefill_from(request),
+    )
     if request.method == "POST" and form.is_valid():
-        form.instance.reported_by = request.user
+        if kiosk is None:
+            form.instance.reported_by = request.user
+        else:
+            form.instance.reported_by_kiosk = kiosk
         incident = form.save()
         log_access(request, AccessAction.CREATE, AccessSubject.INCIDENT, object_id=incident.pk)
+        if kiosk is not None:
+            messages.success(request, _("The episode is registered. Thank you. Staff will see it."))
+            return redirect("incidents:quick")
         messages.success(request, _("The episode is registered. Thank you."))
         return redirect(incident)
     return render(request, "incidents/incident_quick.html", {"form": form})

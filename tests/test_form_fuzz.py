@@ -388,38 +388,7 @@ def test_no_form_breaks_on_any_input(world, client_for, app):
     for persona, name, form in forms:
         client = client_for(world.persona(persona))
         client.raise_request_exception = False
-        what = f"{name} as {persona}: POST {form.action}"
-
-        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused before any view runs.
-        huge = {**form.defaults(), "x": "a" * (django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
-        before = row_counts()
-        response = send(client, form, encode(huge))
-        assert response.status_code == 400, f"{what}: oversized body got {response.status_code}"
-        check_answer(response, False, before, what)
-
-        # A date no one means, in every date field at once, is refused.
-        dated = [f.name for f in form.fields.values() if f.kind in ("date", "datetime-local")]
-        for year in NO_ONE_MEANS if dated else ():
-            far = {n: year if form.fields[n].kind == "date" else f"{year}T12:00" for n in dated}
-            before = row_counts()
-            response = send(client, form, encode({**form.defaults(), **far}))
-            assert not succeeded(response, False), f"{what}: a date {year} was taken"
-            check_answer(response, False, before, what)
-
-        # A CPR-like number in any free-text field is refused, with the error on that field.
-        free_text = [f.name for f in form.fields.values() if f.kind in FREE_TEXT]
-        if name in NOT_FREE_TEXT or not free_text:
-            continue
-        for cpr in (CPR, CPR_WITHOUT_DASH, *CPR_DISGUISED):
-            before = row_counts()
-            response = send(
-                client, form, encode({**form.defaults(), **dict.fromkeys(free_text, cpr)})
-            )
-            assert not succeeded(response, False), f"{what}: a CPR number was taken"
-            check_answer(response, False, before, what)
-            html = response.content.decode()
-            unmarked = [n for n in free_text if not field_has_error(html, n)]
-            assert not unmarked, f"{what}: CPR number taken without an error on {unmarked}"
+        check_refusals(client, name, form, f"{name} as {persona}: POST {form.action}")
 
     # Then anything at all; forms that delete or close something go last, so the pages'
     # own forms are tried while their objects still exist.
@@ -429,6 +398,75 @@ def test_no_form_breaks_on_any_input(world, client_for, app):
         client = client_for(world.persona(persona))
         client.raise_request_exception = False
         fuzz(client, form, f"{name} as {persona}: POST {form.action}")
+
+
+# The tablet by the door is no persona of the table: its pages are walked with its cookie.
+KIOSK_PAGES = ["centres:kiosk_home", "centres:tally", "advice:record", "incidents:quick"]
+
+
+def test_no_kiosk_form_breaks_on_any_input(world, client):
+    """The forms a paired tablet of centre A is shown, and the pairing page's, fuzzed as
+    the tablet (and the pairing form as anyone)."""
+    from centres.kiosk import COOKIE_NAME
+    from tests.centres.factories import KioskDeviceFactory, pair_kiosk
+
+    extend_world(world)
+    client.raise_request_exception = False
+    forms = {}
+    for name in [*KIOSK_PAGES, "centres:kiosk_pair"]:
+        url = build_url(world, name, TABLE[name][0])
+        if name == "centres:kiosk_pair":
+            client.cookies.pop(COOKIE_NAME, None)
+        else:
+            client.cookies[COOKIE_NAME] = pair_kiosk(KioskDeviceFactory(centre=world.centre_a))
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        for form in post_forms(response.content.decode(), url):
+            forms.setdefault(form.action, (name, form))
+    assert {url_name(action) for action in forms} >= {
+        "centres:tally_tap",
+        "advice:record",
+        "incidents:quick",
+        "centres:kiosk_pair",
+    }
+    client.cookies[COOKIE_NAME] = pair_kiosk(KioskDeviceFactory(centre=world.centre_a))
+    for name, form in forms.values():
+        what = f"{name} as a tablet: POST {form.action}"
+        check_refusals(client, name, form, what)
+        fuzz(client, form, what)
+
+
+def check_refusals(client, name, form, what):
+    """What must be refused whatever else is sent: nothing is changed by these."""
+
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused before any view runs.
+    huge = {**form.defaults(), "x": "a" * (django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+    before = row_counts()
+    response = send(client, form, encode(huge))
+    assert response.status_code == 400, f"{what}: oversized body got {response.status_code}"
+    check_answer(response, False, before, what)
+
+    # A date no one means, in every date field at once, is refused.
+    dated = [f.name for f in form.fields.values() if f.kind in ("date", "datetime-local")]
+    for year in NO_ONE_MEANS if dated else ():
+        far = {n: year if form.fields[n].kind == "date" else f"{year}T12:00" for n in dated}
+        before = row_counts()
+        response = send(client, form, encode({**form.defaults(), **far}))
+        assert not succeeded(response, False), f"{what}: a date {year} was taken"
+        check_answer(response, False, before, what)
+
+    # A CPR-like number in any free-text field is refused, with the error on that field.
+    free_text = [f.name for f in form.fields.values() if f.kind in FREE_TEXT]
+    if name in NOT_FREE_TEXT or not free_text:
+        return
+    for cpr in (CPR, CPR_WITHOUT_DASH, *CPR_DISGUISED):
+        before = row_counts()
+        response = send(client, form, encode({**form.defaults(), **dict.fromkeys(free_text, cpr)}))
+        assert not succeeded(response, False), f"{what}: a CPR number was taken"
+        check_answer(response, False, before, what)
+        html = response.content.decode()
+        unmarked = [n for n in free_text if not field_has_error(html, n)]
+        assert not unmarked, f"{what}: CPR number taken without an error on {unmarked}"
 
 
 def fuzz(client, form, what):

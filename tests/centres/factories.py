@@ -8,6 +8,7 @@ from centres.models import (
     KeyFob,
     KeyHolder,
     KeyLoan,
+    KioskDevice,
     OpeningHours,
     OpeningKind,
     RotaShift,
@@ -137,3 +138,21 @@ class FlaggedTapFactory(factory.django.DjangoModelFactory):
     received_at = factory.LazyFunction(timezone.now)
     state = TallyEventState.FLAGGED
     flag = TallyFlag.CLOCK
+
+
+class KioskDeviceFactory(factory.django.DjangoModelFactory):
+    """A registered tablet, not yet paired (pair it with `pair_kiosk`)."""
+
+    class Meta:
+        model = KioskDevice
+
+    centre = factory.SubFactory(CentreFactory)
+    name = factory.Sequence(lambda n: f"Tablet ved kaffen {n}")
+
+
+def pair_kiosk(device):
+    """Give `device` a code and pair it at once; return the cookie's token."""
+    code = device.new_code()
+    _device, token = KioskDevice.pair(code)
+    device.refresh_from_db()
+    return token

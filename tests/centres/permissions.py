@@ -84,6 +84,18 @@ ROWS = {
     "centres:my_shifts_feed": ({}, POST_ONLY),
     # The token is the key: no sign-in, the same answer for everyone.
     "centres:shift_feed": ({"token": FEED_TOKEN}, (OK,) * 7),
+    # The tablet by the door (tests/centres/test_kiosk_permissions.py walks the same table
+    # as a paired tablet). Its home is the tablet's only: a person is sent on.
+    "centres:kiosk_home": ({}, (R,) * 7),
+    # Public: the page where a tablet takes its code.
+    "centres:kiosk_pair": ({}, (OK,) * 7),
+    "centres:kiosks": ({}, (R, F, F, OK, F, F, OK)),
+    "centres:kiosk_code": ({"pk": "kiosk_a"}, LEADER_OF_A),
+    "centres:kiosk_new_code": ({"pk": "kiosk_a"}, POST_ONLY),
+    "centres:kiosk_rename": ({"pk": "kiosk_a"}, LEADER_OF_A),
+    # Revoking asks first: the GET is the confirmation page.
+    "centres:kiosk_revoke": ({"pk": "kiosk_a"}, LEADER_OF_A),
+    "centres:safety_card": (A, WORKERS_AT_A),
 }
 
 
@@ -96,6 +108,7 @@ def extend_world(world):
         KeyFobFactory,
         KeyHolderFactory,
         KeyLoanFactory,
+        KioskDeviceFactory,
         OpeningHoursFactory,
         RotaShiftFactory,
         ShiftFactory,
@@ -122,4 +135,5 @@ def extend_world(world):
     world.absence_a = StaffAbsenceFactory(worker=world.staff_a)
     ShiftFeed.objects.create(worker=world.staff_a, token=FEED_TOKEN)
     world.flagged_tap_a = FlaggedTapFactory(centre=world.centre_a)
+    world.kiosk_a = KioskDeviceFactory(centre=world.centre_a, created_by=world.leader)
     return world

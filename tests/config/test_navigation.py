@@ -56,6 +56,7 @@ def menus_of(response):
                     "Personer",
                     "Bemanding i fare",
                     "Fravær",
+                    "Kiosk-tablets",
                 ],
                 "Aktiviteter": ["Kalender", "Aktiviteter", "Møder", "Forslag"],
                 "Rådgivning": ["Registrér rådgivning", "Rådgivningstal"],
