@@ -36,6 +36,9 @@ def tally_sync_batch(request, pk):
     it is saved. A batch sent again counts nothing twice (centres.tally_sync)."""
     centre = get_tally_centre(request, pk)
     try:
+        # Any other body may have been read as a form already, and is no batch.
+        if request.content_type != "application/json":
+            raise tally_sync.BatchRefused(_("The taps must be sent as JSON."))
         batch = tally_sync.parse_batch(request.body)
         result = tally_sync.apply_batch(centre=centre, batch=batch)
     except tally_sync.BatchRefused as refused:

@@ -65,6 +65,9 @@ def mirror_world(world):
 
 def forms_in(context):
     seen = []
+    # A page of several templates gives a ContextList, of one template a Context.
+    if not hasattr(context, "keys"):
+        context = context.flatten()
     for key in context.keys():  # noqa: SIM118 (a ContextList iterates its contexts)
         values = context[key]
         for value in values if isinstance(values, list | tuple) else [values]:
