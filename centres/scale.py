@@ -219,6 +219,9 @@ PEOPLE = [
     UNION ALL SELECT 'personale-' || c.idx || '-' || k, c.org_idx, c.idx, k, 'staff'
         FROM scale_centre c, generate_series(0, %(staff_per_centre)s - 1) AS k
     """,
+    # The first staff member of every fourth centre is a safety representative, and so
+    # is the first of each organisation's first centre (centre idx = organisation idx),
+    # so every organisation has one to sign its quarterly violence reviews.
     """
     INSERT INTO centres_user (password, is_superuser, username, first_name, last_name, email,
         is_staff, is_active, date_joined, role, organisation_id, is_safety_representative)
@@ -230,7 +233,8 @@ PEOPLE = [
         (ARRAY['Hansen', 'Jensen', 'Nielsen', 'Mortensen', 'Andersen', 'Larsen', 'Sørensen',
             'Rasmussen'])[1 + floor(random() * 8)::int],
         u.username || '@example.org', false, true, %(first)s::timestamptz, u.role, o.id,
-        u.role = 'staff' AND u.k = 0 AND mod(coalesce(u.centre_idx, 1), 4) = 1
+        u.role = 'staff' AND u.k = 0
+            AND (mod(u.centre_idx, 4) = 1 OR u.centre_idx <= %(organisations)s)
     FROM scale_user u JOIN scale_org o ON o.idx = u.org_idx
     ORDER BY u.username
     """,

@@ -20,7 +20,18 @@ from centres.models import (
     VisitCount,
 )
 from centres.openings import openings_for
-from incidents.models import Ban, FollowUpItem, Incident
+from incidents import review
+from incidents.models import (
+    Ban,
+    DaySheet,
+    DaySheetEntry,
+    FollowUpItem,
+    Incident,
+    QuarterReview,
+    ReviewDecision,
+    ReviewSignature,
+    SignatoryRole,
+)
 
 APPS = ["centres", "activities", "advice", "incidents"]
 
@@ -50,8 +61,14 @@ def test_refuses_a_database_with_data(db, settings):
 
 
 # Rows the running app writes for itself, not data a centre would have: one-time tokens,
-# and the opening-hours summary, worked out when the dashboard first asks.
-NOT_DATA = {"centres.SubmissionToken", "centres.OpeningMonth"}
+# the opening-hours summary, worked out when the dashboard first asks, the to-do items a
+# daily digest has sent, and why a queue job failed.
+NOT_DATA = {
+    "centres.SubmissionToken",
+    "centres.OpeningMonth",
+    "centres.DigestEntry",
+    "centres.JobFailure",
+}
 
 
 def test_fills_every_model_and_reports_counts(scale):
@@ -126,3 +143,81 @@ def test_known_password_signs_in_leaders_and_staff_only(scale):
 
     assert signs_in("leder-1") and signs_in("personale-1-0")
     assert not signs_in("forening-1")
+
+
+def test_day_sheets_are_for_days_with_a_staffed_opening(scale):
+    sheets = list(DaySheet.objects.select_related("centre", "filled_in_by"))
+    assert sheets and max(s.day for s in sheets) < timezone.localdate()
+    first = min(s.day for s in sheets)
+    start = datetime.datetime.combine(first, datetime.time(), tzinfo=datetime.UTC)
+    end = datetime.datetime.combine(timezone.localdate(), datetime.time(), tzinfo=datetime.UTC)
+    centres = list(Centre.objects.all())
+    staffed = {
+        (centre_id, timezone.localdate(o.start))
+        for centre_id, openings in openings_for(centres, start, end).items()
+        for o in openings
+        if o.kind == OpeningKind.STAFFED
+    }
+    assert {(s.centre_id, s.day) for s in sheets} <= staffed
+    assert all(s.filled_in_by.role == "staff" for s in sheets)
+    assert all(s.centre in s.filled_in_by.centres.all() for s in sheets[:50])
+    quiet = DaySheet.objects.filter(no_episodes=True)
+    assert quiet.count() > DaySheet.objects.filter(no_episodes=False).count() > 0
+    assert not quiet.filter(entries__isnull=False).exists()
+    assert not DaySheet.objects.filter(no_episodes=False, entries__isnull=True).exists()
+    assert DaySheetEntry.objects.values("kind").distinct().count() > 1
+
+
+def test_every_organisation_has_a_safety_representative(scale):
+    representatives = User.objects.filter(is_safety_representative=True, role="staff")
+    assert set(representatives.values_list("organisation", flat=True)) == set(
+        Organisation.objects.values_list("pk", flat=True)
+    )
+
+
+def test_past_quarters_are_reviewed_and_signed_by_leader_and_representative(scale):
+    today = timezone.localdate()
+    reviews = QuarterReview.objects.select_related("centre").prefetch_related(
+        "signatures__signed_by", "decisions__owner"
+    )
+    assert {r.centre_id for r in reviews} == set(Centre.objects.values_list("pk", flat=True))
+    for r in reviews:
+        assert review.quarter_days(r.year, r.quarter)[1] < today
+        signatures = {s.role: s for s in r.signatures.all()}
+        for s in signatures.values():
+            assert review.may_take_part(s.signed_by, r.centre)
+            assert s.signed_at >= review.quarter_span(r.year, r.quarter)[1]
+        if r.is_locked:
+            assert set(signatures) == set(SignatoryRole.values)
+            assert r.locked_at == max(s.signed_at for s in signatures.values())
+        else:
+            assert len(signatures) < 2
+        decisions = r.decisions.all()
+        assert 1 <= len(decisions) <= 3
+        next_first, next_last = review.quarter_days(
+            *review.quarter_of_day(
+                review.quarter_days(r.year, r.quarter)[1] + datetime.timedelta(days=1)
+            )
+        )
+        for d in decisions:
+            assert review.may_take_part(d.owner, r.centre)
+            assert next_first <= d.due_on <= next_last
+            assert d.done_on is None or d.done_on < today
+    assert QuarterReview.objects.filter(locked_at__isnull=False).exists()
+    assert ReviewDecision.objects.filter(done_on__isnull=False).count() > (
+        ReviewDecision.objects.open().count()
+    )
+
+
+def test_signatures_keep_the_figures_the_review_counts(scale):
+    signatures = ReviewSignature.objects.select_related("review__centre")
+    assert signatures
+    for signature in signatures:
+        r = signature.review
+        figures = review.as_stored(review.quarter_figures(r.centre, r.year, r.quarter))
+        kept = dict(signature.figures)
+        # Follow-up done later than the signing counts as open in the snapshot.
+        assert kept.pop("follow_ups")["total"] == figures.pop("follow_ups")["total"]
+        assert kept == figures
+    assert any(s.figures["reports"] for s in signatures)
+    assert any(s.figures["day_sheet_episodes"] for s in signatures)
