@@ -105,6 +105,8 @@ def test_a_tablet_is_paired_counts_survives_a_restart_and_is_revoked(
     tablet.get_by_role("link", name="Tæl besøgende").click()
     tablet.get_by_role("button", name="+1 besøgende", exact=True).click()
     expect(tablet.locator(".tally-number")).to_have_text("1")
+    # Sent through the counter's queue: once the tap has left the tablet, it is counted.
+    expect(tablet.locator(".tally-queue")).to_be_hidden(timeout=15000)
     assert VisitCount.objects.get().visits == 1
     assert tablet.evaluate(SMALL_TARGETS, MIN_TARGET) == []
     assert_accessible(tablet)
