@@ -276,8 +276,11 @@ def review_todo_items(user, today):
         items.append(
             TodoItem(
                 key=f"incidents:review-decision:{decision.pk}",
-                title=_("A decision from the violence review, quarter %(quarter)s %(year)s")
-                % {"quarter": review.quarter, "year": review.year},
+                title=_(
+                    "A decision from the violence review of %(centre)s, quarter %(quarter)s "
+                    "%(year)s"
+                )
+                % {"centre": review.centre.name, "quarter": review.quarter, "year": review.year},
                 url=review.get_absolute_url(),
                 due_on=decision.due_on,
                 centre_name=review.centre.name,
@@ -299,8 +302,8 @@ def review_todo_items(user, today):
             items.append(
                 TodoItem(
                     key=f"incidents:review-sign:{centre.pk}:{year}-{quarter}",
-                    title=_("Sign the violence review, quarter %(quarter)s %(year)s")
-                    % {"quarter": quarter, "year": year},
+                    title=_("Sign the violence review of %(centre)s, quarter %(quarter)s %(year)s")
+                    % {"centre": centre.name, "quarter": quarter, "year": year},
                     url=reverse("incidents:review", args=[centre.pk, year, quarter]),
                     due_on=review_due_on(year, quarter),
                     centre_name=centre.name,

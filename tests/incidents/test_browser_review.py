@@ -81,14 +81,12 @@ def test_the_safety_representative_and_the_leader_sign_the_quarterly_review(
 
     page.set_viewport_size(DESKTOP)
     sign_in(page, live_server, "sara")
-    go_to(page, "Hændelser", "Kvartalsgennemgange")
-    expect(
-        page.get_by_role("heading", name="Kvartalsgennemgange af vold og trusler")
-    ).to_be_visible()
+    # Her to-do list on the home page asks her to sign last quarter's review.
+    sign = f"Underskriv voldsgennemgangen for Værestedet 76F, {quarter}. kvartal {year}"
+    todo = page.locator("#todo")
+    expect(todo.get_by_role("link", name=sign)).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("region", name="Værestedet 76F").get_by_role(
-        "link", name=f"{quarter}. kvartal {year}"
-    ).click()
+    todo.get_by_role("link", name=sign).click()
     expect(
         page.get_by_role("heading", name=re.compile(f"{quarter}. kvartal {year}"))
     ).to_be_visible()
@@ -113,10 +111,12 @@ def test_the_safety_representative_and_the_leader_sign_the_quarterly_review(
     expect(page.get_by_text("Du har underskrevet gennemgangen")).to_be_visible()
     expect(page.get_by_text(re.compile("Arbejdsmiljørepræsentant: Sara"))).to_be_visible()
     assert_accessible(page)
+    page.goto(live_server.url + "/")
+    expect(page.locator("#todo").get_by_role("link", name=sign)).to_have_count(0)
     sign_out(page)
 
     sign_in(page, live_server, "alice")
-    page.goto(f"{live_server.url}/incidents/reviews/{world.centre_a.pk}/{year}/{quarter}/")
+    page.locator("#todo").get_by_role("link", name=sign).click()
     page.get_by_role("button", name="Underskriv gennemgangen").click()
     expect(
         page.get_by_text(re.compile("Underskrevet af lederen og arbejdsmiljørepræsentanten"))
@@ -139,6 +139,13 @@ def test_the_safety_representative_and_the_leader_sign_the_quarterly_review(
     assert found.is_locked
     assert found.signatures.count() == 2
     assert ReviewDecision.objects.get().owner == world.staff_a
+
+    # The list of quarters shows it signed by both.
+    go_to(page, "Hændelser", "Kvartalsgennemgange")
+    expect(
+        page.get_by_role("heading", name="Kvartalsgennemgange af vold og trusler")
+    ).to_be_visible()
+    assert_accessible(page)
     assert csp_violations == []
 
 
