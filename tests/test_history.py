@@ -29,6 +29,7 @@ from tests.centres.permissions import extend_world as centres_world
 from tests.incidents.permissions import extend_world as incidents_world
 from tests.incidents.test_bans import ban_data
 from tests.incidents.test_reports import full_data, quick_data
+from tests.incidents.test_review_views import sheet_data
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("centres", "activities", "advice", "incidents")
@@ -517,7 +518,99 @@ WRITE_PATHS = {
             ),
         ),
     ],
+    "incidents.DaySheet": [
+        (
+            "fill in",
+            lambda w, c: _post(
+                c(w.staff_b), "incidents:day_sheet", [w.centre_b.pk], sheet_data(threat_10=1)
+            ),
+        ),
+        (
+            "correct",
+            lambda w, c: _post(
+                c(w.staff_a),
+                "incidents:day_sheet",
+                [w.centre_a.pk],
+                sheet_data(**SHEET_A, note="Rettet"),
+            ),
+        ),
+    ],
+    "incidents.DaySheetEntry": [
+        ("added", lambda w, c: _correct_day_sheet(w, c, "+", other_16=1)),
+        ("changed", lambda w, c: _correct_day_sheet(w, c, "~", threat_10=3)),
+        ("removed", lambda w, c: _correct_day_sheet(w, c, "-", threat_10="")),
+    ],
+    "incidents.QuarterReview": [
+        (
+            "opened by a decision",
+            lambda w, c: _post(
+                c(w.leader),
+                "incidents:review_decision_add",
+                [w.centre_b.pk, *w.last_quarter],
+                decision_data(w.staff_b),
+            ),
+        ),
+        (
+            "opened by a signature",
+            lambda w, c: _post(
+                c(w.leader), "incidents:review_sign", [w.centre_b.pk, *w.last_quarter]
+            ),
+        ),
+        ("locked by the second signature", lambda w, c: _lock_review(w, c)),
+    ],
+    "incidents.ReviewDecision": [
+        (
+            "add",
+            lambda w, c: _post(
+                c(w.leader),
+                "incidents:review_decision_add",
+                [w.centre_a.pk, *w.last_quarter],
+                decision_data(w.staff_a),
+            ),
+        ),
+        (
+            "add as the safety representative",
+            lambda w, c: _post(
+                c(w.safety_representative_a),
+                "incidents:review_decision_add",
+                [w.centre_a.pk, *w.last_quarter],
+                decision_data(w.leader),
+            ),
+        ),
+        (
+            "change",
+            lambda w, c: _post(
+                c(w.leader),
+                "incidents:review_decision_edit",
+                [w.decision_a.pk],
+                decision_data(w.staff_a, text="Nøglerne gennemgås på personalemødet"),
+            ),
+        ),
+        (
+            "done",
+            lambda w, c: _post(c(w.staff_a), "incidents:review_decision_done", [w.decision_a.pk]),
+        ),
+    ],
+    "incidents.ReviewSignature": [
+        (
+            "by the leader",
+            lambda w, c: _post(
+                c(w.leader), "incidents:review_sign", [w.centre_b.pk, *w.last_quarter]
+            ),
+        ),
+        (
+            "by a safety representative",
+            lambda w, c: _post(
+                c(w.safety_representative_a),
+                "incidents:review_sign",
+                [w.centre_b.pk, *w.last_quarter],
+            ),
+        ),
+    ],
 }
+
+# Centre A's day sheet of today in the walked world: {cell: count}.
+SHEET_A = {"threat_10": 2, "verbal_abuse_14": 1}
 
 
 def _second_team(w, c):
@@ -531,6 +624,33 @@ def _second_team(w, c):
     _post(c(w.leader), "activities:second_team", [w.activity.pk])
 
 
+def _correct_day_sheet(w, c, change, **cells):
+    """Correct centre A's day sheet of today with `cells`; the newest history row of its
+    entries is `change` (+ added, ~ changed, - removed): each entry is saved or deleted
+    on its own."""
+    from incidents.models import DaySheetEntry
+
+    _post(c(w.staff_a), "incidents:day_sheet", [w.centre_a.pk], sheet_data(**SHEET_A | cells))
+    assert DaySheetEntry.history.latest("history_id").history_type == change
+
+
+def decision_data(owner, **changes):
+    return {
+        "text": "Gennemgå proceduren for brugeråbent med nøgleholderne",
+        "owner": owner.pk,
+        "due_on": (today() + 30 * ONE_DAY).isoformat(),
+        **changes,
+    }
+
+
+def _lock_review(w, c):
+    """The leader signs centre A's review of last quarter after the safety
+    representative: the second signature locks it."""
+    _post(c(w.leader), "incidents:review_sign", [w.centre_a.pk, *w.last_quarter])
+    w.signed_review_a.refresh_from_db()
+    assert w.signed_review_a.is_locked
+
+
 def _ban_as_posted(w, ban):
     data = ban_data(w, alias=ban.alias, reason="Truede en bruger")
     data.update(starts_on=ban.starts_on.isoformat(), ends_on=ban.ends_on.isoformat())
@@ -538,13 +658,28 @@ def _ban_as_posted(w, ban):
 
 
 @pytest.fixture
-def walked(world):
-    """The personas' world with every app's objects, and a spare fob to lend."""
+def walked(world, client_for):
+    """The personas' world with every app's objects, a spare fob to lend, a safety
+    representative at centre A, centre A's day sheet of today, and its review of last
+    quarter signed by the safety representative (a quarter must be over to be signed)."""
+    from incidents.models import QuarterReview
+    from incidents.review import previous_quarter_of, quarter_of_day
     from tests.centres.factories import KeyFobFactory
+    from tests.incidents.factories import safety_representative
 
     for extend in (centres_world, activities_world, advice_world, incidents_world):
         extend(world)
     world.spare_fob_a = KeyFobFactory(organisation=world.org_a, centres=[world.centre_a])
+    world.safety_representative_a = safety_representative(world, world.centre_a)
+    _post(
+        client_for(world.staff_a), "incidents:day_sheet", [world.centre_a.pk], sheet_data(**SHEET_A)
+    )
+    world.last_quarter = previous_quarter_of(*quarter_of_day(today()))
+    sign = [world.centre_a.pk, *world.last_quarter]
+    _post(client_for(world.safety_representative_a), "incidents:review_sign", sign)
+    world.signed_review_a = QuarterReview.objects.get(
+        centre=world.centre_a, year=world.last_quarter[0], quarter=world.last_quarter[1]
+    )
     return world
 
 
