@@ -17,10 +17,15 @@ from procrastinate.contrib.django import app
 from centres.queue import RETRY
 
 
-def send_later(to, subject, body):
-    """Send a plain-text mail to the addresses `to` from DEFAULT_FROM_EMAIL, by the
-    worker, once the current transaction commits (not at all if it rolls back)."""
-    deliver.defer(to=list(to), subject=subject, body=body)
+def send_later(to, subject, body, html=None):
+    """Send a mail to the addresses `to` from DEFAULT_FROM_EMAIL, plain text and, if
+    given, `html` beside it, by the worker, once the current transaction commits (not at
+    all if it rolls back). Each mail is its own job: one address refused holds up no
+    other mail, and is tried again on its own."""
+    if html is None:
+        deliver.defer(to=list(to), subject=subject, body=body)
+    else:
+        deliver.defer(to=list(to), subject=subject, body=body, html=html)
 
 
 def render(template, context, language):
@@ -40,8 +45,8 @@ def send_password_reset_later(user, *, domain, protocol, language):
 
 
 @app.task(retry=RETRY)
-def deliver(to, subject, body):
-    send_mail(subject, body, None, to)
+def deliver(to, subject, body, html=None):
+    send_mail(subject, body, None, to, html_message=html)
 
 
 @app.task(retry=RETRY)

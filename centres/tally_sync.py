@@ -277,6 +277,8 @@ def _row(centre, event, offset, clock_off, now, undone_before):
 
 def _insert(cursor, rows):
     """Insert the events' rows in one statement; return the ids that were new."""
+    if not rows:
+        return set()
     names = [name.strip() for name in EVENT_COLUMNS.split(",")]
     placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
     cursor.execute(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from centres.mail import send_later
 from centres.models import DigestEntry, User
 from config.todo import todo_for
 
@@ -95,8 +96,9 @@ def recipients():
 
 def send_digest(user, today):
     """Send user's digest if anything is new or newly due; True if sent. The keys sent are
-    claimed under a lock on the person, in the transaction that sends, so two runs at once
-    or one after the other send each item once."""
+    claimed under a lock on the person, in the transaction that hands the mail to the
+    queue (centres.mail.send_later), so two runs at once or one after the other send each
+    item once, and a person whose address is refused holds up nobody else's."""
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         sent = dict(DigestEntry.objects.filter(user=user).values_list("key", "sent_due"))
@@ -116,11 +118,11 @@ def send_digest(user, today):
             unique_fields=["user", "key"],
             update_fields=["sent_on", "sent_due"],
         )
-        message.send()
+        send_later(message.to, message.subject, message.body, html=message.alternatives[0].content)
         return True
 
 
 def send_digests(now=None):
-    """Send today's digest to everyone it is due for; return how many were sent."""
+    """Hand today's digest to the queue for everyone it is due for; return how many."""
     today = timezone.localdate(now or timezone.now())
     return sum(send_digest(user, today) for user in recipients())

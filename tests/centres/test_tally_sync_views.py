@@ -218,3 +218,12 @@ def test_the_apps_start_opens_the_counter_of_the_one_centre(client_for, world):
     )
     assert client_for(world.leader).get(start).url == reverse("home")
     assert client_for(world.association).get(start).url == reverse("home")
+
+
+def test_an_empty_batch_answers_the_days_count(client_for, world):
+    """A queue that had nothing left to send (or a page asking for the count) is no error."""
+    client = client_for(world.staff_a)
+    post(client, world.centre_a, {"sent_at": ms(timezone.now()), "events": [a_tap()]})
+    answer = post(client, world.centre_a, {"sent_at": ms(timezone.now()), "events": []})
+    assert answer.status_code == 200
+    assert (answer.json()["visits"], answer.json()["applied"]) == (1, [])

@@ -16,6 +16,7 @@ from tests.incidents.factories import (
     FollowUpItemFactory,
     IncidentFactory,
 )
+from tests.queue_support import run_due_jobs
 
 MORNING = datetime.datetime(2026, 12, 9, 6, 0, tzinfo=CPH)
 
@@ -37,12 +38,19 @@ def follow_up(world, due_on, owner=None):
     return FollowUpItemFactory(incident=incident, owner=owner or world.staff_a, due_on=due_on)
 
 
+def send(now=None):
+    """send_digests, then the worker: what leaves by mail."""
+    handed = send_digests(now)
+    run_due_jobs()
+    return handed
+
+
 def sent_to(user):
     return [message for message in mail.outbox if message.to == [user.email]]
 
 
 def test_nothing_due_sends_nothing(quiet):
-    assert send_digests(MORNING) == 0
+    assert send(MORNING) == 0
     assert mail.outbox == []
 
 
@@ -58,7 +66,7 @@ def test_digest_has_titles_and_absolute_links_but_no_alias_or_narrative(quiet, s
         starts_on=days(-10),
         ends_on=days(3),
     )
-    assert send_digests(MORNING) == 2  # the leader and staff member A
+    assert send(MORNING) == 2  # the leader and staff member A
     [message] = sent_to(quiet.leader)
     html = message.alternatives[0].content
     for text in (message.subject, message.body, html):
@@ -74,7 +82,7 @@ def test_in_the_persons_language(quiet):
     follow_up(quiet, days(2))
     quiet.staff_a.language = "en"
     quiet.staff_a.save()
-    send_digests(MORNING)
+    send(MORNING)
     [message] = sent_to(quiet.staff_a)
     assert "to do" in message.subject
     assert "Follow up" in message.body
@@ -87,31 +95,31 @@ def test_opted_out_gets_nothing(quiet):
     follow_up(quiet, days(2))
     quiet.staff_a.receives_digest = False
     quiet.staff_a.save()
-    send_digests(MORNING)
+    send(MORNING)
     assert sent_to(quiet.staff_a) == []
     assert len(sent_to(quiet.leader)) == 1
 
 
 def test_not_sent_twice_but_again_when_new_or_newly_due(quiet):
     item = follow_up(quiet, days(3))
-    assert send_digests(MORNING) == 2
-    assert send_digests(MORNING + datetime.timedelta(hours=2)) == 0
+    assert send(MORNING) == 2
+    assert send(MORNING + datetime.timedelta(hours=2)) == 0
     assert DigestEntry.objects.filter(user=quiet.staff_a).count() == 1
     # The next day nothing has changed: nothing.
     with time_machine.travel(MORNING + datetime.timedelta(days=1), tick=False):
-        assert send_digests() == 0
+        assert send() == 0
     # A new item: staff member A hears of both, the new one marked as new.
     newer = follow_up(quiet, days(5))
     with time_machine.travel(MORNING + datetime.timedelta(days=1), tick=False):
-        assert send_digests() == 2
+        assert send() == 2
     message = sent_to(quiet.staff_a)[-1]
     fresh, rest = message.body.split("Står stadig på listen")
     assert f"/incidents/{newer.incident_id}/" in fresh
     assert f"/incidents/{item.incident_id}/" in rest
     # The day it falls due it is sent again, once.
     with time_machine.travel(MORNING + datetime.timedelta(days=3), tick=False):
-        assert send_digests() == 2
-        assert send_digests() == 0
+        assert send() == 2
+        assert send() == 0
     assert "Forfalder i dag" in sent_to(quiet.staff_a)[-1].body
 
 
@@ -119,24 +127,38 @@ def test_done_items_are_forgotten_and_build_digest_alone_writes_nothing(quiet):
     item = follow_up(quiet, days(2))
     assert build_digest(quiet.staff_a, TODAY) is not None
     assert not DigestEntry.objects.exists()
-    send_digests(MORNING)
+    send(MORNING)
     item.done_on = TODAY
     item.save()
-    assert send_digests(MORNING) == 0
+    assert send(MORNING) == 0
     assert not DigestEntry.objects.filter(user=quiet.staff_a).exists()
     assert build_digest(quiet.staff_a, TODAY) is None
 
 
-def test_a_failed_send_claims_nothing(quiet, monkeypatch):
+def test_an_address_refused_holds_up_nobody_else_and_is_tried_again(quiet, monkeypatch):
+    """Each person's digest is a mail job of its own: the leader's refused address does
+    not stop staff member A's digest, and the leader's is tried again later, once."""
+    import smtplib
+
+    from django.core.mail import EmailMultiAlternatives
+
     follow_up(quiet, days(2))
+    send_mail = EmailMultiAlternatives.send
 
-    def fail(self, *args, **kwargs):
-        raise OSError("mail server down")
+    def refuse_the_leader(self, *args, **kwargs):
+        if self.to == [quiet.leader.email]:
+            raise smtplib.SMTPRecipientsRefused({quiet.leader.email: (550, b"no such user")})
+        return send_mail(self, *args, **kwargs)
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", fail)
-    with pytest.raises(OSError):
-        send_digests(MORNING)
-    assert not DigestEntry.objects.exists()
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse_the_leader)
+    assert send(MORNING) == 2
+    assert [m.to for m in mail.outbox] == [[quiet.staff_a.email]]
+    # Claimed with its job: a second run hands nothing new to the queue.
+    assert send(MORNING) == 0
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send_mail)
+    with time_machine.travel(MORNING + datetime.timedelta(minutes=5), tick=False):
+        run_due_jobs()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([quiet.staff_a.email, quiet.leader.email])
 
 
 def test_people_without_an_address_or_inactive_get_nothing(quiet):
@@ -145,7 +167,7 @@ def test_people_without_an_address_or_inactive_get_nothing(quiet):
     quiet.staff_a.save()
     quiet.leader.is_active = False
     quiet.leader.save()
-    assert send_digests(MORNING) == 0
+    assert send(MORNING) == 0
 
 
 def test_the_command_sends_and_says_how_many(quiet):
@@ -157,6 +179,8 @@ def test_the_command_sends_and_says_how_many(quiet):
     out = StringIO()
     call_command("send_digests", stdout=out)
     assert out.getvalue().strip() == "2 sent"
+    run_due_jobs()
+    assert len(mail.outbox) == 2
     call_command("send_digests", stdout=out)
     assert out.getvalue().strip().endswith("0 sent")
 
