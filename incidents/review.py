@@ -288,16 +288,33 @@ def review_todo_items(user, today):
         )
     roles = signing_roles(user)
     if roles:
-        year, quarter = previous_quarter_of(*quarter_of_day(today))
-        signed = ReviewSignature.objects.filter(review__year=year, review__quarter=quarter)
-        done = set(
-            signed.filter(Q(signed_by=user) | Q(role__in=roles[:1])).values_list(
-                "review__centre_id", flat=True
-            )
-        )
         centres = Centre.objects.filter(organisation_id=user.organisation_id).order_by("name")
-        for centre in centres:
-            if centre.pk in done:
+        items.extend(unsigned_review_items(user, roles, centres, today))
+    if user.role == Role.STAFF:
+        items.extend(day_sheet_todo_items(user, today))
+    return items
+
+
+def unsigned_review_items(user, roles, centres, today):
+    """The reviews `user` has yet to sign (in their first role) per centre: every quarter
+    of the last year newer than the oldest one signed there, and the last quarter that
+    has ended. Before anything is signed at a centre, only that last quarter: the reviews
+    began somewhere, and older quarters would only be noise. One query."""
+    ended = recent_quarters(today, 5)[1:]  # the last four that have ended, newest first
+    in_window = Q()
+    for year, quarter in ended:
+        in_window |= Q(review__year=year, review__quarter=quarter)
+    signed = set(
+        ReviewSignature.objects.filter(in_window)
+        .filter(Q(signed_by=user) | Q(role__in=roles[:1]))
+        .values_list("review__centre_id", "review__year", "review__quarter")
+    )
+    items = []
+    for centre in centres:
+        signed_here = [ended.index((y, q)) for c, y, q in signed if c == centre.pk]
+        asked = ended[: max(signed_here)] if signed_here else ended[:1]
+        for year, quarter in asked:
+            if (centre.pk, year, quarter) in signed:
                 continue
             items.append(
                 TodoItem(
@@ -309,8 +326,6 @@ def review_todo_items(user, today):
                     centre_name=centre.name,
                 )
             )
-    if user.role == Role.STAFF:
-        items.extend(day_sheet_todo_items(user, today))
     return items
 
 

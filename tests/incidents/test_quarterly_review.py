@@ -357,6 +357,29 @@ def test_todo_items_of_the_leader_the_safety_representative_and_an_owner(world):
     }
 
 
+def test_an_unsigned_quarter_stays_on_the_list_when_the_next_has_ended(world):
+    """Q3 2026 unsigned at centre A (Q2 signed) is still asked for in January, beside Q4;
+    at centre B, where nothing was ever signed, only the last quarter is asked for."""
+    with time_machine.travel(cph(2026, 7, 20, 12), tick=False):
+        second = QuarterReview.objects.create(centre=world.centre_a, year=2026, quarter=2)
+        review.review_sign(review=second, user=world.leader)
+    keys = [i.key for i in review.review_todo_items(world.leader, datetime.date(2027, 1, 5))]
+    assert keys == [
+        f"incidents:review-sign:{world.centre_a.pk}:2026-4",
+        f"incidents:review-sign:{world.centre_a.pk}:2026-3",
+        f"incidents:review-sign:{world.centre_b.pk}:2026-4",
+    ]
+    # Signing Q4 does not let Q3 off: it stays until it is signed.
+    with time_machine.travel(cph(2027, 1, 6, 12), tick=False):
+        fourth = QuarterReview.objects.create(centre=world.centre_a, year=2026, quarter=4)
+        review.review_sign(review=fourth, user=world.leader)
+    keys = [i.key for i in review.review_todo_items(world.leader, datetime.date(2027, 1, 6))]
+    assert keys == [
+        f"incidents:review-sign:{world.centre_a.pk}:2026-3",
+        f"incidents:review-sign:{world.centre_b.pk}:2026-4",
+    ]
+
+
 def test_todo_asks_for_the_day_sheet_after_the_staffed_opening_has_closed(world):
     a = world.centre_a
     OpeningHours.objects.create(
