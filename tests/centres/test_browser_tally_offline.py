@@ -28,6 +28,10 @@ KEPT_FOR_THE_APP = """
 async () => Boolean(await caches.match("/centres/tally/last-counter"))
 """
 
+FORGOTTEN = """
+async () => !(await caches.match("/centres/tally/last-counter"))
+"""
+
 SMALL_TARGETS = """
 () => [...document.querySelectorAll('#tally-counter button, #tally-counter a')]
     .map(e => e.getBoundingClientRect())
@@ -177,3 +181,34 @@ def test_an_event_the_server_refuses_is_set_aside_and_the_rest_are_sent(
     expect(page.locator(".tally-waiting")).to_be_hidden()
     expect(page.locator(".tally-number")).to_have_text("2")
     assert counted(world) == {"visits": 2, "new_visits": 1}
+
+
+def test_signing_out_forgets_the_kept_counter_so_nobody_else_sees_it_offline(
+    transactional_db, live_server, world, page, csp_violations
+):
+    """The kept counter page carries the header with the person's name and menu: the
+    sign-in page, where signing out lands, forgets it; the files it loads stay kept."""
+    from playwright.sync_api import Error
+
+    from tests.browser_support import sign_out
+
+    sign_in(page, live_server, "bob")
+    page.goto(f"{live_server.url}/centres/{world.centre_a.pk}/tally/")
+    page.wait_for_function(KEPT)
+    page.wait_for_function(KEPT_FOR_THE_APP)
+    sign_out(page)
+    expect(page.get_by_role("heading", name="Log ind")).to_be_visible()
+    page.wait_for_function(FORGOTTEN)
+    assert page.evaluate(
+        "async () => (await (await caches.open('vaerested-counter-v1')).keys())"
+        ".some(r => new URL(r.url).pathname.startsWith('/static/'))"
+    )
+    page.context.set_offline(True)
+    for address in ("/centres/tally/", f"/centres/{world.centre_a.pk}/tally/"):
+        try:
+            page.goto(live_server.url + address)
+        except Error:
+            continue  # no page at all offline: nothing to show
+        assert "Bob" not in page.content()
+    page.context.set_offline(False)
+    assert csp_violations == []
