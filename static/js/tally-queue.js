@@ -41,7 +41,19 @@
     localStorage.setItem(key, JSON.stringify(value));
   }
 
-  // The newest count the server has given: from this page or from a sync answer.
+  // The day of a moment here, in the centre's time zone, as the page writes it.
+  const days = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Copenhagen" });
+  function dayOf(ms) {
+    return days.format(new Date(ms));
+  }
+
+  // Today on this device: the page may be a kept copy from an earlier day.
+  function today() {
+    return dayOf(Date.now());
+  }
+
+  // The newest count the server has given for today: from this page or from a sync
+  // answer; none yet (0, marked stale) when both are from an earlier day.
   function counted() {
     const fromPage = {
       today: counter.dataset.today,
@@ -50,7 +62,10 @@
       at: Number(counter.dataset.at),
     };
     const kept = read(countedKey, null);
-    return kept && kept.today === fromPage.today && kept.at > fromPage.at ? kept : fromPage;
+    const newest = kept && kept.today === fromPage.today && kept.at > fromPage.at ? kept : fromPage;
+    if (kept && kept.today === today() && kept.today !== fromPage.today) return kept;
+    if (newest.today !== today()) return { today: today(), visits: 0, new_visits: 0, at: 0, stale: true };
+    return newest;
   }
 
   function render() {
@@ -59,6 +74,8 @@
     let visits = base.visits;
     let newVisits = base.new_visits;
     for (const event of queue) {
+      // Taps (and their undos, made the same day) of an earlier day count for that day.
+      if (dayOf(event.at) !== base.today) continue;
       const sign = event.action === "tap" ? 1 : -1;
       visits += sign;
       if (event.new) newVisits += sign;
@@ -77,7 +94,9 @@
     counter.querySelector(".tally-waiting").hidden = queue.length === 0;
     const refused = read(refusedKey, []);
     box.hidden = box.hidden && refused.length === 0;
+    box.hidden = box.hidden && !base.stale;
     counter.querySelector(".tally-note").textContent = [
+      base.stale ? counter.dataset.stale : "",
       refused.length ? counter.dataset.refused.replace("__n__", refused.length) : "",
       note,
     ].filter(Boolean).join(" ");
@@ -91,7 +110,7 @@
   function tap(isNew) {
     const event = { id: crypto.randomUUID(), action: "tap", new: isNew, at: Date.now() };
     enqueue(event);
-    write(recentKey, [...recent(), { id: event.id, new: isNew, today: counter.dataset.today }].slice(-RECENT));
+    write(recentKey, [...recent(), { id: event.id, new: isNew, today: today() }].slice(-RECENT));
     counter.querySelector(".tally-undone").textContent = "";
     render();
     sendSoon(0);
@@ -99,7 +118,7 @@
 
   // The taps made here today, newest last: what undo can take back.
   function recent() {
-    return read(recentKey, []).filter((tap) => tap.today === counter.dataset.today);
+    return read(recentKey, []).filter((tap) => tap.today === today());
   }
 
   function undo() {

@@ -212,3 +212,32 @@ def test_signing_out_forgets_the_kept_counter_so_nobody_else_sees_it_offline(
         assert "Bob" not in page.content()
     page.context.set_offline(False)
     assert csp_violations == []
+
+
+def test_a_counter_kept_from_yesterday_counts_today_from_nothing(
+    transactional_db, live_server, world, page, csp_violations
+):
+    """Offline on a new day, the kept page holds yesterday's count: the screen says so and
+    shows today's taps alone, never yesterday's total plus today's."""
+    import datetime
+
+    sign_in(page, live_server, "bob")
+    page.goto(f"{live_server.url}/centres/{world.centre_a.pk}/tally/")
+    number = page.locator(".tally-number")
+    page.get_by_role("button", name="+1 besøgende").click()
+    page.get_by_role("button", name="+1 besøgende").click()
+    expect(number).to_have_text("2")
+    expect(page.locator(".tally-queue")).to_be_hidden()
+    page.wait_for_function(KEPT)
+
+    page.context.set_offline(True)
+    page.clock.install(time=timezone.now() + datetime.timedelta(days=1))
+    page.reload()
+    expect(number).to_have_text("0")
+    expect(page.locator(".tally-note")).to_contain_text("Tallet er fra en tidligere dag")
+    page.get_by_role("button", name="+1 besøgende").click()
+    expect(number).to_have_text("1")
+    expect(page.locator(".tally-waiting")).to_have_text("1 ikke sendt endnu")
+    assert_accessible(page)
+    page.context.set_offline(False)
+    assert csp_violations == []
