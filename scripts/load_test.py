@@ -52,6 +52,31 @@ def targets(url):
     return [{"username": u, "centres": c, "trips": t} for u, c, t in rows if c]
 
 
+# Tablets by the door in the mix, each paired at the start with a code of its own.
+TABLETS = 5
+
+PAIRING_CODES = """
+import json
+from centres.models import KioskDevice
+devices = KioskDevice.objects.filter(revoked_at__isnull=True).order_by("centre_id")[:{count}]
+print(json.dumps([{{"centre": d.centre_id, "code": d.new_code()}} for d in devices]))
+"""
+
+
+def pairing_codes(env, count):
+    """Fresh pairing codes for `count` of the scale data's tablets, made by the app
+    itself (they are stored hashed with the server's secret key)."""
+    found = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", PAIRING_CODES.format(count=count)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(found.stdout.strip().splitlines()[-1])
+
+
 def status(port, path):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
@@ -176,11 +201,14 @@ def main():
             sys.exit("gunicorn did not answer /healthz within 30 s.")
         dashboard = status(options.port, "/dashboard/") not in (404, None)
         targets_file = workdir / "targets.json"
-        targets_file.write_text(json.dumps({"users": people, "dashboard": dashboard}))
+        tablets = pairing_codes(production, TABLETS)
+        targets_file.write_text(
+            json.dumps({"users": people, "dashboard": dashboard, "tablets": tablets})
+        )
         env = {**os.environ, "LOAD_TARGETS": str(targets_file), "LOAD_PASSWORD": LOAD_PASSWORD}
         host = f"http://127.0.0.1:{options.port}"
         print(
-            f"{len(people)} users with the known password; dashboard "
+            f"{len(people)} users with the known password, {len(tablets)} tablets; dashboard "
             f"{'included' if dashboard else 'not on this branch (404), skipped'}."
         )
 

@@ -249,33 +249,7 @@ class Staff(HttpUser):
         page = self.tally_forms.get(centre)
         if page is None:
             page = self.get(f"/centres/{centre}/tally/", "GET tally page")
-        found = SYNC_PATTERN.search(page.text or "")
-        if found is None:
-            return
-        url, csrf = found.groups()
-        now = int(time.time() * 1000)
-        body = {
-            "sent_at": now,
-            "events": [
-                {
-                    "id": str(uuid.uuid4()),
-                    "action": "tap",
-                    "new": random.random() < 0.1,
-                    "at": now - random.randint(0, 3_600_000),
-                }
-                for _ in range(random.randint(1, 20))
-            ],
-        }
-        for _ in range(2 if random.random() < 0.1 else 1):
-            with self.client.post(
-                url,
-                json=body,
-                headers={"X-CSRFToken": csrf},
-                name="POST tally sync batch",
-                catch_response=True,
-            ) as response:
-                if response.status_code != 200:
-                    response.failure(f"{response.status_code} from {url}")
+        sync_batch(self.client, page, "POST tally sync batch")
 
     @task(5 if PHASE == "mix" else 0)
     def advice_contact(self):
@@ -294,3 +268,73 @@ class Staff(HttpUser):
     @task(1 if PHASE == "bare" else 0)
     def bare(self):
         self.get("/bench/plain/", "GET bare view")
+
+
+def sync_batch(client, page, name):
+    """Send a batch of 1-20 queued taps from a counter's page, one in ten twice (an
+    answer lost on the way), which must count nothing twice."""
+    found = SYNC_PATTERN.search(page.text or "") if page is not None else None
+    if found is None:
+        return
+    url, csrf = found.groups()
+    now = int(time.time() * 1000)
+    body = {
+        "sent_at": now,
+        "events": [
+            {
+                "id": str(uuid.uuid4()),
+                "action": "tap",
+                "new": random.random() < 0.1,
+                "at": now - random.randint(0, 3_600_000),
+            }
+            for _ in range(random.randint(1, 20))
+        ],
+    }
+    for _ in range(2 if random.random() < 0.1 else 1):
+        with client.post(
+            url, json=body, headers={"X-CSRFToken": csrf}, name=name, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} from {url}")
+
+
+if PHASE == "mix" and TARGETS.get("tablets"):
+
+    class Tablet(HttpUser):
+        """A tablet by the door: paired once with its code, then a counter nobody signs
+        in to, tapped and sent in batches from its queue."""
+
+        fixed_count = len(TARGETS["tablets"])
+        wait_time = between(0.5, 2)
+
+        def on_start(self):
+            tablet = TARGETS["tablets"].pop()
+            self.centre = tablet["centre"]
+            page = self.client.get("/kiosk/pair/", name=SIGN_IN)
+            _action, fields = form_on(page, "/kiosk/pair/")
+            fields = [(k, v) for k, v in fields if k != "code"] + [("code", tablet["code"])]
+            with self.client.post(
+                "/kiosk/pair/", data=fields, name=SIGN_IN, catch_response=True
+            ) as response:
+                if "/kiosk/pair/" in response.url:
+                    response.failure(f"pairing the tablet of centre {self.centre} failed")
+            self.counter = None
+            wait_for_everyone(self.environment)
+            gevent.sleep(self.wait_time())
+
+        def counter_page(self):
+            with self.client.get(
+                f"/centres/{self.centre}/tally/", name="GET kiosk tally page", catch_response=True
+            ) as response:
+                if response.status_code != 200 or "/kiosk/" in response.url:
+                    response.failure(f"{response.status_code} from the tablet's counter")
+            self.counter = response
+            return response
+
+        @task(2)
+        def open_counter(self):
+            self.counter_page()
+
+        @task(8)
+        def tap_batch(self):
+            sync_batch(self.client, self.counter or self.counter_page(), "POST kiosk sync batch")
