@@ -1,6 +1,5 @@
-"""Outreach hours on the centres' week plan (a receiver of
-centres.signals.week_plan_entries, connected in AdviceConfig.ready), so users
-always know who is there when."""
+"""Outreach hours on the centres' week plan, so users always know who is there when (a
+receiver of centres.signals.week_plan_entries, connected in AdviceConfig.ready)."""
 
 import datetime
 

@@ -39,5 +39,5 @@ def outreach_events(centres, start, end):
 
 
 @receiver(signals.calendar_sources)
-def calendar_sources(sender, **kwargs):
+def outreach_source(sender, **kwargs):
     return [("outreach", _("Outreach hours"), outreach_events)]
