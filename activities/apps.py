@@ -8,12 +8,10 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
+        from activities import ui, week_plan  # noqa: F401 (connect the receivers)
         from activities.signals import replan_centre
-        from activities.week_plan import week_plan_entries
         from centres.models import Closure, OpenDay
-        from centres.openings import add_week_plan_provider
 
-        add_week_plan_provider(week_plan_entries)
         for model in (Closure, OpenDay):
             post_save.connect(replan_centre, sender=model, dispatch_uid=f"replan-{model.__name__}")
             post_delete.connect(

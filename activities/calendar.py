@@ -21,6 +21,7 @@ from activities.models import Activity, Category, Meeting, Occurrence
 from activities.recurrence import COPENHAGEN
 from centres.models import Centre, FigureVersion
 from centres.services import kept_openings
+from centres.signals import calendar_sources
 
 VIEWS = ("month", "week", "agenda")
 # The rendered days of a calendar page (activities.views), kept under the organisation's
@@ -51,15 +52,11 @@ class Event:
     centre_labels: list = field(default_factory=list)
 
 
-# Other sources of events, registered by the project (config/) so that activities
-# imports nothing but centres: (kind, label, function(centres, start, end) -> [Event]).
-CALENDAR_SOURCES = []
-
-
-def add_calendar_source(kind, label, source):
-    """Show `source(centres, start, end)`'s events in the calendar under filter `kind`."""
-    if all(existing[0] != kind for existing in CALENDAR_SOURCES):
-        CALENDAR_SOURCES.append((kind, label, source))
+def sources():
+    """Other sources of events, connected to centres.signals.calendar_sources by the
+    project (config/) so that activities imports nothing but centres: (kind, label,
+    function(centres, start, end) -> [Event])."""
+    return calendar_sources.items()
 
 
 def kind_choices():
@@ -68,7 +65,7 @@ def kind_choices():
     return [
         ("opening", _("Opening hours")),
         ("closure", _("Closed days")),
-        *[(kind, label) for kind, label, _source in CALENDAR_SOURCES],
+        *[(kind, label) for kind, label, _source in sources()],
         ("meeting", _("Meetings")),
         *Category.choices,
     ]
@@ -107,7 +104,8 @@ def events(
         occurrences = occurrences.at_centre(centre)
         meetings = meetings.filter(centre__isnull=True) | meetings.filter(centre=centre)
         open_centres = [c for c in open_centres if c.pk == centre.pk]
-    source_kinds = [source_kind for source_kind, _label, _source in CALENDAR_SOURCES]
+    other_sources = sources()
+    source_kinds = [source_kind for source_kind, _label, _source in other_sources]
     if kind in ("meeting", "opening", "closure", *source_kinds):
         occurrences = occurrences.none()
     elif kind:
@@ -162,7 +160,7 @@ def events(
     if kind in ("", "closure") and closed_centres:
         _found, closed = kept_openings(closed_centres, start, end - timedelta(days=1))
         result.extend(_closures(closed, {c.pk: c.name for c in closed_centres}))
-    for source_kind, _label, source in CALENDAR_SOURCES:
+    for source_kind, _label, source in other_sources:
         if kind in ("", source_kind) and open_centres:
             result.extend(source(open_centres, start, end))
     labels = short_names({*(c.name for c in open_centres), *(n for e in result for n in e.centres)})

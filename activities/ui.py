@@ -1,23 +1,27 @@
-"""What this app adds to the shared pages: navigation entries and home-page panels.
+"""What this app adds to the shared pages: navigation entries, home-page panels and
+to-do items, as receivers of centres.signals (connected in ActivitiesConfig.ready).
 
-config/ composes these for every app; an app never imports another app's ui.
+config/ sends the signals and composes the answers; an app never imports another app's ui.
 """
 
 import datetime
 from datetime import timedelta
 
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import AgendaProposal, Meeting, MeetingKind, Occurrence, ProposalStatus
+from centres import signals
 from centres.models import Role
 from centres.navigation import NavItem
 from centres.todo import TodoItem
 
 
-def nav_items(request):
+@receiver(signals.nav_items)
+def nav_items(sender, request, **kwargs):
     """Return [NavItem] for the main navigation of request.user."""
     role = request.user.role
     if role not in tuple(Role):
@@ -32,7 +36,8 @@ def nav_items(request):
     return items
 
 
-def home_panels(request):
+@receiver(signals.home_panels)
+def home_panels(sender, request, **kwargs):
     """Return [(template name, context dict)] to show on request.user's home page."""
     user = request.user
     # The leader's home is the organisation overview; the calendar is one tap away in
@@ -66,7 +71,8 @@ def home_panels(request):
 MINUTES_DUE_DAYS = 7
 
 
-def todo_items(user, today):
+@receiver(signals.todo_items)
+def todo_items(sender, user, today, **kwargs):
     """Return [TodoItem] of this app due for `user` on `today`: for the leader, house
     meetings without published minutes a week on, and proposals awaiting an answer."""
     if user.role != Role.LEADER:

@@ -1,9 +1,14 @@
-"""Activities on the centres' week plan (registered in ActivitiesConfig.ready)."""
+"""Activities on the centres' week plan (a receiver of centres.signals.week_plan_entries,
+connected in ActivitiesConfig.ready)."""
+
+from django.dispatch import receiver
 
 from activities.models import Occurrence
+from centres import signals
 
 
-def week_plan_entries(centre, start, end):
+@receiver(signals.week_plan_entries)
+def week_plan_entries(sender, centre, start, end, **kwargs):
     """Return [(start, end, label, kind)] for the activities at `centre` from `start` to
     `end`, leaving out cancelled occurrences."""
     occurrences = (

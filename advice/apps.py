@@ -23,10 +23,8 @@ class AdviceConfig(AppConfig):
     verbose_name = _("Advice and guidance")
 
     def ready(self):
-        from advice.week_plan import week_plan_entries
-        from centres.openings import add_week_plan_provider
+        from advice import ui, week_plan  # noqa: F401 (connect the receivers)
 
-        add_week_plan_provider(week_plan_entries)
         post_save.connect(
             follow_account_name, sender=settings.AUTH_USER_MODEL, dispatch_uid="advice-name"
         )

@@ -1,11 +1,14 @@
-"""What this app adds to the shared pages: navigation entries and home-page panels.
+"""What this app adds to the shared pages: navigation entries, home-page panels and
+to-do items, as receivers of centres.signals (connected in AdviceConfig.ready).
 
-config/ composes these for every app; an app never imports another app's ui.
+config/ sends the signals and composes the answers; an app never imports another app's ui.
 """
 
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from centres import signals
 from centres.models import Role
 from centres.navigation import NavItem
 
@@ -32,7 +35,8 @@ def _items(request):
 IN_NAVIGATION = {"advice:record", "advice:figures", "advice:my_hours"}
 
 
-def nav_items(request):
+@receiver(signals.nav_items)
+def nav_items(sender, request, **kwargs):
     """Return [NavItem] for the main navigation of request.user."""
     return [
         NavItem(label, url, _("Advice"))
@@ -41,7 +45,8 @@ def nav_items(request):
     ]
 
 
-def home_panels(request):
+@receiver(signals.home_panels)
+def home_panels(sender, request, **kwargs):
     """Return [(template name, context dict)] to show on request.user's home page."""
     links = [(label, url) for label, _name, url in _items(request)]
     if not links:
@@ -49,7 +54,8 @@ def home_panels(request):
     return [("advice/_home_panel.html", {"links": links})]
 
 
-def todo_items(user, today):
+@receiver(signals.todo_items)
+def todo_items(sender, user, today, **kwargs):
     """Return [TodoItem] of this app due for `user`: none. Outreach hours are a standing
     plan with no deadline, and meeting tallies are counted per centre and month by staff
     and the leader (outreach workers do not enter them); a month without a tally may be a

@@ -1,14 +1,17 @@
-"""Outreach hours on the centres' week plan (registered in AdviceConfig.ready), so users
-always know who is there when."""
+"""Outreach hours on the centres' week plan, so users always know who is there when (a
+receiver of centres.signals.week_plan_entries, connected in AdviceConfig.ready)."""
 
 import datetime
 
+from django.dispatch import receiver
 from django.utils import timezone
 
 from advice.models import OutreachHours
+from centres import signals
 
 
-def week_plan_entries(centre, start, end):
+@receiver(signals.week_plan_entries)
+def week_plan_entries(sender, centre, start, end, **kwargs):
     """Return [(start, end, label, kind)] for the outreach sessions at `centre` from
     `start` to `end` (aware datetimes, end excluded), absences and days the centre is
     closed left out (the plan says the day is closed)."""

@@ -20,6 +20,7 @@ from centres.models import (
     OpeningKindChange,
     UserRunOpening,
 )
+from centres.signals import week_plan_entries
 
 # How far ahead "next opening" looks.
 NEXT_OPENING_HORIZON_DAYS = 28
@@ -263,18 +264,6 @@ class WeekPlanEntry:
     opening: Opening | None = field(default=None, compare=False)
 
 
-# Functions (centre, start, end) -> iterable of (start, end, label, kind) that other apps
-# register (e.g. in their AppConfig.ready) to add their entries to the week plan.
-WEEK_PLAN_PROVIDERS = []
-
-
-def add_week_plan_provider(provider):
-    """Register `provider(centre, start, end)` → [(start, end, label, kind)]."""
-    if provider not in WEEK_PLAN_PROVIDERS:
-        WEEK_PLAN_PROVIDERS.append(provider)
-    return provider
-
-
 def week_plan(centre, monday, extra_entries=()):
     """Return the week plan of `centre` for the week from `monday`: a list of seven
     (date, closed reason or "", [WeekPlanEntry]) plus the hours per kind."""
@@ -284,9 +273,7 @@ def week_plan(centre, monday, extra_entries=()):
     entries = [
         WeekPlanEntry(o.start, o.end, o.label or o.get_kind_display(), o.kind, o) for o in openings
     ]
-    extras = list(extra_entries)
-    for provider in WEEK_PLAN_PROVIDERS:
-        extras.extend(provider(centre, start, end))
+    extras = [*extra_entries, *week_plan_entries.items(centre=centre, start=start, end=end)]
     entries.extend(WeekPlanEntry(*item) for item in extras)
     week = []
     for day in days(monday, monday + datetime.timedelta(days=6)):

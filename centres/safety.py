@@ -13,12 +13,12 @@ from django.utils import timezone
 from centres.models import Centre, KeyHolder, OpeningHours, OpeningKind
 from centres.openings import (
     NEXT_OPENING_HORIZON_DAYS,
-    WEEK_PLAN_PROVIDERS,
     WeekPlanEntry,
     in_progress,
     local_datetime,
     openings_for,
 )
+from centres.signals import week_plan_entries
 
 EMERGENCY_NUMBER = "112"
 
@@ -44,7 +44,7 @@ class KioskDay:
 def kiosk_day(centre, now=None):
     """The centre's day at `now`: the opening in progress and, in a user-run one, its
     responsible key holder; when staff are next there; today's openings and what other
-    apps put on the week plan for today (activities), through the week-plan providers."""
+    apps put on the week plan for today (activities), through centres.signals."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     day_start = local_datetime(today, datetime.time())
@@ -59,9 +59,7 @@ def kiosk_day(centre, now=None):
     )
     if day.user_run and current.user_run is not None:
         day.key_holder = current.user_run.key_holder
-    extras = []
-    for provider in WEEK_PLAN_PROVIDERS:
-        extras.extend(provider(centre, day_start, day_end))
+    extras = week_plan_entries.items(centre=centre, start=day_start, end=day_end)
     day.entries = sorted((WeekPlanEntry(*item) for item in extras), key=lambda e: e.start)
     return day
 

@@ -1,8 +1,8 @@
 """What is due for one person: the items of their to-do list.
 
-Each app's `ui.py` may define `todo_items(user, today)` returning a list of TodoItem for
-what `user` must do, by role and centre; config/ composes them for the home page, the count
-in the navigation and the daily digest. An item names no person and holds no narrative:
+Each app answers centres.signals.todo_items (user, today) with a list of TodoItem for what
+`user` must do, by role and centre; config/ composes them for the home page, the count in
+the navigation and the daily digest. An item names no person and holds no narrative:
 only a title, where it is done and when it is due, so it can go into an e-mail.
 """
 

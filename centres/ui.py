@@ -1,16 +1,19 @@
-"""What this app adds to the shared pages: navigation entries and home-page panels.
+"""What this app adds to the shared pages: navigation entries, home-page panels and
+to-do items, as receivers of centres.signals (connected in CentresConfig.ready).
 
-config/ composes these for every app; an app never imports another app's ui.
+config/ sends the signals and composes the answers; an app never imports another app's ui.
 """
 
 import datetime
 
 from django.conf import settings
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from centres import signals
 from centres.models import TILBUDSPORTALEN_CHECK_DAYS, Centre, KeyLoan, Role
 from centres.navigation import NavItem
 from centres.openings import NEXT_OPENING_HORIZON_DAYS, understaffed
@@ -21,7 +24,8 @@ from centres.todo import TodoItem
 STAFFING_LOOKAHEAD_DAYS = 14
 
 
-def nav_items(request):
+@receiver(signals.nav_items)
+def nav_items(sender, request, **kwargs):
     """Return [NavItem] for the main navigation of request.user."""
     role = request.user.role
     if role not in tuple(Role):
@@ -40,7 +44,8 @@ def nav_items(request):
     return items
 
 
-def home_panels(request):
+@receiver(signals.home_panels)
+def home_panels(sender, request, **kwargs):
     """Return [(template name, context dict)] to show on request.user's home page. A
     leader's reminders (Tilbudsportalen, openings at risk) are on the to-do list."""
     if request.user.role == Role.STAFF:
@@ -68,7 +73,8 @@ def today_panels(request):
 # --- To do -------------------------------------------------------------------------------
 
 
-def todo_items(user, today):
+@receiver(signals.todo_items)
+def todo_items(sender, user, today, **kwargs):
     """Return [TodoItem] of this app due for `user` on `today`, by role and centre."""
     if user.role == Role.LEADER:
         centres = list(Centre.objects.for_user(user))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from centres import accounts, forms_base, hooks, openings, services, staffing, validity
+from centres import accounts, forms_base, openings, services, signals, staffing, validity
 from centres.access import (
     EVERY_ROLE,
     get_centre_for,
@@ -590,7 +590,7 @@ def keys(request):
         ).order_by("number")
     )
     # Other apps may ask for fobs to be suspended (e.g. a key holder under a ban).
-    flags = hooks.fob_flags(request)
+    flags = signals.fob_flags_for(request)
     for loan in open_loans:
         loan.suspend_reason = flags.get(loan.fob_id, "")
     for fob in all_fobs:
@@ -922,11 +922,11 @@ def user_run_record(request, pk, run_pk):
         services.record_user_run(opening=run, **form.cleaned_data)
         messages.success(request, _("The user-run opening is recorded."))
         run.refresh_from_db()
-        if run.unsafe_event and hooks.unsafe_report_url(run):
+        if run.unsafe_event and signals.unsafe_report_url_for(run):
             # Back to the record, which now links to where the event is reported.
             return redirect("centres:user_run_record", centre.pk, run.pk)
         return redirect(centre)
-    report_url = hooks.unsafe_report_url(run) if run.unsafe_event else None
+    report_url = signals.unsafe_report_url_for(run) if run.unsafe_event else None
     return render(
         request,
         "centres/user_run_record.html",

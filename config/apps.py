@@ -13,8 +13,7 @@ class ConfigConfig(AppConfig):
     verbose_name = "Værested"
 
     def ready(self):
-        from config import calendar_sources, two_factor  # noqa: F401 (connects its signal)
+        from config import calendar_sources, two_factor  # noqa: F401 (connect their signals)
 
-        calendar_sources.register()
         # Sent per app with models; config has none, centres is always there.
         post_migrate.connect(create_cache_table, sender=self.apps.get_app_config("centres"))

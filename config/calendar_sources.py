@@ -1,11 +1,14 @@
-"""Events the project adds to the activities calendar from apps activities may not import."""
+"""Events the project adds to the activities calendar from apps activities may not import
+(connected in ConfigConfig.ready())."""
 
 from datetime import timedelta
 
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from activities.calendar import Event, add_calendar_source
+from activities.calendar import Event
 from advice.models import OutreachHours
+from centres import signals
 from centres.services import kept_openings
 
 
@@ -35,5 +38,6 @@ def outreach_events(centres, start, end):
     ]
 
 
-def register():
-    add_calendar_source("outreach", _("Outreach hours"), outreach_events)
+@receiver(signals.calendar_sources)
+def outreach_source(sender, **kwargs):
+    return [("outreach", _("Outreach hours"), outreach_events)]

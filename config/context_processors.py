@@ -1,23 +1,17 @@
-from importlib import import_module
-
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from centres import signals
 from centres.models import Role
 from centres.navigation import NavItem
 from config.two_factor import held_at_second_step
 
-APP_UIS = ["centres.ui", "activities.ui", "advice.ui", "incidents.ui"]
-
-
-def app_uis():
-    return [import_module(name) for name in APP_UIS]
-
 
 def navigation(request):
-    """The main navigation for the signed-in user's role, composed from every app; worked
-    out only if the template shows it (htmx partials do not)."""
+    """The main navigation for the signed-in user's role, composed from every app
+    (centres.signals.nav_items); worked out only if the template shows it (htmx
+    partials do not)."""
     return {"nav_items": SimpleLazyObject(lambda: nav_items(request))}
 
 
@@ -32,8 +26,7 @@ def nav_items(request):
     items = [NavItem(_("Home"), reverse("home"))]
     if user.role in (Role.LEADER, Role.STAFF):
         items.append(NavItem(_("Dashboard"), reverse("dashboard:index")))
-    for ui in app_uis():
-        items.extend(NavItem(*item) for item in ui.nav_items(request))
+    items.extend(NavItem(*item) for item in signals.nav_items.items(request=request))
     if user.is_superuser:
         items.append(NavItem(_("Administration"), reverse("admin:index")))
     return grouped(items, request.path)

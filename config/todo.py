@@ -1,8 +1,9 @@
-"""Everyone's to-do list, composed from every app's ui.todo_items (see centres.todo)."""
+"""Everyone's to-do list, composed from what every app answers to
+centres.signals.todo_items (see centres.todo)."""
 
 import datetime
 
-from config import context_processors
+from centres import signals
 
 
 def todo_for(user, today):
@@ -10,7 +11,7 @@ def todo_for(user, today):
     due day, then those without a day; ties by title."""
     if not user.is_authenticated or not user.role:
         return []
-    items = [item for ui in context_processors.app_uis() for item in ui.todo_items(user, today)]
+    items = signals.todo_items.items(user=user, today=today)
     return sorted(items, key=lambda item: sort_key(item, today))
 
 

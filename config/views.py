@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from centres import signals
 from centres.models import Centre, Role
-from config.context_processors import app_uis
 from config.todo import todo_for
 
 # Role: (heading, whether the centres link to their working page).
@@ -28,7 +28,7 @@ def home(request):
     """The page each role starts from."""
     user = request.user
     centres = Centre.objects.for_user(user)
-    panels = [panel for ui in app_uis() for panel in ui.home_panels(request)]
+    panels = signals.home_panels.items(request=request)
     context = {
         "centres": centres,
         "today": timezone.localdate(),

@@ -7,8 +7,4 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from centres.hooks import add_fob_flag_provider, add_unsafe_report_url
-        from incidents.hooks import fob_flags, unsafe_report_url
-
-        add_fob_flag_provider(fob_flags)
-        add_unsafe_report_url(unsafe_report_url)
+        from incidents import hooks, ui  # noqa: F401 (connect the receivers)

@@ -1,18 +1,22 @@
-"""What incidents adds to centres' pages (registered in IncidentsConfig.ready)."""
+"""What incidents adds to centres' pages (receivers of centres.signals,
+connected in IncidentsConfig.ready)."""
 
 from urllib.parse import urlencode
 
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from centres import signals
 from centres.access import log_access
 from centres.models import AccessAction, AccessSubject
 from incidents.models import Ban
 from incidents.stats import fobs_to_suspend
 
 
-def fob_flags(request):
+@receiver(signals.fob_flags)
+def fob_flags(sender, request, **kwargs):
     """Return {fob id: reason} for the fobs of key holders under a ban in force that
     request.user may read; showing them is logged like any other read of ban data."""
     user = request.user
@@ -31,7 +35,8 @@ def fob_flags(request):
     }
 
 
-def unsafe_report_url(opening):
+@receiver(signals.unsafe_report_url)
+def unsafe_report_url(sender, opening, **kwargs):
     """The quick incident form for the opening's centre and the user-run context, when
     something unsafe happened there; otherwise None."""
     if not opening.unsafe_event:

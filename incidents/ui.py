@@ -1,16 +1,19 @@
-"""What this app adds to the shared pages: navigation entries and home-page panels.
+"""What this app adds to the shared pages: navigation entries, home-page panels and
+to-do items, as receivers of centres.signals (connected in IncidentsConfig.ready).
 
-config/ composes these for every app; an app never imports another app's ui.
+config/ sends the signals and composes the answers; an app never imports another app's ui.
 """
 
 import datetime
 
 from django.db.models import Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from centres import signals
 from centres.models import Centre, Role
 from centres.navigation import NavItem
 from centres.todo import TodoItem
@@ -19,7 +22,8 @@ from incidents.models import Ban, Incident, Kind, WorkInjuryRule
 from incidents.review import review_todo_items
 
 
-def nav_items(request):
+@receiver(signals.nav_items)
+def nav_items(sender, request, **kwargs):
     """Return [NavItem] for the main navigation of request.user."""
     if not request.user.has_role(Role.LEADER, Role.STAFF):
         return []
@@ -35,7 +39,8 @@ def nav_items(request):
     return items
 
 
-def home_panels(request):
+@receiver(signals.home_panels)
+def home_panels(sender, request, **kwargs):
     """Return [(template name, context dict)] to show on request.user's home page.
 
     The panel's content loads from its own URL, so the home page itself holds no incident
@@ -66,7 +71,8 @@ RISK_REVIEW_NOTICE_DAYS = 14
 VIOLENCE_KINDS = [Kind.PHYSICAL_VIOLENCE, Kind.THREAT, Kind.SEXUAL_HARASSMENT]
 
 
-def todo_items(user, today):
+@receiver(signals.todo_items)
+def todo_items(sender, user, today, **kwargs):
     """Return [TodoItem] of this app due for `user` on `today`, by role and centre."""
     return [*report_todo_items(user, today), *review_todo_items(user, today)]
 

@@ -220,7 +220,7 @@ def test_ill_today_hides_today_from_users_in_one_tap(world, client_for):
     # Gone from the calendar and the week plan, as an absence the staff register is.
     assert outreach_events([world.centre_a], today(), today() + ONE_DAY) == []
     start = timezone.make_aware(datetime.datetime.combine(today(), datetime.time()))
-    assert week_plan_entries(world.centre_a, start, start + ONE_DAY) == []
+    assert week_plan_entries(None, world.centre_a, start, start + ONE_DAY) == []
 
 
 def test_the_worker_registers_a_holiday_for_one_of_their_hours(world, client_for):

@@ -157,14 +157,19 @@ def test_keys_page_takes_constant_queries(
         assert client.get(reverse("centres:keys")).status_code == 200
 
 
-def test_fob_flags_from_other_apps_show_next_to_the_fob(world, client_for, fob, monkeypatch):
-    from centres import hooks
+def test_fob_flags_from_other_apps_show_next_to_the_fob(world, client_for, fob):
+    from centres import signals
 
-    monkeypatch.setattr(hooks, "FOB_FLAG_PROVIDERS", [lambda request: {fob.pk: "Suspend me"}])
-    KeyLoanFactory(fob=fob, holder=KeyHolderFactory(organisation=world.org_a))
-    html = client_for(world.leader).get(reverse("centres:keys")).content.decode()
+    def flags(sender, request, **kwargs):
+        return {fob.pk: "Suspend me"}
+
+    signals.fob_flags.connect(flags)
+    try:
+        KeyLoanFactory(fob=fob, holder=KeyHolderFactory(organisation=world.org_a))
+        html = client_for(world.leader).get(reverse("centres:keys")).content.decode()
+    finally:
+        signals.fob_flags.disconnect(flags)
     assert html.count("Suspend me") == 2  # among the fobs out and in the list of fobs
-    monkeypatch.setattr(hooks, "FOB_FLAG_PROVIDERS", [])
     assert (
         "Suspend me" not in client_for(world.leader).get(reverse("centres:keys")).content.decode()
     )

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from advice.models import Contact
 from centres import kiosk as kiosk_module
+from centres import signals
 from centres.kiosk import COOKIE_NAME, KIOSK_VIEWS, kiosk_may_open
 from centres.models import (
     PAIRING_CODE_ALPHABET,
@@ -27,7 +28,6 @@ from centres.models import (
     VisitCount,
     kiosk_secret_hash,
 )
-from centres.openings import WEEK_PLAN_PROVIDERS
 from incidents.models import Incident
 from tests.centres.factories import (
     KeyHolderFactory,
@@ -300,7 +300,7 @@ def test_in_user_run_hours_the_home_shows_the_safety_card_and_the_key_holder(tab
 
 
 @time_machine.travel(TUESDAY_TEN, tick=False)
-def test_outside_user_run_hours_the_home_shows_the_day_and_names_no_one(tablet, world, monkeypatch):
+def test_outside_user_run_hours_the_home_shows_the_day_and_names_no_one(tablet, world):
     OpeningHoursFactory(centre=world.centre_a, weekday=1, kind=OpeningKind.STAFFED)
     holder = KeyHolderFactory(organisation=world.org_a, alias="Krage")
     UserRunOpeningFactory(
@@ -311,11 +311,14 @@ def test_outside_user_run_hours_the_home_shows_the_day_and_names_no_one(tablet, 
     )
     noon = TUESDAY_TEN + datetime.timedelta(hours=2)
 
-    def brunch(centre, start, end):
+    def brunch(sender, centre, start, end, **kwargs):
         return [(noon, noon + datetime.timedelta(hours=1), "Fælles brunch", "activity")]
 
-    monkeypatch.setattr("centres.safety.WEEK_PLAN_PROVIDERS", [*WEEK_PLAN_PROVIDERS, brunch])
-    html = tablet.get(reverse("centres:kiosk_home")).content.decode()
+    signals.week_plan_entries.connect(brunch)
+    try:
+        html = tablet.get(reverse("centres:kiosk_home")).content.decode()
+    finally:
+        signals.week_plan_entries.disconnect(brunch)
     assert "Fælles brunch" in html and "112" in html
     assert "Krage" not in html
     assert not AccessLogEntry.objects.exists()

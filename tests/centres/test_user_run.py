@@ -55,10 +55,10 @@ def test_a_future_opening_cannot_be_recorded(world, client_for):
     assert client_for(world.staff_a).get(url).status_code == 404
 
 
-def test_without_providers_an_unsafe_opening_shows_no_incident_link(world, client_for, monkeypatch):
-    from centres import hooks
+def test_without_receivers_an_unsafe_opening_shows_no_incident_link(world, client_for, monkeypatch):
+    from centres import signals
 
-    monkeypatch.setattr(hooks, "UNSAFE_REPORT_URL_PROVIDERS", [])
+    monkeypatch.setattr(signals.unsafe_report_url, "receivers", [])
     run = UserRunOpeningFactory(
         centre=world.centre_a, unsafe_event=True, key_holder__organisation=world.org_a
     )

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from centres import openings
+from centres import openings, signals
 from centres.models import OpeningKind
 from tests.centres.factories import ClosureFactory, OpeningHoursFactory, UserRunOpeningFactory
 
@@ -48,7 +48,7 @@ def test_a_nonsense_week_falls_back_to_this_week(world, client_for):
 
 
 def test_other_apps_add_entries_without_centres_importing_them(world):
-    def activities(centre, start, end):
+    def activities(sender, centre, start, end, **kwargs):
         return [
             (
                 start + datetime.timedelta(hours=33),
@@ -58,7 +58,7 @@ def test_other_apps_add_entries_without_centres_importing_them(world):
             )
         ]
 
-    openings.add_week_plan_provider(activities)
+    signals.week_plan_entries.connect(activities)
     try:
         days, _hours = openings.week_plan(
             world.centre_a,
@@ -73,7 +73,7 @@ def test_other_apps_add_entries_without_centres_importing_them(world):
             ],
         )
     finally:
-        openings.WEEK_PLAN_PROVIDERS.remove(activities)
+        signals.week_plan_entries.disconnect(activities)
     labels = {day: [e.label for e in entries] for day, _closed, entries in days}
     assert labels[datetime.date(2026, 11, 24)] == ["NADA"]
     assert labels[datetime.date(2026, 11, 25)] == ["Jobcenter"]

@@ -6,7 +6,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from centres import hooks
+from centres import signals
 from incidents.forms import BanForm
 from incidents.stats import fobs_to_suspend
 from tests.centres.factories import KeyFobFactory, KeyHolderFactory, KeyLoanFactory
@@ -128,18 +128,18 @@ def request_by(user):
 
 def test_incidents_registers_the_fob_flags_with_centres(world):
     banned_holder(world)
-    flags = hooks.fob_flags(request_by(world.leader))
+    flags = signals.fob_flags_for(request_by(world.leader))
     loan_fob = next(iter(flags))
     assert "karantæne" in flags[loan_fob]
-    assert hooks.fob_flags(request_by(world.other_leader)) == {}
+    assert signals.fob_flags_for(request_by(world.other_leader)) == {}
 
 
 def test_staff_see_only_flags_from_bans_they_may_read(world, client_for):
     # A ban at centre A only is not staff B's to read, even on a fob that opens B too.
     _holder, loan = banned_holder(world)
     loan.fob.centres.add(world.centre_b)
-    assert hooks.fob_flags(request_by(world.staff_b)) == {}
-    assert hooks.fob_flags(request_by(world.staff_a))
+    assert signals.fob_flags_for(request_by(world.staff_b)) == {}
+    assert signals.fob_flags_for(request_by(world.staff_a))
     html = client_for(world.staff_b).get(reverse("centres:keys")).content.decode()
     assert "karantæne" not in html
 

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from centres import hooks
+from centres import signals
 from incidents.models import Context
 from tests.centres.factories import UserRunOpeningFactory
 
@@ -28,8 +28,8 @@ def quick_url(world):
 
 
 def test_incidents_gives_centres_the_link_only_for_an_unsafe_opening(world):
-    assert hooks.unsafe_report_url(opening(world, unsafe_event=True)) == quick_url(world)
-    assert hooks.unsafe_report_url(opening(world, unsafe_event=False)) is None
+    assert signals.unsafe_report_url_for(opening(world, unsafe_event=True)) == quick_url(world)
+    assert signals.unsafe_report_url_for(opening(world, unsafe_event=False)) is None
 
 
 def test_a_yes_shows_the_link_to_the_incident_form(world, client_for):
