@@ -1,0 +1,3 @@
+"""The activities app's pages, one module per group of pages."""
+
+from activities.views.activities import *  # noqa: F403
