@@ -1,3 +1,1 @@
-"""The activities app's pages, one module per group of pages."""
-
-from activities.views.activities import *  # noqa: F403
+"""The activities app's pages, one module per group of pages (see activities/urls.py)."""
