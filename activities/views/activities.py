@@ -19,7 +19,7 @@ from activities.forms import (
 )
 from activities.models import Activity, SignUpStatus, managed_centres
 from activities.recurrence import COPENHAGEN
-from activities.views.common import managed_activity, managed_occurrence, parse_day
+from activities.views.common import form_page, managed_activity, managed_occurrence, parse_day
 from centres.access import CENTRE_WORKERS, role_required
 from centres.models import Centre, Role
 
@@ -43,12 +43,7 @@ def activity_create(request):
         activity = form.save(organisation=request.user.organisation)
         messages.success(request, _("The activity is in the calendar."))
         return redirect(activity)
-    return render(
-        request,
-        "activities/activity_form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "activities/activity_form.html", {"form": form})
 
 
 @login_required
@@ -61,12 +56,7 @@ def activity_edit(request, pk):
         form.save()
         messages.success(request, _("The activity is saved."))
         return redirect(activity)
-    return render(
-        request,
-        "activities/activity_form.html",
-        {"form": form, "activity": activity},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "activities/activity_form.html", {"form": form, "activity": activity})
 
 
 @login_required
@@ -107,11 +97,10 @@ def occurrence_cancel(request, pk):
         )
         messages.success(request, _("The occurrence is cancelled."))
         return redirect(occurrence.activity)
-    return render(
+    return form_page(
         request,
         "activities/occurrence_form.html",
         {"form": form, "occurrence": occurrence, "heading": _("Cancel"), "submit": _("Cancel it")},
-        status=400 if form.errors else 200,
     )
 
 
@@ -132,11 +121,10 @@ def occurrence_move(request, pk):
         occurrence.save(update_fields=["start", "end"])
         messages.success(request, _("The occurrence is moved."))
         return redirect(occurrence.activity)
-    return render(
+    return form_page(
         request,
         "activities/occurrence_form.html",
         {"form": form, "occurrence": occurrence, "heading": _("Move"), "submit": _("Move it")},
-        status=400 if form.errors else 200,
     )
 
 
@@ -164,7 +152,7 @@ def occurrence_attendance(request, pk):
             "activities/_recent_row.html",
             {"occurrence": occurrence, "error": " ".join(errors)},
         )
-    return render(
+    return form_page(
         request,
         "activities/occurrence_form.html",
         {
@@ -173,7 +161,6 @@ def occurrence_attendance(request, pk):
             "heading": _("Attendance"),
             "submit": _("Save"),
         },
-        status=400 if form.errors else 200,
     )
 
 

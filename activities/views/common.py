@@ -6,13 +6,19 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from activities.models import Activity, Meeting, Occurrence
 from centres.access import CENTRE_WORKERS
 from centres.models import Centre, Role
 
 MEETING_READERS = (Role.LEADER, Role.STAFF, Role.ASSOCIATION)
+
+
+def form_page(request, template, context):
+    """A page with `context["form"]`: 400 when it was sent with errors, so a client (or a
+    test) sees that nothing was saved."""
+    return render(request, template, context, status=400 if context["form"].errors else 200)
 
 
 def get_scoped(request, queryset, pk, roles):

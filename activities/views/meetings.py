@@ -19,7 +19,7 @@ from activities.forms import (
     ProposalResponseForm,
 )
 from activities.models import AgendaProposal, Decision, Meeting, ProposalStatus, managed_centres
-from activities.views.common import MEETING_READERS, get_scoped, meetings_in_scope
+from activities.views.common import MEETING_READERS, form_page, get_scoped, meetings_in_scope
 from centres.access import CENTRE_WORKERS, role_required
 from centres.models import Role
 from centres.query import int_param
@@ -69,12 +69,7 @@ def meeting_create(request):
         meeting.save()
         messages.success(request, _("The meeting is in the calendar."))
         return redirect(meeting)
-    return render(
-        request,
-        "activities/meeting_form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "activities/meeting_form.html", {"form": form})
 
 
 @login_required
@@ -121,12 +116,7 @@ def meeting_minutes(request, pk):
         form.save()
         messages.success(request, _("The minutes are saved."))
         return redirect(meeting)
-    return render(
-        request,
-        "activities/meeting_minutes.html",
-        {"form": form, "meeting": meeting},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "activities/meeting_minutes.html", {"form": form, "meeting": meeting})
 
 
 @require_POST
@@ -152,11 +142,10 @@ def agenda_item_create(request, pk):
         item.position = meeting.agenda_items.count() + 1
         item.save()
         return redirect(meeting)
-    return render(
+    return form_page(
         request,
         "activities/meeting_part_form.html",
         {"form": form, "meeting": meeting, "heading": _("Add an agenda item")},
-        status=400 if form.errors else 200,
     )
 
 
@@ -169,11 +158,10 @@ def decision_create(request, pk):
         decision.meeting = meeting
         decision.save()
         return redirect(meeting)
-    return render(
+    return form_page(
         request,
         "activities/meeting_part_form.html",
         {"form": form, "meeting": meeting, "heading": _("Add a decision")},
-        status=400 if form.errors else 200,
     )
 
 
@@ -233,11 +221,10 @@ def proposal_create(request):
         proposal.save()
         messages.success(request, _("Thank you. You can follow your proposal on this page."))
         return redirect("activities:proposal_list")
-    return render(
+    return form_page(
         request,
         "activities/proposal_form.html",
         {"form": form, "no_meetings": not meetings.exists()},
-        status=400 if form.errors else 200,
     )
 
 
@@ -265,9 +252,6 @@ def proposal_respond(request, pk):
                 proposal.save(update_fields=["status", "response"])
         messages.success(request, _("The proposer can now see the answer."))
         return redirect(proposal.meeting)
-    return render(
-        request,
-        "activities/proposal_respond.html",
-        {"form": form, "proposal": proposal},
-        status=400 if form.errors else 200,
+    return form_page(
+        request, "activities/proposal_respond.html", {"form": form, "proposal": proposal}
     )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from activities import services
 from activities.forms import SignUpForm
 from activities.models import Activity, SignUp, SignUpStatus
-from activities.views.common import get_scoped, managed_activity
+from activities.views.common import form_page, get_scoped, managed_activity
 from centres.access import CENTRE_WORKERS
 
 
@@ -31,12 +31,7 @@ def signup_create(request, pk):
                 request, _("It is full: %(name)s is on the waitlist.") % {"name": signup.name}
             )
         return redirect(activity)
-    return render(
-        request,
-        "activities/signup_form.html",
-        {"form": form, "activity": activity},
-        status=400 if form.errors else 200,
-    )
+    return form_page(request, "activities/signup_form.html", {"form": form, "activity": activity})
 
 
 @require_POST
