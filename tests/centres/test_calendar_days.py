@@ -1,6 +1,8 @@
 """The one definition of a week's start and of Danish public holidays."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -45,3 +47,27 @@ def test_holidays_of_a_year_across_new_year():
         dt.date(2027, 3, 29): "Anden påskedag",
     }
     assert not is_holiday(dt.date(2026, 12, 24))
+
+
+# Still its own Monday: to use week_start with the next change to the report pack.
+OTHER_MONDAYS_ALLOWED = {"config/dashboard/pack.py"}
+
+
+def test_no_other_module_works_out_a_monday_or_the_holidays():
+    root = Path(__file__).resolve().parents[2]
+    monday = re.compile(r"timedelta\(days=[\w.]+\.weekday\(\)\)")
+    holidays = re.compile(
+        r"^\s*import holidays|country_holidays|def (week_start|danish_holidays)\b", re.M
+    )
+    found = set()
+    for package in ("centres", "activities", "advice", "incidents", "config"):
+        for path in (root / package).rglob("*.py"):
+            name = path.relative_to(root).as_posix()
+            if name == "centres/calendar_days.py":
+                continue
+            text = path.read_text()
+            if monday.search(text) and name not in OTHER_MONDAYS_ALLOWED:
+                found.add(name)
+            if holidays.search(text):
+                found.add(name)
+    assert found == set()
