@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12 python; do \
 	&& { echo $$p; break; }; done)
 
 .PHONY: help install run test quick lint format migrations-check deploy-check ci db-stop clean translations messages \
-	seed-scale load backup-drill
+	seed-scale bench load backup-drill
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve on http://127.0.0.1:8000 with a worker"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   - ruff lint and format check"
 	@echo "make ci     - what CI runs: tests, lint, migrations check, deploy check"
 	@echo "make seed-scale   - fill the scratch database vaerested_scale with 400 centres x 5 years"
+	@echo "make bench        - time the heavy pages and the dashboard's SQL on whatever the database holds"
 	@echo "make load         - load test: scale data, gunicorn with production settings, locust"
 	@echo "make backup-drill - dump the scale data, restore it elsewhere, compare every table"
 
@@ -102,6 +103,10 @@ YEARS ?= 5
 
 seed-scale: install
 	$(BIN)/python scripts/scale_db.py --centres $(CENTRES) --years $(YEARS)
+
+# The bench package is not a production app: VAERESTED_BENCH=1 installs it for this run.
+bench: install
+	VAERESTED_BENCH=1 DJANGO_DEBUG=1 $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 load: install
 	$(BIN)/python -m pip install --quiet -e '.[load]'

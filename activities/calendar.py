@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity, Category, Meeting, Occurrence
 from activities.recurrence import COPENHAGEN
+from centres.calendar_days import week_start
 from centres.models import Centre, FigureVersion
 from centres.services import kept_openings
 from centres.signals import calendar_sources
@@ -77,7 +78,7 @@ def period(view, day):
         first = day.replace(day=1)
         return first, (first + timedelta(days=32)).replace(day=1)
     if view == "week":
-        monday = day - timedelta(days=day.weekday())
+        monday = week_start(day)
         return monday, monday + timedelta(days=7)
     return day, day + timedelta(days=AGENDA_DAYS)
 

@@ -24,6 +24,7 @@ from activities.models import (
     Schedule,
 )
 from activities.recurrence import COPENHAGEN
+from centres.calendar_days import week_start
 
 F76 = "Værestedet 76F"
 FREDERIKSGADE = "Værestedet Frederiksgade"
@@ -183,7 +184,7 @@ def _activity(organisation, centres, title, category, names, **fields):
 def seed(*, organisation, centres, people):
     """Create this app's demo data idempotently (safe to run again)."""
     today = timezone.localdate()
-    season_start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=8)
+    season_start = week_start(today) - dt.timedelta(weeks=8)
     for title, category, names, place, led_by, staff, schedules, extra in WEEKLY_PLAN:
         activity, created = _activity(
             organisation,

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from activities import recurrence
+from centres.calendar_days import danish_holidays
 from centres.models import Centre, Organisation, Role, User
-from centres.openings import closed_days, danish_holidays
+from centres.openings import closed_days
 from centres.phones import PhoneField, phone_constraint
 from centres.plausible import plausible, plausible_dates, plausible_moments
 from centres.validators import reject_cpr_numbers

@@ -3,7 +3,8 @@
 The rule is expanded on naive local datetimes and only then given the time zone, so a
 walk at 10:00 stays at 10:00 on both sides of a daylight-saving change. Closed days are
 passed in (the centres' closures and public holidays, centres.openings.closed_days), so
-this module imports nothing but the standard library and dateutil.
+this module imports nothing but the standard library, dateutil and
+centres.calendar_days (itself free of Django).
 """
 
 from collections.abc import Callable, Container
@@ -11,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule
+
+from centres.calendar_days import week_start
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # Enough to find N sessions of a course even if every other week were closed.
@@ -41,12 +44,12 @@ def expand_weekly(
         last = min(last, horizon)
     # rrule counts intervals from dtstart's week: start on that week's Monday so that
     # "every second week" means the same weeks whatever weekday valid_from is.
-    week_start = valid_from - timedelta(days=valid_from.weekday())
+    first_monday = week_start(valid_from)
     slots = rrule(
         WEEKLY,
         interval=interval,
         byweekday=sorted(set(weekdays)),
-        dtstart=datetime.combine(week_start, start_time),
+        dtstart=datetime.combine(first_monday, start_time),
         until=datetime.combine(last, time(23, 59)),
         wkst=0,
     )

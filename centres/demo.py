@@ -6,6 +6,7 @@ import random
 
 from django.utils import timezone
 
+from centres.calendar_days import week_start
 from centres.forms import rota_shift_during
 from centres.models import (
     Census,
@@ -208,7 +209,7 @@ def seed_keys(organisation, centres, today):
 
 def seed_shifts(centres, people, today):
     """This week and next: one staff member alone on some days, so the leader sees flags."""
-    monday = today - datetime.timedelta(days=today.weekday())
+    monday = week_start(today)
     plan = [
         ("personale76f", S76F, 1, "8", "16"),
         ("leder", S76F, 1, "8", "16"),

@@ -6,12 +6,11 @@ an opening: 8 to 16 stays 8 to 16 on the wall clock.
 """
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 
-import holidays
 from django.utils import timezone
 
+from centres.calendar_days import danish_holidays
 from centres.models import (
     Closure,
     OpenDay,
@@ -63,21 +62,6 @@ def days(first, last):
     while day <= last:
         yield day
         day += datetime.timedelta(days=1)
-
-
-@functools.cache
-def _holidays_of_year(year):
-    return tuple(holidays.country_holidays("DK", years=year).items())
-
-
-def danish_holidays(first, last):
-    """Return {date: name} of Danish public holidays from `first` to `last`."""
-    return {
-        day: name
-        for year in range(first.year, last.year + 1)
-        for day, name in _holidays_of_year(year)
-        if first <= day <= last
-    }
 
 
 def closed_days(centres, first, last):
@@ -196,11 +180,6 @@ def next_opening(centre, moment):
     horizon = moment + datetime.timedelta(days=NEXT_OPENING_HORIZON_DAYS)
     upcoming = [o for o in openings_for([centre], moment, horizon)[centre.pk] if o.start > moment]
     return upcoming[0] if upcoming else None
-
-
-def week_start(date):
-    """The Monday of `date`'s week."""
-    return date - datetime.timedelta(days=date.weekday())
 
 
 def week_bounds(monday):

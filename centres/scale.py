@@ -15,7 +15,7 @@ from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 
-from centres.openings import danish_holidays
+from centres.calendar_days import danish_holidays
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from centres.calendar_days import danish_holidays, week_start
 from centres.models import (
     Census,
     KeyHolder,
@@ -20,11 +21,6 @@ from centres.models import (
     VisitDay,
     VisitKind,
 )
-from centres.openings import danish_holidays
-
-
-def week_start(date):
-    return date - datetime.timedelta(days=date.weekday())
 
 
 def visit_totals(centre_ids, first, last):

@@ -30,6 +30,7 @@ from centres.access import (
     no_store,
     role_required,
 )
+from centres.calendar_days import danish_holidays, week_start
 from centres.forms import (
     AccountForm,
     AliasSearchForm,
@@ -91,7 +92,7 @@ def week_from(request):
         day = timezone.localdate()
     if not PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1]:
         day = timezone.localdate()  # far dates would overflow the week's arithmetic
-    return openings.week_start(day)
+    return week_start(day)
 
 
 @login_required
@@ -221,7 +222,7 @@ def hours(request, pk):
             "past": [h for h in rows if h.valid_until and h.valid_until < today],
             "closures": centre.closures.filter(ends__gte=today - datetime.timedelta(days=31)),
             "open_days": centre.open_days.filter(date__gte=today),
-            "holidays": openings.danish_holidays(today, today + datetime.timedelta(days=365)),
+            "holidays": danish_holidays(today, today + datetime.timedelta(days=365)),
             "can_edit": request.user.role == Role.LEADER,
             "corrections": corrections_of(centre),
         },
@@ -819,7 +820,7 @@ def shifts(request, pk):
         form.save()
         messages.success(request, _("The shift is saved."))
         week = timezone.localdate(form.instance.starts)
-        return redirect(f"{request.path}?week={openings.week_start(week).isoformat()}")
+        return redirect(f"{request.path}?week={week_start(week).isoformat()}")
     week_shifts = list(
         centre.shifts.overlapping(start, end).select_related("worker").order_by("starts")
     )
@@ -847,7 +848,7 @@ def shift_delete(request, pk, shift_pk):
     centre = get_centre_for(request, pk)
     shift = get_object_or_404(centre.shifts.select_related("worker"), pk=shift_pk)
     day = timezone.localdate(shift.starts)
-    monday = openings.week_start(day)
+    monday = week_start(day)
     local_start = timezone.localtime(shift.starts)
     return confirm_removal(
         request,
@@ -885,7 +886,7 @@ def user_run_add(request, pk):
         form.instance.centre = centre
         form.save()
         messages.success(request, _("The user-run opening is planned."))
-        monday = openings.week_start(timezone.localdate(form.instance.starts))
+        monday = week_start(timezone.localdate(form.instance.starts))
         url = reverse("centres:week_plan", args=[centre.pk])
         return redirect(f"{url}?week={monday.isoformat()}")
     return render(
@@ -1329,7 +1330,7 @@ def at_risk_act(request, pk):
             form.add_error("worker", error)
         else:
             messages.success(request, _("Done: the week plan and the calendar show it now."))
-            monday = openings.week_start(timezone.localdate(form.opening.start))
+            monday = week_start(timezone.localdate(form.opening.start))
             return redirect(
                 f"{reverse('centres:week_plan', args=[centre.pk])}?week={monday.isoformat()}"
             )

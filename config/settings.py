@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "advice",
     "incidents",
 ]
+# `manage.py bench` and its hand-written SQL live in the top-level bench package, which
+# is not installed on app servers (see README, "Benchmarks").
+if env_bool("VAERESTED_BENCH"):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

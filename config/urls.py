@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres import forms_base, tally_views
 from centres.forms import ThrottledPasswordResetForm
-from config import bench, reminders, two_factor, views
+from config import reminders, two_factor, views
 
 # An unreachable database answers 503 with Retry-After, not a 500 (config.outage).
 handler500 = "config.outage.server_error"
@@ -82,6 +82,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# For `make load` only: the cost of the bare stack, to compare the app's pages with.
+# For `make load` only: the cost of the bare stack, to compare the app's pages with. The
+# bench package is not installed on app servers, so it is imported only here.
 if os.environ.get("VAERESTED_BENCH_VIEWS") == "1":
-    urlpatterns.append(path("bench/plain/", bench.plain, name="bench_plain"))
+    from bench import views as bench_views
+
+    urlpatterns.append(path("bench/plain/", bench_views.plain, name="bench_plain"))

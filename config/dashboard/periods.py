@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from centres.calendar_days import week_start
 from centres.forms_base import Form
 from centres.plausible import PlausibleDateField
 
@@ -70,7 +71,7 @@ class Period:
     def containing(cls, kind, date):
         """The week (Monday to Sunday), month, quarter or year that contains `date`."""
         if kind == PeriodKind.WEEK:
-            start = date - datetime.timedelta(days=date.weekday())
+            start = week_start(date)
             return cls(kind, start, start + datetime.timedelta(days=6))
         if kind == PeriodKind.MONTH:
             start = date.replace(day=1)

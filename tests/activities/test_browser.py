@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from activities.models import Activity, Occurrence
 from activities.recurrence import COPENHAGEN
+from centres.calendar_days import danish_holidays
 from centres.models import Closure, OpeningHours, OpeningKind
-from centres.openings import danish_holidays
 from tests.activities.factories import ActivityFactory, MeetingFactory
 from tests.browser_support import PHONE, assert_accessible, go_to, sign_in, sign_out
 

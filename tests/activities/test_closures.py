@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from activities.models import Activity, Category, Schedule
 from activities.recurrence import COPENHAGEN
+from centres.calendar_days import danish_holidays
 from centres.models import Closure, OpenDay
-from centres.openings import danish_holidays
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 

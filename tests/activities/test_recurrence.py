@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from activities.recurrence import COPENHAGEN, expand_weekly
-from centres.openings import danish_holidays
+from centres.calendar_days import danish_holidays
 
 pytestmark = pytest.mark.any_day
 

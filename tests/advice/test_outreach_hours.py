@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advice.models import OutreachAbsence, OutreachHours
+from centres.calendar_days import danish_holidays
 from centres.models import OpenDay
-from centres.openings import closed_days, danish_holidays
+from centres.openings import closed_days
 from tests.advice.factories import OutreachAbsenceFactory, OutreachHoursFactory
 from tests.centres.factories import ClosureFactory
 

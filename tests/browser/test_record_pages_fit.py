@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from centres.openings import danish_holidays
+from centres.calendar_days import danish_holidays
 from tests.advice.factories import OutreachHoursFactory
 from tests.browser_support import assert_accessible, sign_in
 from tests.centres.factories import (

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from activities.models import Category
 from advice.models import OutreachRole
-from centres.openings import danish_holidays
+from centres.calendar_days import danish_holidays
 from tests.activities.factories import ActivityFactory
 from tests.advice.factories import OutreachHoursFactory
 from tests.browser_support import DESKTOP, PHONE, assert_accessible, sign_in

@@ -20,9 +20,10 @@ from activities.models import Activity, Occurrence
 from advice.forms import OutreachAbsenceForm, OutreachHoursForm
 from advice.models import OutreachAbsence, OutreachHours
 from centres import services, validity
+from centres.calendar_days import week_start
 from centres.forms import ClosureForm, OpeningHoursForm, ShiftForm
 from centres.models import Centre, Closure, OpeningHours, OpeningKind, Shift
-from centres.openings import closed_days, local_datetime, openings_for, week_plan, week_start
+from centres.openings import closed_days, local_datetime, openings_for, week_plan
 from config.dashboard import pack
 from config.dashboard.figures import dashboard
 from config.dashboard.periods import Period, PeriodKind

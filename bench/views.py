@@ -1,6 +1,6 @@
 """A view that does nothing, to measure what the stack itself costs.
 
-Registered only when VAERESTED_BENCH_VIEWS=1 (by `make load`), so production never
+Served only when VAERESTED_BENCH_VIEWS=1 (by `make load`), so production never
 serves it and the permission table never sees it.
 """
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bench import sql as dashboard_sql
 from centres.models import Centre, Organisation, Role, User
-from config.dashboard import sql as dashboard_sql
 from config.dashboard.periods import Period
 from config.dashboard.report import CACHE as REPORT_CACHE
 

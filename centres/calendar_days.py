@@ -1,0 +1,38 @@
+"""The calendar's plain facts, defined once: where a week starts and which days are Danish
+public holidays.
+
+Nothing here reads the database or the clock, and only the standard library and the
+`holidays` package are imported, so pure modules (activities.recurrence) can use it too.
+"""
+
+import datetime
+import functools
+
+import holidays
+
+
+def week_start(day):
+    """The Monday of `day`'s week (weeks run Monday to Sunday, as in Denmark)."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@functools.cache
+def _holidays_of_year(year):
+    # The `holidays` package knows the rules' history, e.g. Store bededag (the fourth
+    # Friday after Easter) was abolished from 2024 and is a holiday only until 2023.
+    return tuple(holidays.country_holidays("DK", years=year).items())
+
+
+def danish_holidays(first, last):
+    """Return {date: name} of Danish public holidays from `first` to `last` (inclusive)."""
+    return {
+        day: name
+        for year in range(first.year, last.year + 1)
+        for day, name in _holidays_of_year(year)
+        if first <= day <= last
+    }
+
+
+def is_holiday(day):
+    """True if `day` is a Danish public holiday."""
+    return bool(danish_holidays(day, day))
