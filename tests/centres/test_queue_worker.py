@@ -202,7 +202,9 @@ def test_a_job_of_a_killed_worker_is_run_again_and_mailed_once(
     while not retried and time.monotonic() < deadline:
         time.sleep(0.2)
         retried = run_retry_stalled(real_queue)
-    assert retried == [job.id]
+    # Only the killed worker's job is ours to check: a periodic job the worker had
+    # deferred may be stalled beside it, and is retried too.
+    assert job.id in retried
     job.refresh_from_db()
     assert job.status == "todo"
 
