@@ -33,10 +33,21 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
 
+PLAYWRIGHT_FIXTURES = {"page", "context", "browser", "playwright"}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "page" in getattr(item, "fixturenames", ()):
+        if PLAYWRIGHT_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+
+
+def browser_tests_last(items):
+    """Browser tests run after all others. Playwright's sync API leaves its event loop
+    set in the test's thread for the rest of the session, where asgiref's async_to_sync
+    (a job deferred to the queue, a worker's query) then refuses to run. The sort is
+    stable: pytest-django's order (transactional tests after the others) holds within."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(scope="session")

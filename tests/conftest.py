@@ -24,6 +24,13 @@ from tests.queue_support import run_due_jobs
 pytest_plugins = ["tests.browser_support", "tests.clock_support"]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    from tests.browser_support import browser_tests_last
+
+    browser_tests_last(items)
+
+
 @dataclass
 class World:
     org_a: object

@@ -21,6 +21,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from asgiref.sync import async_to_sync
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from procrastinate.contrib.django import procrastinate_app
 from procrastinate.contrib.django.django_connector import DjangoConnector
@@ -133,11 +134,26 @@ def worker(smtp_server, tmp_path):
         log.close()
 
 
+# The queue's tables are not Django's to manage, so a transactional test's flush leaves
+# them as they are: what a worker deferred (its periodic jobs) would meet the next test.
+QUEUE_TABLES = (
+    "procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs, procrastinate_workers"
+)
+
+
+def empty_the_queue():
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {QUEUE_TABLES} CASCADE")
+
+
 @pytest.fixture
 def real_queue():
-    """Jobs deferred to the test database, where the worker process finds them."""
+    """Jobs deferred to the test database, where the worker process finds them; the
+    queue's tables empty before and after."""
+    empty_the_queue()
     with procrastinate_app.current_app.replace_connector(DjangoConnector()) as app:
         yield app
+    empty_the_queue()
 
 
 def finish(process, tmp_path):
