@@ -15,7 +15,6 @@ import threading
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -29,6 +28,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from centres.tasks import retry_stalled
 from tests.factories import UserFactory
+from tests.process_support import database_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -84,16 +84,6 @@ def smtp_server():
     for controller, mailbox in started:
         mailbox.release()
         controller.stop()
-
-
-def database_url():
-    """The test database pytest-django made (embedded server or DATABASE_URL alike)."""
-    db = settings.DATABASES["default"]
-    host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "")
-    user = quote(db.get("USER") or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{user}{password}@{quote(host, safe='')}{port}/{db['NAME']}"
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from centres.models import TallyEvent, VisitCount
 from tests.centres.test_visit_summaries import recount, summaries
+from tests.process_support import database_url
 from tests.test_concurrency import Browser
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -203,14 +203,9 @@ class Server:
         self.process = None
 
     def start(self):
-        settings = connection.settings_dict
-        url = (
-            f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@"
-            f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-        )
         env = {
             **os.environ,
-            "DATABASE_URL": url,
+            "DATABASE_URL": database_url(),
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DJANGO_DEBUG": "1",
         }
