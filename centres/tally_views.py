@@ -18,6 +18,7 @@ from centres.access import (
     CENTRE_WORKERS,
     get_centre_for,
     get_tally_centre,
+    kiosk_of,
     login_or_kiosk_required,
 )
 from centres.forms import FlaggedTapForm
@@ -108,7 +109,7 @@ def tally_start(request):
     """The installed app's start page: the counter of the user's one centre (a tablet's
     own), else the home page to choose from. Without a connection the service worker
     answers here with the counter last opened on the device."""
-    kiosk = getattr(request, "kiosk", None)
+    kiosk = kiosk_of(request)
     if kiosk is not None:
         return redirect("centres:tally", pk=kiosk.centre_id)
     if request.user.has_role(*CENTRE_WORKERS):
