@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The task queue: jobs in this database, run by `manage.py procrastinate worker`.
     "procrastinate.contrib.django",
+    "pgtrigger",
     "config",
     "centres",
     "activities",
