@@ -91,7 +91,7 @@ STAFFED = r"""
 CREATE FUNCTION centres_staffed_openings(centre_ids bigint[], from_date date,
                                          until_date date)
 RETURNS TABLE (centre_id bigint, day date, starts timestamptz, staff bigint)
-LANGUAGE sql STABLE AS $body$
+LANGUAGE sql STABLE SET search_path FROM CURRENT AS $body$
 WITH days AS (
     SELECT d::date AS day FROM generate_series(from_date, until_date, interval '1 day') AS d
 ),
@@ -156,11 +156,15 @@ $body$;
 
 # centres_opening_months: per centre and month of the days (months cut at either end),
 # zeros included, the hours by kind and the staffed openings with fewer than two.
+#
+# The SET clause of this function and of centres_staffed_openings keeps PostgreSQL from
+# inlining them into the calling query, where it planned the sweep over the shifts
+# badly: 240 ms instead of 13 for three days of 50 centres.
 MONTHS = r"""
 CREATE FUNCTION centres_opening_months(centre_ids bigint[], from_date date, until_date date)
 RETURNS TABLE (centre_id bigint, month date, staffed double precision,
                user_run double precision, maybe double precision, understaffed integer)
-LANGUAGE sql STABLE AS $body$
+LANGUAGE sql STABLE SET search_path FROM CURRENT AS $body$
 WITH hours AS (
     SELECT o.centre_id, date_trunc('month', o.day)::date AS month,
            sum(o.hours) FILTER (WHERE o.kind = 'staffed') AS staffed,
