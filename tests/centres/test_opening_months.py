@@ -222,6 +222,27 @@ def test_who_counts_for_two_staff_is_counted_at_once(centre):
     assert assert_agrees(centre)[1] > trained[1]
 
 
+def test_a_centre_moved_to_another_organisation_is_counted_at_once(centre):
+    """Whose qualifications count is the organisation's choice."""
+    for person in (worker(centre, "student"), worker(centre)):
+        RotaShiftFactory(
+            centre=centre,
+            worker=person,
+            weekday=0,
+            starts=datetime.time(8),
+            ends=datetime.time(16),
+            valid_from=FIRST,
+        )
+    before = assert_agrees(centre)
+    other = CentreFactory().organisation
+    other.qualifications_for_two_staff = ["trained", "student"]
+    other.save()
+    centre.organisation = other
+    centre.save()
+    assert_exact()
+    assert assert_agrees(centre)[1] < before[1]
+
+
 def test_a_sign_in_recounts_nothing(centre):
     person = worker(centre)
     OpeningMonth.objects.filter(centre=centre).update(staffed=-1)
