@@ -197,9 +197,8 @@ def test_a_change_to_the_rules_is_counted_at_once(centre, change):
     assert months_kept(centre) == MONTHS
 
 
-def test_who_counts_for_two_staff_is_counted_at_once(centre):
-    """The understaffed figure counts qualified people only; a changed qualification or
-    a changed list of those that count recounts the kept months, past ones included."""
+def on_the_rota_with_a_trained_person(centre):
+    """A student and a trained person on Mondays' staffed opening; returns the student."""
     student = worker(centre, "student")
     for person in (student, worker(centre)):
         RotaShiftFactory(
@@ -210,6 +209,13 @@ def test_who_counts_for_two_staff_is_counted_at_once(centre):
             ends=datetime.time(16),
             valid_from=FIRST,
         )
+    return student
+
+
+def test_who_counts_for_two_staff_is_counted_at_once(centre):
+    """The understaffed figure counts qualified people only; a changed qualification or
+    a changed list of those that count recounts the kept months, past ones included."""
+    student = on_the_rota_with_a_trained_person(centre)
     before = assert_agrees(centre)
     student.qualification = "trained"
     student.save()
@@ -224,15 +230,7 @@ def test_who_counts_for_two_staff_is_counted_at_once(centre):
 
 def test_a_centre_moved_to_another_organisation_is_counted_at_once(centre):
     """Whose qualifications count is the organisation's choice."""
-    for person in (worker(centre, "student"), worker(centre)):
-        RotaShiftFactory(
-            centre=centre,
-            worker=person,
-            weekday=0,
-            starts=datetime.time(8),
-            ends=datetime.time(16),
-            valid_from=FIRST,
-        )
+    on_the_rota_with_a_trained_person(centre)
     before = assert_agrees(centre)
     other = CentreFactory().organisation
     other.qualifications_for_two_staff = ["trained", "student"]
