@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from activities.models import Meeting, MeetingKind, _aware
-from config.summaries import split
+from activities.models import Meeting, MeetingKind
+from config.summaries import moments, split
 
 # Per activity of the centres, the occurrences of the period: planned, held (not cancelled
 # and started before now), cancelled, held with attendance recorded, and its sum. Months
@@ -67,9 +67,8 @@ def _counted(sql, centre_ids, first, last, now, **params):
     now = now or timezone.now()
     first_month, end_month, spans = split(first, last, ended_by=timezone.localdate(now))
     days = [f"(o.start >= %(from_{i})s AND o.start < %(until_{i})s)" for i in range(len(spans))]
-    for i, (span_first, span_last) in enumerate(spans):
-        params[f"from_{i}"] = _aware(span_first)
-        params[f"until_{i}"] = _aware(span_last + datetime.timedelta(days=1))
+    for i, span in enumerate(spans):
+        params[f"from_{i}"], params[f"until_{i}"] = moments(*span)
     counted = COUNTED.format(days=" OR ".join(days) or "false")
     with connection.cursor() as cursor:
         cursor.execute(

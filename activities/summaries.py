@@ -13,7 +13,11 @@ class OccurrenceMonth(models.Model):
 
     # No constraint: kept by triggers alone, with rows that may outlive what they count.
     activity = models.ForeignKey(
-        "activities.Activity", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "activities.Activity",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     month = models.DateField()
     planned = models.IntegerField(default=0)

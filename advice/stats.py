@@ -216,21 +216,27 @@ def centres_only(contacts):
 ANSWERS = [key for key, _title, _choices in CHOICE_TABLES]
 
 
-def answer_counts(contacts, months):
-    """Return (Counter of "total", "new" and "<answer>__<value>", {month: {"n", "new"}})
-    of the PeriodContacts. One query."""
-    # One row per month and combination of answers, added up here: a filtered count per
-    # answer took the ORM longer to compile than the database to run.
+def answer_counts(contacts):
+    """Return a Counter of "total", "new" and "<answer>__<value>" of the PeriodContacts.
+    One query."""
+    # One row per combination of answers, added up here: a filtered count per answer took
+    # the ORM longer to compile than the database to run.
     counts = Counter()
-    per_month = {m: {"n": 0, "new": 0} for m in months}
-    for month, *answers, new, n in contacts.count("month", *ANSWERS, "new_to_service"):
+    for *answers, new, n in contacts.count(*ANSWERS, "new_to_service"):
         counts["total"] += n
         counts["new"] += n if new else 0
         for key, value in zip(ANSWERS, answers, strict=True):
             counts[f"{key}__{value}"] += n
+    return counts
+
+
+def month_counts(contacts, months):
+    """Return {month: {"n", "new"}} of the PeriodContacts. One query."""
+    per_month = {m: {"n": 0, "new": 0} for m in months}
+    for month, new, n in contacts.count("month", "new_to_service"):
         per_month[month]["n"] += n
         per_month[month]["new"] += n if new else 0
-    return counts, per_month
+    return per_month
 
 
 def topic_counts(contacts, organisation_id):
@@ -315,14 +321,15 @@ def compute(
     suppressed with `threshold` (the organisation's) when `suppressed`.
 
     `contacts` that are all those of some centres (filtered on centre ids alone) are read
-    from the monthly summaries for whole months. Five queries: contacts per month and
-    answers, topics, topic counts, centre counts and meetings per month.
+    from the monthly summaries for whole months. Six queries: one over the answers, topics,
+    topic counts, centre counts, contacts per month and meetings per month.
     """
     if suppressed and threshold is None:
         raise ValueError("suppressed figures need the organisation's threshold")
     period = PeriodContacts.of(contacts, start, end)
     months = list(months_between(start, end))
-    counts, per_month = answer_counts(period, months)
+    counts = answer_counts(period)
+    per_month = month_counts(period, months)
     total = counts["total"]
     topics, per_topic = topic_counts(period, organisation_id)
     per_centre = centre_counts(period)

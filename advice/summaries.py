@@ -14,7 +14,11 @@ class ContactMonth(models.Model):
 
     # No constraints: kept by triggers alone, with rows that may outlive what they count.
     centre = models.ForeignKey(
-        "centres.Centre", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "centres.Centre",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     month = models.DateField()
     channel = models.CharField(max_length=20)
@@ -48,11 +52,19 @@ class ContactTopicMonth(models.Model):
     """Infrastructure, not shown: how many contacts at a centre in a month had a topic."""
 
     centre = models.ForeignKey(
-        "centres.Centre", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "centres.Centre",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     month = models.DateField()
     topic = models.ForeignKey(
-        "advice.Topic", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "advice.Topic",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     n = models.IntegerField(default=0)
 

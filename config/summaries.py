@@ -9,6 +9,7 @@ counts reach zero are kept.
 """
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
 import pgtrigger
@@ -16,6 +17,7 @@ import pgtrigger
 from centres.stats import whole_months
 
 ONE_DAY = datetime.timedelta(days=1)
+COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
 # The month of a moment is its month in Copenhagen, as the stats' periods are.
 LOCAL_MONTH = "date_trunc('month', {} AT TIME ZONE 'Europe/Copenhagen')::date"
@@ -91,6 +93,14 @@ def split(first, last, ended_by=None):
     if end_month <= last:
         spans.append((end_month, last))
     return first_month, end_month, spans
+
+
+def moments(first, last):
+    """(start, end) of the days `first` to `last` in Copenhagen: a range an index on a
+    moment serves, where the moment's local date would not."""
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=COPENHAGEN)
+    end = datetime.datetime.combine(last + ONE_DAY, datetime.time.min, tzinfo=COPENHAGEN)
+    return start, end
 
 
 def union(*querysets):

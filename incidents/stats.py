@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from centres.exports import Workbook
 from centres.models import Centre, KeyLoan, Role, User
-from config.summaries import split, union
+from config.summaries import moments, split, union
 from incidents.models import (
     Acknowledgement,
     Ban,
@@ -293,8 +293,9 @@ def _counted(centre_ids, first, last, *fields):
     part = None
     if spans:
         days = Q()
-        for span_first, span_last in spans:
-            days |= Q(occurred_at__date__gte=span_first, occurred_at__date__lte=span_last)
+        for span in spans:
+            start, end = moments(*span)
+            days |= Q(occurred_at__gte=start, occurred_at__lt=end)
         part = (
             Incident.objects.filter(days, centre_id__in=centre_ids)
             .values_list(*fields)

@@ -12,7 +12,11 @@ class IncidentMonth(models.Model):
 
     # No constraint: kept by triggers alone, with rows that may outlive what they count.
     centre = models.ForeignKey(
-        "centres.Centre", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "centres.Centre",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     month = models.DateField()
     severity = models.CharField(max_length=10)

@@ -96,6 +96,7 @@ class Migration(migrations.Migration):
             name="activity",
             field=models.ForeignKey(
                 db_constraint=False,
+                db_index=False,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="activities.activity",

@@ -161,6 +161,7 @@ class Migration(migrations.Migration):
             name="centre",
             field=models.ForeignKey(
                 db_constraint=False,
+                db_index=False,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="centres.centre",
@@ -171,6 +172,7 @@ class Migration(migrations.Migration):
             name="centre",
             field=models.ForeignKey(
                 db_constraint=False,
+                db_index=False,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="centres.centre",
@@ -181,6 +183,7 @@ class Migration(migrations.Migration):
             name="topic",
             field=models.ForeignKey(
                 db_constraint=False,
+                db_index=False,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="advice.topic",
