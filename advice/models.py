@@ -21,6 +21,7 @@ from advice.summaries import (  # noqa: F401 (models of this app)
     CONTACT_TOPIC_TRIGGERS,
     CONTACT_TRIGGERS,
     ContactMonth,
+    ContactMonthTotal,
     ContactTopicMonth,
 )
 from centres.models import Centre, Organisation, Role, ValidityPeriod, ValidityQuerySet

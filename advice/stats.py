@@ -26,7 +26,7 @@ from advice.models import (
     Outcome,
     Topic,
 )
-from advice.summaries import ContactMonth, ContactTopicMonth
+from advice.summaries import ContactMonth, ContactMonthTotal, ContactTopicMonth
 from centres.suppression import suppress, suppress_line
 from config.summaries import split, union
 
@@ -120,6 +120,7 @@ class PeriodContacts:
 
     rows: QuerySet | None
     months: QuerySet | None = None
+    month_totals: QuerySet | None = None
     topic_months: QuerySet | None = None
 
     @classmethod
@@ -143,6 +144,7 @@ class PeriodContacts:
         return cls(
             rows,
             ContactMonth.objects.filter(**whole).exclude(n=0),
+            ContactMonthTotal.objects.filter(**whole).exclude(n=0),
             ContactTopicMonth.objects.filter(**whole).exclude(n=0),
         )
 
@@ -159,7 +161,10 @@ class PeriodContacts:
         """Rows of (*fields, contacts) in which a key may come twice. One query."""
         whole = part = None
         if self.months is not None:
-            whole = self.months.values_list(*fields).annotate(count=Sum("n")).order_by()
+            # Counts by centre, month and new to the service alone come from the smaller
+            # summary, with a row per centre's month rather than per set of answers.
+            months = self.month_totals if set(fields) <= TOTAL_KEYS else self.months
+            whole = months.values_list(*fields).annotate(count=Sum("n")).order_by()
         if self.rows is not None:
             rows = self.rows
             if "month" in fields:
@@ -186,6 +191,9 @@ class PeriodContacts:
                 .order_by()
             )
         return union(whole, part)
+
+
+TOTAL_KEYS = {"centre_id", "month", "new_to_service"}
 
 
 def centres_only(contacts):

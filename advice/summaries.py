@@ -48,6 +48,33 @@ class ContactMonth(models.Model):
         return f"{self.centre_id} {self.month}: {self.n}"
 
 
+class ContactMonthTotal(models.Model):
+    """Infrastructure, not shown: how many contacts, new to the service or not, a centre
+    had in a month. ContactMonth's counts added up: as many rows as ContactMonth has for
+    a centre's month where answers vary, one or two here."""
+
+    centre = models.ForeignKey(
+        "centres.Centre",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    month = models.DateField()
+    new_to_service = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "month", "new_to_service"], name="contact_month_total_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.month}: {self.n}"
+
+
 class ContactTopicMonth(models.Model):
     """Infrastructure, not shown: how many contacts at a centre in a month had a topic."""
 
@@ -90,6 +117,14 @@ CONTACT_MONTHS = Summary(
 )
 
 
+CONTACT_MONTH_TOTALS = Summary(
+    table="advice_contactmonthtotal",
+    keys=("centre_id", "month", "new_to_service"),
+    counts=("n",),
+    select=f"SELECT centre_id, {MONTH} AS month, new_to_service, {{sign}} AS n FROM {{rows}}",
+)
+
+
 def topic_months(select):
     return Summary(
         table="advice_contacttopicmonth",
@@ -112,5 +147,7 @@ CONTACTS_OF_TOPICS = topic_months(
     "FROM {rows} JOIN advice_contact AS c ON c.id = {rows}.contact_id"
 )
 
-CONTACT_TRIGGERS = summary_triggers("contact_months", CONTACT_MONTHS, TOPICS_OF_CONTACTS)
+CONTACT_TRIGGERS = summary_triggers(
+    "contact_months", CONTACT_MONTHS, CONTACT_MONTH_TOTALS, TOPICS_OF_CONTACTS
+)
 CONTACT_TOPIC_TRIGGERS = summary_triggers("contact_topic_months", CONTACTS_OF_TOPICS)

@@ -24,7 +24,7 @@ from advice.models import (
     Outcome,
     Topic,
 )
-from advice.summaries import ContactMonth, ContactTopicMonth
+from advice.summaries import ContactMonth, ContactMonthTotal, ContactTopicMonth
 from tests.advice.factories import ContactFactory
 
 pytestmark = pytest.mark.any_day
@@ -34,7 +34,7 @@ ANSWERS = ["channel", "duration", "outcome", "helper_role", "new_to_service"]
 
 
 def recount():
-    """Both summaries as they should be: GROUP BY over the contacts and their topics."""
+    """The summaries as they should be: GROUP BY over the contacts and their topics."""
     contacts = Counter(
         {
             (row["centre_id"], row["month"], *(row[a] for a in ANSWERS)): row["n"]
@@ -53,16 +53,27 @@ def recount():
             .order_by()
         }
     )
-    return contacts, topics
+    totals = Counter(
+        {
+            (row["centre_id"], row["month"], row["new_to_service"]): row["n"]
+            for row in Contact.objects.annotate(month=TruncMonth("date"))
+            .values("centre_id", "month", "new_to_service")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    )
+    return contacts, totals, topics
 
 
 def summaries():
-    contacts, topics = Counter(), Counter()
+    contacts, totals, topics = Counter(), Counter(), Counter()
     for row in ContactMonth.objects.values("centre_id", "month", *ANSWERS, "n"):
         contacts[(row["centre_id"], row["month"], *(row[a] for a in ANSWERS))] += row["n"]
+    for row in ContactMonthTotal.objects.all():
+        totals[(row.centre_id, row.month, row.new_to_service)] += row.n
     for row in ContactTopicMonth.objects.all():
         topics[(row.centre_id, row.month, row.topic_id)] += row.n
-    return +contacts, +topics
+    return +contacts, +totals, +topics
 
 
 day = st.integers(-40, 40).map(lambda d: D(2026, 3, 31) + datetime.timedelta(days=d))
