@@ -3,7 +3,7 @@ Occurrence (see config.summaries). Read by activities.stats."""
 
 from django.db import models
 
-from config.summaries import LOCAL_MONTH, Summary, summary_triggers
+from config.summaries import LOCAL_MONTH, Summary, key_to, summary_triggers
 
 
 class OccurrenceMonth(models.Model):
@@ -11,14 +11,7 @@ class OccurrenceMonth(models.Model):
     Copenhagen): planned, cancelled, and of those not cancelled how many have their
     attendance recorded and its sum."""
 
-    # No constraint: kept by triggers alone, with rows that may outlive what they count.
-    activity = models.ForeignKey(
-        "activities.Activity",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    activity = key_to("activities.Activity")
     month = models.DateField()
     planned = models.IntegerField(default=0)
     cancelled = models.IntegerField(default=0)

@@ -3,7 +3,7 @@ the triggers on Contact and ContactTopic (see config.summaries). Read by advice.
 
 from django.db import models
 
-from config.summaries import Summary, summary_triggers
+from config.summaries import Summary, key_to, summary_triggers
 
 MONTH = "date_trunc('month', {rows}.date)::date"
 
@@ -12,14 +12,7 @@ class ContactMonth(models.Model):
     """Infrastructure, not shown: how many contacts with these answers a centre had in a
     month."""
 
-    # No constraints: kept by triggers alone, with rows that may outlive what they count.
-    centre = models.ForeignKey(
-        "centres.Centre",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    centre = key_to("centres.Centre")
     month = models.DateField()
     channel = models.CharField(max_length=20)
     duration = models.CharField(max_length=10)
@@ -53,13 +46,7 @@ class ContactMonthTotal(models.Model):
     had in a month. ContactMonth's counts added up: as many rows as ContactMonth has for
     a centre's month where answers vary, one or two here."""
 
-    centre = models.ForeignKey(
-        "centres.Centre",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    centre = key_to("centres.Centre")
     month = models.DateField()
     new_to_service = models.BooleanField()
     n = models.IntegerField(default=0)
@@ -78,21 +65,9 @@ class ContactMonthTotal(models.Model):
 class ContactTopicMonth(models.Model):
     """Infrastructure, not shown: how many contacts at a centre in a month had a topic."""
 
-    centre = models.ForeignKey(
-        "centres.Centre",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    centre = key_to("centres.Centre")
     month = models.DateField()
-    topic = models.ForeignKey(
-        "advice.Topic",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    topic = key_to("advice.Topic")
     n = models.IntegerField(default=0)
 
     class Meta:

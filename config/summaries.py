@@ -13,6 +13,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 import pgtrigger
+from django.db import models
 
 from centres.stats import whole_months
 
@@ -21,6 +22,19 @@ COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
 # The month of a moment is its month in Copenhagen, as the stats' periods are.
 LOCAL_MONTH = "date_trunc('month', {} AT TIME ZONE 'Europe/Copenhagen')::date"
+
+
+def key_to(model):
+    """A summary's key naming a row of `model`. No constraint: the summary is kept by
+    triggers alone, and its rows may outlive what they count. No index of its own: the
+    summary's unique key starts with it."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
 
 @dataclass(frozen=True)

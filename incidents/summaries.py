@@ -3,21 +3,14 @@ kept by the triggers on Incident (see config.summaries). Read by incidents.stats
 
 from django.db import models
 
-from config.summaries import LOCAL_MONTH, Summary, summary_triggers
+from config.summaries import LOCAL_MONTH, Summary, key_to, summary_triggers
 
 
 class IncidentMonth(models.Model):
     """Infrastructure, not shown: how many incidents of a severity and set of kinds (sorted,
     without repeats) happened at a centre in a month (in Copenhagen)."""
 
-    # No constraint: kept by triggers alone, with rows that may outlive what they count.
-    centre = models.ForeignKey(
-        "centres.Centre",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    centre = key_to("centres.Centre")
     month = models.DateField()
     severity = models.CharField(max_length=10)
     kinds = models.JSONField()

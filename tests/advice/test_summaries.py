@@ -33,47 +33,39 @@ D = datetime.date
 ANSWERS = ["channel", "duration", "outcome", "helper_role", "new_to_service"]
 
 
+def grouped(queryset, month, *fields):
+    """{(*fields, month): n} counted with GROUP BY, the month truncated from `month`."""
+    rows = (
+        queryset.annotate(month=TruncMonth(month))
+        .values(*fields, "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return Counter({(*(row[f] for f in fields), row["month"]): row["n"] for row in rows})
+
+
 def recount():
     """The summaries as they should be: GROUP BY over the contacts and their topics."""
-    contacts = Counter(
-        {
-            (row["centre_id"], row["month"], *(row[a] for a in ANSWERS)): row["n"]
-            for row in Contact.objects.annotate(month=TruncMonth("date"))
-            .values("centre_id", "month", *ANSWERS)
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
+    return (
+        grouped(Contact.objects.all(), "date", "centre_id", *ANSWERS),
+        grouped(Contact.objects.all(), "date", "centre_id", "new_to_service"),
+        grouped(ContactTopic.objects.all(), "contact__date", "contact__centre_id", "topic_id"),
     )
-    topics = Counter(
-        {
-            (row["contact__centre_id"], row["month"], row["topic_id"]): row["n"]
-            for row in ContactTopic.objects.annotate(month=TruncMonth("contact__date"))
-            .values("contact__centre_id", "month", "topic_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-    )
-    totals = Counter(
-        {
-            (row["centre_id"], row["month"], row["new_to_service"]): row["n"]
-            for row in Contact.objects.annotate(month=TruncMonth("date"))
-            .values("centre_id", "month", "new_to_service")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-    )
-    return contacts, totals, topics
+
+
+def summarised(model, *fields):
+    counts = Counter()
+    for row in model.objects.values(*fields, "month", "n"):
+        counts[(*(row[f] for f in fields), row["month"])] += row["n"]
+    return +counts
 
 
 def summaries():
-    contacts, totals, topics = Counter(), Counter(), Counter()
-    for row in ContactMonth.objects.values("centre_id", "month", *ANSWERS, "n"):
-        contacts[(row["centre_id"], row["month"], *(row[a] for a in ANSWERS))] += row["n"]
-    for row in ContactMonthTotal.objects.all():
-        totals[(row.centre_id, row.month, row.new_to_service)] += row.n
-    for row in ContactTopicMonth.objects.all():
-        topics[(row.centre_id, row.month, row.topic_id)] += row.n
-    return +contacts, +totals, +topics
+    return (
+        summarised(ContactMonth, "centre_id", *ANSWERS),
+        summarised(ContactMonthTotal, "centre_id", "new_to_service"),
+        summarised(ContactTopicMonth, "centre_id", "topic_id"),
+    )
 
 
 day = st.integers(-40, 40).map(lambda d: D(2026, 3, 31) + datetime.timedelta(days=d))
