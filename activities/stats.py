@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from activities.models import Meeting, MeetingKind
-from config.summaries import moments, split
+from centres.summaries import moments, split
 
 # Per activity of the centres, the occurrences of the period: planned, held (not cancelled
 # and started before now), cancelled, held with attendance recorded, and its sum. Months

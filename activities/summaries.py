@@ -1,9 +1,9 @@
 """Infrastructure: occurrences summed per activity and month, kept by the triggers on
-Occurrence (see config.summaries). Read by activities.stats."""
+Occurrence (see centres.summaries). Read by activities.stats."""
 
 from django.db import models
 
-from config.summaries import LOCAL_MONTH, Summary, key_to, summary_triggers
+from centres.summaries import LOCAL_MONTH, Summary, key_to, summary_triggers
 
 
 class OccurrenceMonth(models.Model):

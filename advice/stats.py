@@ -28,7 +28,7 @@ from advice.models import (
 )
 from advice.summaries import ContactMonth, ContactMonthTotal, ContactTopicMonth
 from centres.suppression import suppress, suppress_line
-from config.summaries import split, union
+from centres.summaries import split, union
 
 # --- Figures ----------------------------------------------------------------------------
 

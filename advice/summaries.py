@@ -1,9 +1,9 @@
 """Infrastructure: advice contacts and their topics summed per centre and month, kept by
-the triggers on Contact and ContactTopic (see config.summaries). Read by advice.stats."""
+the triggers on Contact and ContactTopic (see centres.summaries). Read by advice.stats."""
 
 from django.db import models
 
-from config.summaries import Summary, key_to, summary_triggers
+from centres.summaries import Summary, key_to, summary_triggers
 
 MONTH = "date_trunc('month', {rows}.date)::date"
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from centres.exports import Workbook
 from centres.models import Centre, KeyLoan, Role, User
-from config.summaries import moments, split, union
+from centres.summaries import moments, split, union
 from incidents.models import (
     Acknowledgement,
     Ban,

@@ -1,9 +1,9 @@
 """Infrastructure: the incidents summed per centre, month, severity and set of kinds,
-kept by the triggers on Incident (see config.summaries). Read by incidents.stats."""
+kept by the triggers on Incident (see centres.summaries). Read by incidents.stats."""
 
 from django.db import models
 
-from config.summaries import LOCAL_MONTH, Summary, key_to, summary_triggers
+from centres.summaries import LOCAL_MONTH, Summary, key_to, summary_triggers
 
 
 class IncidentMonth(models.Model):

@@ -29,7 +29,7 @@ GROUP BY 1, 2, 3;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("advice", "0008_outreach_hours_worker"),
+        ("advice", "0009_no_figure_versions"),
         ("centres", "0027_kiosk_devices"),
     ]
 

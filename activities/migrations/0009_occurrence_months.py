@@ -23,7 +23,7 @@ GROUP BY 1, 2
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("activities", "0007_plausible_dates"),
+        ("activities", "0008_no_figure_versions"),
     ]
 
     operations = [

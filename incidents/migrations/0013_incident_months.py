@@ -25,7 +25,7 @@ GROUP BY centre_id, month, severity, kinds
 class Migration(migrations.Migration):
     dependencies = [
         ("centres", "0027_kiosk_devices"),
-        ("incidents", "0011_reported_on_a_kiosk"),
+        ("incidents", "0012_no_figure_versions"),
     ]
 
     operations = [
