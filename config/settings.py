@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The task queue: jobs in this database, run by `manage.py procrastinate worker`.
     "procrastinate.contrib.django",
+    # Triggers declared on the models (Meta.triggers); `manage.py pgtrigger ls` shows drift.
+    "pgtrigger",
     "config",
     "centres",
     "activities",
