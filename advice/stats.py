@@ -27,8 +27,8 @@ from advice.models import (
     Topic,
 )
 from advice.summaries import ContactMonth, ContactMonthTotal, ContactTopicMonth
-from centres.suppression import suppress, suppress_line
 from centres.summaries import split, union
+from centres.suppression import suppress, suppress_line
 
 # --- Figures ----------------------------------------------------------------------------
 
