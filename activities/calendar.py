@@ -3,31 +3,26 @@ centres' openings and closures as events.
 
 A fixed number of queries whatever the number of events: occurrences with their activity,
 the activities' centres (prefetched), meetings with their centre, and the centres'
-openings and closed days in bulk, kept under their organisation's figure version
-(centres.services.kept_openings).
+openings and closed days in bulk (centres.openings).
 """
 
-import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import icalendar
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, Category, Meeting, Occurrence
 from activities.recurrence import COPENHAGEN
+from centres import openings
 from centres.calendar_days import week_start
-from centres.models import Centre, FigureVersion
-from centres.services import kept_openings
+from centres.models import Centre
 from centres.signals import calendar_sources
 
 VIEWS = ("month", "week", "agenda")
-# The rendered days of a calendar page (activities.views), kept under the organisation's
-# figure version.
-CACHE = "calendar"
 AGENDA_DAYS = 28
 MEETING_LENGTH = timedelta(hours=2)
 
@@ -151,7 +146,12 @@ def events(
             )
         )
     if kind in ("", "opening", "closure") and open_centres:
-        found, closed = kept_openings(open_centres, start, end - timedelta(days=1))
+        found = openings.openings_for(
+            open_centres,
+            openings.local_datetime(start, time()),
+            openings.local_datetime(end, time()),
+        )
+        closed = openings.closed_days(open_centres, start, end - timedelta(days=1))
         names = {c.pk: c.name for c in open_centres}
         if kind in ("", "opening"):
             result.extend(_openings(found, names))
@@ -159,7 +159,7 @@ def events(
             result.extend(_closures(closed, names))
     closed_centres = [c for c in closed_centres if c not in open_centres]
     if kind in ("", "closure") and closed_centres:
-        _found, closed = kept_openings(closed_centres, start, end - timedelta(days=1))
+        closed = openings.closed_days(closed_centres, start, end - timedelta(days=1))
         result.extend(_closures(closed, {c.pk: c.name for c in closed_centres}))
     for source_kind, _label, source in other_sources:
         if kind in ("", source_kind) and open_centres:
@@ -188,28 +188,6 @@ def short_names(names):
         common = max((shared(own, w) for n, w in words.items() if n != name), default=0)
         labels[name] = " ".join(own[common:]) or name
     return labels
-
-
-def days_key(*, organisation_id, scope, view, start, end, centre, kind, today):
-    """The key of a calendar page's rendered days.
-
-    Every table behind the events (activities, occurrences, meetings, the centres'
-    hours, closures and user-run openings, outreach hours and absences) moves the
-    organisation's figure version in the same transaction, so a change is seen on the
-    very next view. `scope` says what the page's querysets hold; today marks a day."""
-    parts = [
-        translation.get_language(),
-        organisation_id,
-        FigureVersion.current(organisation_id),
-        today.isoformat(),
-        view,
-        start.isoformat(),
-        end.isoformat(),
-        centre.pk if centre else None,
-        kind,
-        *scope,
-    ]
-    return "calendar:days:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _openings(found, names):

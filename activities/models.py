@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from activities import recurrence
+from activities.summaries import TRIGGERS as MONTH_TRIGGERS
+from activities.summaries import OccurrenceMonth  # noqa: F401 (a model of this app)
 from centres.calendar_days import danish_holidays
 from centres.models import Centre, Organisation, Role, User
 from centres.openings import closed_days
@@ -399,6 +401,7 @@ class Occurrence(models.Model):
 
     class Meta:
         ordering = ["start"]
+        triggers = MONTH_TRIGGERS
         indexes = [models.Index(fields=["start"]), models.Index(fields=["activity", "start"])]
         constraints = [
             *plausible_moments("original_start", "start", "end"),

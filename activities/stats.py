@@ -6,25 +6,82 @@ several of the centres counts once in the totals and once per centre in per-cent
 
 import datetime
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from activities.models import Activity, Meeting, MeetingKind, Occurrence, _aware
+from activities.models import Meeting, MeetingKind
+from centres.summaries import moments, split
+
+# Per activity of the centres, the occurrences of the period: planned, held (not cancelled
+# and started before now), cancelled, held with attendance recorded, and its sum. Months
+# that ended before today come from the summary (all their occurrences started before
+# now), the other days from the occurrences.
+COUNTED = """
+SELECT s.activity_id, s.planned, s.planned - s.cancelled AS held, s.cancelled,
+    s.recorded, s.attendance
+FROM activities_occurrencemonth AS s
+WHERE s.month >= %(first_month)s AND s.month < %(end_month)s AND s.planned > 0
+    AND EXISTS (SELECT FROM activities_activity_centres AS t
+        WHERE t.activity_id = s.activity_id AND t.centre_id = ANY(%(centre_ids)s))
+UNION ALL
+SELECT o.activity_id, 1, (NOT o.cancelled AND o.start < %(now)s)::int, o.cancelled::int,
+    (NOT o.cancelled AND o.start < %(now)s AND o.attendance IS NOT NULL)::int,
+    CASE WHEN NOT o.cancelled AND o.start < %(now)s THEN coalesce(o.attendance, 0) ELSE 0 END
+FROM activities_occurrence AS o
+WHERE ({days})
+    AND EXISTS (SELECT FROM activities_activity_centres AS t
+        WHERE t.activity_id = o.activity_id AND t.centre_id = ANY(%(centre_ids)s))
+"""
+
+TOTALS = """
+SELECT coalesce(sum(planned), 0)::bigint, coalesce(sum(held), 0)::bigint,
+    coalesce(sum(cancelled), 0)::bigint, sum(attendance)::numeric / nullif(sum(recorded), 0),
+    count(DISTINCT activity_id)
+FROM ({counted}) AS counted
+"""
+
+BEST_ATTENDED = """
+SELECT counted.activity_id, a.title, sum(counted.attendance)::bigint, sum(counted.recorded)::bigint
+FROM ({counted}) AS counted
+JOIN activities_activity AS a ON a.id = counted.activity_id
+GROUP BY counted.activity_id, a.title
+HAVING sum(counted.recorded) > 0
+ORDER BY 3 DESC, a.title, counted.activity_id
+LIMIT %(limit)s
+"""
+
+PER_CENTRE = """
+SELECT t.centre_id, count(DISTINCT counted.activity_id), sum(counted.planned)::bigint,
+    sum(counted.held)::bigint
+FROM ({counted}) AS counted
+JOIN activities_activity_centres AS t
+    ON t.activity_id = counted.activity_id AND t.centre_id = ANY(%(centre_ids)s)
+GROUP BY t.centre_id
+"""
 
 
-def _at_centres(centre_ids):
-    return Exists(
-        Activity.centres.through.objects.filter(
-            activity_id=OuterRef("activity_id"), centre_id__in=centre_ids
+def _counted(sql, centre_ids, first, last, now, **params):
+    """Run `sql` over COUNTED for the days `first` to `last` at the centres, with `now`
+    deciding what was held. Return its rows."""
+    now = now or timezone.now()
+    first_month, end_month, spans = split(first, last, ended_by=timezone.localdate(now))
+    days = [f"(o.start >= %(from_{i})s AND o.start < %(until_{i})s)" for i in range(len(spans))]
+    for i, span in enumerate(spans):
+        params[f"from_{i}"], params[f"until_{i}"] = moments(*span)
+    counted = COUNTED.format(days=" OR ".join(days) or "false")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.format(counted=counted),
+            {
+                "centre_ids": list(centre_ids),
+                "first_month": first_month,
+                "end_month": end_month,
+                "now": now,
+                **params,
+            },
         )
-    )
-
-
-def occurrences(centre_ids, first, last):
-    """Occurrences starting on the days `first` to `last` at one of the centres."""
-    return Occurrence.objects.filter(_at_centres(centre_ids)).between(
-        first, last + datetime.timedelta(days=1)
-    )
+        return cursor.fetchall()
 
 
 def occurrence_totals(centre_ids, first, last, now=None):
@@ -33,58 +90,40 @@ def occurrence_totals(centre_ids, first, last, now=None):
     Held: not cancelled and already started. The average is over held occurrences whose
     attendance was recorded (None if there are none). One query.
     """
-    now = now or timezone.now()
-    held = Q(cancelled=False, start__lt=now)
-    # Aliases differ from field names: an aggregate may not shadow a field it filters on.
-    counts = occurrences(centre_ids, first, last).aggregate(
-        n_planned=Count("pk"),
-        n_held=Count("pk", filter=held),
-        n_cancelled=Count("pk", filter=Q(cancelled=True)),
-        mean_attendance=Avg("attendance", filter=held & Q(attendance__isnull=False)),
-        n_activities=Count("activity_id", distinct=True),
-    )
-    mean = counts["mean_attendance"]
+    [(planned, held, cancelled, mean, activities)] = _counted(TOTALS, centre_ids, first, last, now)
     return {
-        "planned": counts["n_planned"],
-        "held": counts["n_held"],
-        "cancelled": counts["n_cancelled"],
+        "planned": planned,
+        "held": held,
+        "cancelled": cancelled,
         "average_attendance": None if mean is None else float(mean),
-        "activities": counts["n_activities"],
+        "activities": activities,
     }
 
 
 def best_attended(centre_ids, first, last, limit=5, now=None):
     """The `limit` activities with the most participants in the period: rows of
     {"title", "attendance", "held"}, ties broken by title. One query."""
-    now = now or timezone.now()
-    return list(
-        occurrences(centre_ids, first, last)
-        .filter(cancelled=False, start__lt=now, attendance__isnull=False)
-        .values("activity_id", "activity__title")
-        .annotate(attendance=Sum("attendance"), held=Count("pk"))
-        .order_by("-attendance", "activity__title", "activity_id")[:limit]
-    )
+    return [
+        {"activity_id": pk, "activity__title": title, "attendance": attendance, "held": held}
+        for pk, title, attendance, held in _counted(
+            BEST_ATTENDED, centre_ids, first, last, now, limit=limit
+        )
+    ]
 
 
 def per_centre(centre_ids, first, last, now=None):
     """Return {centre id: {"activities", "planned", "held"}} for the period. One query."""
-    now = now or timezone.now()
-    through = Activity.centres.through.objects.filter(
-        centre_id__in=centre_ids,
-        activity__occurrences__start__gte=_aware(first),
-        activity__occurrences__start__lt=_aware(last + datetime.timedelta(days=1)),
-    )
-    held = Q(activity__occurrences__cancelled=False, activity__occurrences__start__lt=now)
-    rows = (
-        through.values("centre_id")
-        .annotate(
-            activities=Count("activity_id", distinct=True),
-            planned=Count("activity__occurrences"),
-            held=Count("activity__occurrences", filter=held),
+    return {
+        centre_id: {
+            "centre_id": centre_id,
+            "activities": activities,
+            "planned": planned,
+            "held": held,
+        }
+        for centre_id, activities, planned, held in _counted(
+            PER_CENTRE, centre_ids, first, last, now
         )
-        .order_by()
-    )
-    return {r["centre_id"]: r for r in rows}
+    }
 
 
 def house_meetings(centre_ids, first, last, now=None):

@@ -17,6 +17,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from advice.summaries import (  # noqa: F401 (models of this app)
+    CONTACT_TOPIC_TRIGGERS,
+    CONTACT_TRIGGERS,
+    ContactMonth,
+    ContactMonthTotal,
+    ContactTopicMonth,
+)
 from centres.models import Centre, Organisation, Role, ValidityPeriod, ValidityQuerySet
 from centres.openings import closed_days
 from centres.plausible import plausible, plausible_dates
@@ -174,6 +181,7 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
+        triggers = CONTACT_TRIGGERS
         verbose_name = _("advice contact")
         verbose_name_plural = _("advice contacts")
         indexes = [models.Index(fields=["centre", "date"], name="advice_contact_centre_date")]
@@ -205,6 +213,7 @@ class ContactTopic(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="contact_topics")
 
     class Meta:
+        triggers = CONTACT_TOPIC_TRIGGERS
         constraints = [
             models.UniqueConstraint(fields=["contact", "topic"], name="advice_contact_topic_once")
         ]

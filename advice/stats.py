@@ -10,8 +10,10 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, TruncMonth
+from django.db.models.lookups import In
+from django.db.models.sql.where import AND
 from django.utils.translation import gettext_lazy as _
 
 from advice.models import (
@@ -24,6 +26,8 @@ from advice.models import (
     Outcome,
     Topic,
 )
+from advice.summaries import ContactMonth, ContactMonthTotal, ContactTopicMonth
+from centres.summaries import split, union
 from centres.suppression import suppress, suppress_line
 
 # --- Figures ----------------------------------------------------------------------------
@@ -108,75 +112,246 @@ CHOICE_TABLES = [
 ]
 
 
+@dataclass
+class PeriodContacts:
+    """The contacts of a period, for counting: `months` and `topic_months` hold the whole
+    months summed (None when read from the rows alone), `rows` the contacts of the other
+    days (None when there are none)."""
+
+    rows: QuerySet | None
+    months: QuerySet | None = None
+    month_totals: QuerySet | None = None
+    topic_months: QuerySet | None = None
+
+    @classmethod
+    def at_centres(cls, centre_ids, start, end):
+        """Every contact of the centres from `start` to `end`: whole months from the
+        summaries, the days around them from the contacts."""
+        first_month, end_month, spans = split(start, end)
+        rows = None
+        if spans:
+            days = Q()
+            for first, last in spans:
+                days |= Q(date__gte=first, date__lte=last)
+            rows = Contact.objects.filter(days, centre_id__in=centre_ids)
+        if first_month == end_month:
+            return cls(rows)
+        whole = {
+            "centre_id__in": centre_ids,
+            "month__gte": first_month,
+            "month__lt": end_month,
+        }
+        return cls(
+            rows,
+            ContactMonth.objects.filter(**whole).exclude(n=0),
+            ContactMonthTotal.objects.filter(**whole).exclude(n=0),
+            ContactTopicMonth.objects.filter(**whole).exclude(n=0),
+        )
+
+    @classmethod
+    def of(cls, contacts, start, end):
+        """`contacts` from `start` to `end`: from the summaries where `contacts` are all
+        those of some centres (as the dashboard asks), else from the rows."""
+        centre_ids = centres_only(contacts)
+        if centre_ids is None:
+            return cls(contacts.filter(date__gte=start, date__lte=end))
+        return cls.at_centres(centre_ids, start, end)
+
+    def count(self, *fields):
+        """Rows of (*fields, contacts) in which a key may come twice. One query."""
+        whole = part = None
+        if self.months is not None:
+            # Counts by centre, month and new to the service alone come from the smaller
+            # summary, with a row per centre's month rather than per set of answers.
+            months = self.month_totals if set(fields) <= TOTAL_KEYS else self.months
+            whole = months.values_list(*fields).annotate(count=Sum("n")).order_by()
+        if self.rows is not None:
+            rows = self.rows
+            if "month" in fields:
+                # date_trunc() gives a timestamp: a date, as the summary's month is.
+                rows = rows.annotate(month=Cast(TruncMonth("date"), DateField()))
+            part = rows.values_list(*fields).annotate(count=Count("pk")).order_by()
+        return union(whole, part)
+
+    def count_topics(self, *fields):
+        """Rows of (*fields, "topic_id", contacts), fields of the contact. One query."""
+        whole = part = None
+        if self.topic_months is not None:
+            whole = (
+                self.topic_months.values_list(*fields, "topic_id")
+                .annotate(count=Sum("n"))
+                .order_by()
+            )
+        if self.rows is not None:
+            part = (
+                ContactTopic.objects.filter(contact__in=self.rows)
+                .values_list(*[f"contact__{f}" for f in fields], "topic_id")
+                # A topic is on a contact at most once (unique constraint): no DISTINCT.
+                .annotate(count=Count("contact_id"))
+                .order_by()
+            )
+        return union(whole, part)
+
+
+TOTAL_KEYS = {"centre_id", "month", "new_to_service"}
+
+
+def centres_only(contacts):
+    """The centre ids if `contacts` is filtered on its centres being among a list of ids
+    and nothing else, else None."""
+    query = contacts.query
+    where = query.where
+    if (
+        contacts.model is not Contact
+        or query.is_sliced
+        or query.distinct
+        or query.annotations
+        or where.negated
+        or where.connector != AND
+        or len(where.children) != 1
+    ):
+        return None
+    lookup = where.children[0]
+    if (
+        not isinstance(lookup, In)
+        or getattr(lookup.lhs, "target", None) is not Contact._meta.get_field("centre")
+        or not isinstance(lookup.rhs, list | tuple | set | frozenset)
+    ):
+        return None
+    return list(lookup.rhs)
+
+
+ANSWERS = [key for key, _title, _choices in CHOICE_TABLES]
+
+
+def answer_counts(contacts):
+    """Return a Counter of "total", "new" and "<answer>__<value>" of the PeriodContacts.
+    One query."""
+    # One row per combination of answers, added up here: a filtered count per answer took
+    # the ORM longer to compile than the database to run.
+    counts = Counter()
+    for *answers, new, n in contacts.count(*ANSWERS, "new_to_service"):
+        counts["total"] += n
+        counts["new"] += n if new else 0
+        for key, value in zip(ANSWERS, answers, strict=True):
+            counts[f"{key}__{value}"] += n
+    return counts
+
+
+def month_counts(contacts, months):
+    """Return {month: {"n", "new"}} of the PeriodContacts. One query."""
+    per_month = {m: {"n": 0, "new": 0} for m in months}
+    for month, new, n in contacts.count("month", "new_to_service"):
+        per_month[month]["n"] += n
+        per_month[month]["new"] += n if new else 0
+    return per_month
+
+
+def topic_counts(contacts, organisation_id):
+    """Return (topics shown, {topic id: contacts}): retired topics only where used in the
+    period. Two queries."""
+    per_topic = Counter()
+    for topic_id, n in contacts.count_topics():
+        per_topic[topic_id] += n
+    topics = [
+        t
+        for t in Topic.objects.filter(organisation_id=organisation_id)
+        if not t.retired or per_topic.get(t.pk)
+    ]
+    return topics, per_topic
+
+
+def centre_counts(contacts):
+    per_centre = Counter()
+    for centre_id, n in contacts.count("centre_id"):
+        per_centre[centre_id] += n
+    return per_centre
+
+
+def meeting_months(meetings, start, end):
+    return {
+        row["month"]: row
+        for row in meetings.filter(month__gte=start.replace(day=1), month__lte=end)
+        .values("month")
+        .annotate(held=Sum("held"), no_show=Sum("no_show"), cancelled=Sum("cancelled"))
+        .order_by()
+    }
+
+
+def figure_table(key, title, labelled_counts, *, total, suppressed, threshold, additive=True):
+    labels = [label for label, _count in labelled_counts]
+    values = [count for _label, count in labelled_counts]
+    if suppressed:
+        # A contact has one answer of each kind, so those add up to the contacts; it can
+        # have several topics, so they need not, but where every contact has one they
+        # do: protected as if they did.
+        shown, shown_total = suppress_line(values, threshold, total=total)
+    else:
+        shown, shown_total = values, total
+    rows = [
+        Row(label=label, count=count, share=share(count, total))
+        for label, count in zip(labels, shown, strict=True)
+    ]
+    return Table(key=key, title=title, rows=rows, total=shown_total, additive=additive)
+
+
+def month_table(months, per_month, per_meeting_month, suppressed, threshold):
+    """Return (rows, column totals) month by month: contacts, new contacts, meetings held,
+    no-shows and cancelled, each column with its total (the columns do not add up
+    across)."""
+
+    def values(name, source):
+        return [(source.get(m) or {}).get(name) or 0 for m in months]
+
+    columns = [
+        values("n", per_month),
+        values("new", per_month),
+        values("held", per_meeting_month),
+        values("no_show", per_meeting_month),
+        values("cancelled", per_meeting_month),
+    ]
+    if not suppressed:
+        return [list(row) for row in zip(*columns, strict=True)], [sum(c) for c in columns]
+    # Monthly new contacts would add up to the new-to-service count, which the table may
+    # hide to protect the count of known visitors: left out.
+    del columns[1]
+    published = suppress(
+        [list(row) for row in zip(*columns, strict=True)], threshold, column_totals=True
+    )
+    rows = [[row[0], None, *row[1:]] for row in published.cells]
+    return rows, [published.column_totals[0], None, *published.column_totals[1:]]
+
+
 def compute(
     *, contacts, meetings, centres, organisation_id, start, end, suppressed, threshold=None
 ):
     """Return the Figures of `contacts` and `meetings` (already scoped and filtered),
     suppressed with `threshold` (the organisation's) when `suppressed`.
 
-    Six queries: one aggregate over contacts, topics, topic counts, centre counts,
-    contacts per month and meetings per month.
+    `contacts` that are all those of some centres (filtered on centre ids alone) are read
+    from the monthly summaries for whole months. Six queries: one over the answers, topics,
+    topic counts, centre counts, contacts per month and meetings per month.
     """
     if suppressed and threshold is None:
         raise ValueError("suppressed figures need the organisation's threshold")
-    contacts = contacts.filter(date__gte=start, date__lte=end)
-    meetings = meetings.filter(month__gte=start.replace(day=1), month__lte=end)
-
-    # One row per combination of answers, added up here: a filtered count per answer
-    # took the ORM longer to compile than the database to run.
-    keys = [key for key, _title, _choices in CHOICE_TABLES]
-    counts = Counter()
-    for row in contacts.values(*keys, "new_to_service").annotate(n=Count("pk")).order_by():
-        counts["total"] += row["n"]
-        counts["new"] += row["n"] if row["new_to_service"] else 0
-        for key in keys:
-            counts[f"{key}__{row[key]}"] += row["n"]
+    period = PeriodContacts.of(contacts, start, end)
+    months = list(months_between(start, end))
+    counts = answer_counts(period)
+    per_month = month_counts(period, months)
     total = counts["total"]
-
-    topics = list(Topic.objects.filter(organisation_id=organisation_id))
-    per_topic = dict(
-        ContactTopic.objects.filter(contact__in=contacts)
-        .values("topic_id")
-        # A topic is on a contact at most once (unique constraint): no DISTINCT needed.
-        .annotate(n=Count("contact_id"))
-        .values_list("topic_id", "n")
-    )
-    # Retired topics only where used in the period.
-    topics = [t for t in topics if not t.retired or per_topic.get(t.pk)]
-
-    per_centre = dict(
-        contacts.values("centre_id").annotate(n=Count("pk")).values_list("centre_id", "n")
-    )
-
-    per_month = {
-        row["month"]: row
-        for row in contacts.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(n=Count("pk"), new=Count("pk", filter=Q(new_to_service=True)))
-        .order_by()
-    }
-    meetings_per_month = {
-        row["month"]: row
-        for row in meetings.values("month")
-        .annotate(held=Sum("held"), no_show=Sum("no_show"), cancelled=Sum("cancelled"))
-        .order_by()
-    }
+    topics, per_topic = topic_counts(period, organisation_id)
+    per_centre = centre_counts(period)
 
     def table(key, title, labelled_counts, additive=True):
-        labels = [label for label, _count in labelled_counts]
-        values = [count for _label, count in labelled_counts]
-        if suppressed:
-            # A contact has one answer of each kind, so those add up to the contacts; it
-            # can have several topics, so they need not, but where every contact has one
-            # they do: protected as if they did.
-            shown, shown_total = suppress_line(values, threshold, total=total)
-        else:
-            shown, shown_total = values, total
-        rows = [
-            Row(label=label, count=count, share=share(count, total))
-            for label, count in zip(labels, shown, strict=True)
-        ]
-        return Table(key=key, title=title, rows=rows, total=shown_total, additive=additive)
+        return figure_table(
+            key,
+            title,
+            labelled_counts,
+            total=total,
+            suppressed=suppressed,
+            threshold=threshold,
+            additive=additive,
+        )
 
     tables = [
         table(
@@ -186,52 +361,22 @@ def compute(
             [(t.label, per_topic.get(t.pk, 0)) for t in topics],
             additive=False,
         ),
-    ]
-    for key, title, choices in CHOICE_TABLES:
-        tables.append(
+        *(
             table(
-                key,
-                title,
-                [(label, counts[f"{key}__{value}"]) for value, label in choices.choices],
+                key, title, [(label, counts[f"{key}__{value}"]) for value, label in choices.choices]
             )
-        )
-    tables.append(
+            for key, title, choices in CHOICE_TABLES
+        ),
         table(
             "new_to_service",
             _("New to the service"),
             [(_("New"), counts["new"]), (_("Known"), total - counts["new"])],
-        )
-    )
-    tables.append(
-        table("centre", _("Centre"), [(c.name, per_centre.get(c.pk, 0)) for c in centres])
-    )
-
-    months = list(months_between(start, end))
-
-    def month_values(name, source):
-        return [(source.get(m) or {}).get(name) or 0 for m in months]
-
-    # Month by month: contacts, new contacts, meetings held, no-shows and cancelled, each
-    # column with its total (the columns do not add up across).
-    columns = [
-        month_values("n", per_month),
-        month_values("new", per_month),
-        month_values("held", meetings_per_month),
-        month_values("no_show", meetings_per_month),
-        month_values("cancelled", meetings_per_month),
+        ),
+        table("centre", _("Centre"), [(c.name, per_centre.get(c.pk, 0)) for c in centres]),
     ]
-    if suppressed:
-        # Monthly new contacts would add up to the new-to-service count, which the
-        # table may hide to protect the count of known visitors: left out.
-        del columns[1]
-        published = suppress(
-            [list(row) for row in zip(*columns, strict=True)], threshold, column_totals=True
-        )
-        month_rows = [[row[0], None, *row[1:]] for row in published.cells]
-        month_sums = [published.column_totals[0], None, *published.column_totals[1:]]
-    else:
-        month_rows = [list(row) for row in zip(*columns, strict=True)]
-        month_sums = [sum(column) for column in columns]
+    month_rows, month_sums = month_table(
+        months, per_month, meeting_months(meetings, start, end), suppressed, threshold
+    )
     return Figures(
         start=start,
         end=end,
@@ -247,35 +392,24 @@ def compute(
 def topics_per_centre(centre_ids, organisation_id, start, end):
     """Return (topics, {centre id: {topic id: contacts}}, {centre id: contacts}) for the
     contacts from `start` to `end`; retired topics only where used. Three queries."""
-    contacts = Contact.objects.filter(centre_id__in=centre_ids, date__gte=start, date__lte=end)
+    period = PeriodContacts.at_centres(centre_ids, start, end)
     counts = {}
-    for centre_id, topic_id, n in (
-        ContactTopic.objects.filter(contact__in=contacts)
-        .values("contact__centre_id", "topic_id")
-        .annotate(n=Count("contact_id"))
-        .order_by()
-        .values_list("contact__centre_id", "topic_id", "n")
-    ):
-        counts.setdefault(centre_id, {})[topic_id] = n
+    for centre_id, topic_id, n in period.count_topics("centre_id"):
+        row = counts.setdefault(centre_id, {})
+        row[topic_id] = row.get(topic_id, 0) + n
     used = {topic_id for row in counts.values() for topic_id in row}
     topics = [
         t
         for t in Topic.objects.filter(organisation_id=organisation_id)
         if not t.retired or t.pk in used
     ]
-    totals = dict(
-        contacts.values("centre_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("centre_id", "n")
-    )
-    return topics, counts, totals
+    return topics, counts, dict(centre_counts(period))
 
 
 def contacts_and_no_show_rate(centre_ids, start, end):
     """Return (advice contacts, no-show rate) from `start` to `end`: the two figures that
     `compute` gives as `total` and `no_show_rate`, without its tables. Two queries."""
-    total = Contact.objects.filter(centre_id__in=centre_ids, date__gte=start, date__lte=end).count()
+    total = sum(centre_counts(PeriodContacts.at_centres(centre_ids, start, end)).values())
     meetings = MeetingTally.objects.filter(
         centre_id__in=centre_ids, month__gte=start.replace(day=1), month__lte=end
     ).aggregate(held=Sum("held"), no_show=Sum("no_show"))

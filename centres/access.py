@@ -75,13 +75,13 @@ def get_centre_for(request, pk, roles=CENTRE_WORKERS, queryset=None):
 
 
 def get_tally_centre(request, pk):
-    """get_centre_for(request, pk) with the centre's figure version, read the way each
-    tap can afford (Centre.objects.get_for_tally). A tablet gets its own centre only."""
+    """get_centre_for(request, pk), read the way each tap can afford
+    (Centre.objects.get_for_tally). A tablet gets its own centre only."""
     kiosk = kiosk_of(request)
     if kiosk is not None:
         if str(pk) != str(kiosk.centre_id):
             raise Http404
-        return Centre.objects.with_figure_version().get(pk=kiosk.centre_id)
+        return Centre.objects.get(pk=kiosk.centre_id)
     try:
         centre = Centre.objects.get_for_tally(request.user, pk)
     except Centre.DoesNotExist:

@@ -7,9 +7,6 @@ the unique index until the first is committed, then finds the row and gets the f
 answer again instead of running the view. The row is kept only when the first POST
 succeeded (a redirect, or an htmx answer): a form with errors leaves the token free, so
 the corrected form can be sent with it.
-
-The transaction is given the app's moment first (centres.clock), so that SQL run by
-the view's writes (the figure-version triggers) decides "today" by the same clock.
 """
 
 import re
@@ -20,8 +17,6 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-
-from centres import clock
 
 TOKEN_FIELD = "submission_token"
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -79,7 +74,6 @@ class SubmissionTokenMiddleware:
         for attempt in range(RETRIES + 1):
             request._submission_error = None
             with transaction.atomic():
-                clock.share()
                 replay = self._claim(request, token)
                 if replay is not None:
                     return replay

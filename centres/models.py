@@ -8,7 +8,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -167,15 +166,6 @@ def centre_scope(user):
     return None
 
 
-def figure_version_sql(centre_alias):
-    """SQL for the organisation's FigureVersion of the centre row `centre_alias`, 0 before
-    any."""
-    return (
-        f"coalesce((SELECT v.version FROM {FigureVersion._meta.db_table} v "
-        f"WHERE v.organisation_id = {centre_alias}.organisation_id), 0)"
-    )
-
-
 class CentreQuerySet(models.QuerySet):
     def for_user(self, user):
         """Centres the user may see (see centre_scope)."""
@@ -186,16 +176,8 @@ class CentreQuerySet(models.QuerySet):
         centres = self.filter(organisation_id=organisation_id)
         return centres.filter(assigned_users=user) if named_only else centres
 
-    def with_figure_version(self):
-        """Annotate `figure_version`: the organisation's FigureVersion, 0 before any."""
-        # Raw, because the tally reads it on every tap: the ORM's Subquery takes a
-        # millisecond to compile, more than the query takes to run.
-        return self.annotate(
-            figure_version=RawSQL(figure_version_sql(self.model._meta.db_table), [])
-        )
-
     def get_for_tally(self, user, pk):
-        """`for_user(user).with_figure_version().get(pk=pk)` as one raw statement.
+        """`for_user(user).get(pk=pk)` as one raw statement.
 
         Every tap reads it, and the ORM took 1.3 ms to build that query, three times what
         PostgreSQL takes to run it. The rule is centre_scope's, as in for_user; a test
@@ -209,7 +191,7 @@ class CentreQuerySet(models.QuerySet):
         centre_id = assigned.get_field("centre").column
         user_id = assigned.get_field("user").column
         sql = f"""
-            SELECT {columns}, {figure_version_sql("c")} AS figure_version
+            SELECT {columns}
             FROM {self.model._meta.db_table} c
             WHERE c.id = %(pk)s AND c.organisation_id = %(organisation)s
                 AND (NOT %(named_only)s OR EXISTS (
@@ -1583,37 +1565,6 @@ class PublicHoliday(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
-
-
-class FigureVersion(models.Model):
-    """A number that changes whenever data behind an organisation's figures changes.
-
-    Set by PostgreSQL triggers (centres.figure_versions) in the same transaction as the
-    change, from a sequence, so a number is never given twice, not even after a rollback:
-    a page computed at one version stays right for as long as the version is current.
-    The organisation is a plain number rather than a foreign key, so that deleting an
-    organisation never races its own triggers; a stale row is harmless.
-    """
-
-    organisation_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = _("figure version")
-        verbose_name_plural = _("figure versions")
-
-    def __str__(self):
-        return f"{self.organisation_id}: {self.version}"
-
-    @classmethod
-    def current(cls, organisation_id):
-        """The organisation's version now; 0 before its first change."""
-        return (
-            cls.objects.filter(organisation_id=organisation_id)
-            .values_list("version", flat=True)
-            .first()
-            or 0
-        )
 
 
 # --- Access log -------------------------------------------------------------------------

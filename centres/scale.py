@@ -52,6 +52,9 @@ PATTERNS = [
 VARIANTS = 4
 STAFF_PER_CENTRE = 3
 CENTRES_PER_ORGANISATION = 4
+# The first organisation is a large municipality with this many centres (or half the
+# centres of a smaller run), the others have CENTRES_PER_ORGANISATION.
+LARGE_ORGANISATION = 20
 KEY_HOLDERS_PER_ORGANISATION = 6
 FOBS_PER_CENTRE = 3
 SHIFT_HISTORY_DAYS = 365
@@ -85,8 +88,14 @@ class Plan:
     password_hash: str = ""
 
     @property
+    def large(self):
+        """How many centres the first organisation has."""
+        half = max(CENTRES_PER_ORGANISATION, self.centres // 2)
+        return min(self.centres, LARGE_ORGANISATION, half)
+
+    @property
     def organisations(self):
-        return max(1, math.ceil(self.centres / CENTRES_PER_ORGANISATION))
+        return 1 + math.ceil((self.centres - self.large) / CENTRES_PER_ORGANISATION)
 
     @property
     def first(self):
@@ -120,6 +129,7 @@ class Plan:
             "change": self.change,
             "centres": self.centres,
             "organisations": self.organisations,
+            "large": self.large,
             "holidays": self.holidays,
             "password": self.password_hash,
             "known": KNOWN_PASSWORD_ORGANISATIONS,
@@ -174,7 +184,12 @@ ORGANISATIONS_AND_CENTRES = [
         o.town, (%(streets)s::text[])[1 + mod(c, cardinality(%(streets)s::text[]))] AS street,
         3 + floor(random() * 10)::int AS size
     FROM generate_series(1, %(centres)s) AS c
-    JOIN scale_org o ON o.idx = 1 + mod(c - 1, %(organisations)s)
+    -- One centre each first (so centre idx = organisation idx for those), then the rest
+    -- of the large first organisation, then the others' in turn.
+    JOIN scale_org o ON o.idx = CASE
+        WHEN c <= %(organisations)s THEN c
+        WHEN c < %(organisations)s + %(large)s THEN 1
+        ELSE 2 + mod(c - %(organisations)s - %(large)s, greatest(%(organisations)s - 1, 1)) END
     """,
     """
     INSERT INTO centres_centre (organisation_id, name, address, legal_basis, target_groups,

@@ -1,10 +1,8 @@
 """Writes that must be safe under concurrency or span several rows: tallies and key loans."""
 
 import datetime
-import hashlib
 from dataclasses import replace
 
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -33,82 +31,15 @@ UPSERT_VISITS = """
 """
 
 
-# The day's openings of a centre, kept in each process and in a table all processes share
-# (see kept_day_openings).
-OPENINGS_CACHE = "openings"
-SHARED_OPENINGS_CACHE = "shared-openings"
-
-
 def visit_kind_at(centre, moment):
     """The tally kind for a visit at `moment`: user-run during a user-run or maybe-open
     opening without staff, otherwise staffed (staff are the ones tapping)."""
-    opening = openings.in_progress(kept_day_openings(centre, timezone.localdate(moment)), moment)
+    opening = openings.in_progress(
+        openings.day_openings(centre, timezone.localdate(moment)), moment
+    )
     if opening is not None and opening.kind != OpeningKind.STAFFED:
         return VisitKind.USER_RUN
     return VisitKind.STAFFED
-
-
-def kept_day_openings(centre, day):
-    """The openings of `centre` on the local day `day` (openings.day_openings), kept.
-
-    A centre read with Centre.objects.with_figure_version() carries its organisation's
-    version, which every change to weekly hours, closures, open days and user-run
-    openings moves in its own transaction. The day's openings are kept under it, so a
-    tap reads no rules, and the first tap after a change sees the change. They are kept
-    in the process, and in a table shared by every process: working them out takes
-    about 10 ms, reading them from the table under 1 ms, and each process would
-    otherwise work out every centre's day for itself."""
-    version = getattr(centre, "figure_version", None)
-    if version is None:
-        return openings.day_openings(centre, day)
-    return _kept(
-        f"day-openings:{centre.pk}:{day.isoformat()}:{version}",
-        lambda: [replace(o, user_run=None) for o in openings.day_openings(centre, day)],
-    )
-
-
-def kept_openings(centres, first, last):
-    """({centre pk: [Opening]}, {centre pk: {date: reason}}): the openings overlapping the
-    local days `first` to `last` (openings.openings_for) and the days closed among them
-    (openings.closed_days), kept as kept_day_openings keeps a day.
-
-    Both follow only from rules that move the organisation's figure version and from the
-    public holidays, so the home page and the calendar read no rules while nothing
-    changes. Kept only when every centre carries its version (with_figure_version());
-    the openings come without their planned user-run opening's row."""
-    centres = list(centres)
-    start = openings.local_datetime(first, datetime.time())
-    end = openings.local_datetime(last + datetime.timedelta(days=1), datetime.time())
-
-    def work_out():
-        found = openings.openings_for(centres, start, end)
-        return (
-            {pk: [replace(o, user_run=None) for o in found[pk]] for pk in found},
-            openings.closed_days(centres, first, last),
-        )
-
-    versions = sorted((c.pk, getattr(c, "figure_version", None)) for c in centres)
-    if not versions or any(version is None for _pk, version in versions):
-        return work_out()
-    scope = ",".join(f"{pk}.{version}" for pk, version in versions)
-    digest = hashlib.sha256(scope.encode()).hexdigest()
-    return _kept(f"openings:{first.isoformat()}:{last.isoformat()}:{digest}", work_out)
-
-
-def kept(alias, key, work_out):
-    """The value under `key` in the cache `alias`; else work_out()'s, stored there."""
-    cache = caches[alias]
-    found = cache.get(key)
-    if found is None:
-        found = work_out()
-        cache.set(key, found)
-    return found
-
-
-def _kept(key, work_out):
-    """The openings under `key` in the process, else in the shared table, else
-    work_out()'s, stored in both."""
-    return kept(OPENINGS_CACHE, key, lambda: kept(SHARED_OPENINGS_CACHE, key, work_out))
 
 
 def add_visits(*, centre, date, hour, kind, visits, new_visits=0):

@@ -22,7 +22,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centres import clock, services
+from centres import services
 from centres.models import (
     TALLY_COUNTED_STATES,
     TallyEvent,
@@ -205,7 +205,6 @@ def apply_batch(*, centre, batch, now=None):
 
 @transaction.atomic
 def _apply_batch(centre, batch, offset, now):
-    clock.share(now)
     clock_off = abs(offset) > LARGEST_UNFLAGGED_OFFSET
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, centre.pk])
@@ -328,7 +327,6 @@ def _flagged_for_update(event):
 def confirm_flagged_tap(*, event, by, now=None):
     """Count a flagged tap in the hour it happened (corrected); the leader `by` decided."""
     now = now or timezone.now()
-    clock.share(now)
     event = _flagged_for_update(event)
     local = timezone.localtime(event.happened_at)
     services.add_visits(

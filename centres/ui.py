@@ -13,11 +13,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from centres import signals
+from centres import openings, signals
 from centres.models import TILBUDSPORTALEN_CHECK_DAYS, Centre, KeyLoan, Role
 from centres.navigation import NavItem
 from centres.openings import NEXT_OPENING_HORIZON_DAYS, understaffed
-from centres.services import kept_openings
 from centres.todo import TodoItem
 
 # The leader's home page warns about staffed openings this far ahead.
@@ -55,13 +54,12 @@ def home_panels(sender, request, **kwargs):
 
 def today_panels(request):
     """For staff: each of their centres open now or when next, with the tally button."""
-    centres = list(Centre.objects.for_user(request.user).with_figure_version())
+    centres = list(Centre.objects.for_user(request.user))
     if not centres:
         return []
     now = timezone.now()
     horizon = now + datetime.timedelta(days=NEXT_OPENING_HORIZON_DAYS)
-    # Whole days, kept: the same openings all day for every staff member of the centres.
-    found, _closed = kept_openings(centres, timezone.localdate(now), timezone.localdate(horizon))
+    found = openings.openings_for(centres, now, horizon)
     rows = []
     for centre in centres:
         current = next((o for o in found[centre.pk] if o.contains(now)), None)

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.calendar import Event
 from advice.models import OutreachHours
-from centres import signals
-from centres.services import kept_openings
+from centres import openings, signals
 
 
 def outreach_events(centres, start, end):
@@ -17,9 +16,8 @@ def outreach_events(centres, start, end):
     absences left out and those on a day the centre is closed cancelled: who is there
     when, as users must always know."""
     last = end - timedelta(days=1)
-    # The closed days the calendar's openings and closures came from (kept under the
-    # figure version), so the hours agree with the closures shown beside them.
-    _openings, closed = kept_openings(centres, start, last)
+    # The closed days the calendar's closures come from, so the hours agree with them.
+    closed = openings.closed_days(centres, start, last)
     sessions = OutreachHours.objects.filter(centre__in=centres).between(start, last, closed)
     return [
         Event(

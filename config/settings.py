@@ -1,6 +1,5 @@
 """Værested settings, read from environment variables (see .env.example)."""
 
-import hashlib
 import os
 import sys
 from datetime import timedelta
@@ -71,6 +70,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The task queue: jobs in this database, run by `manage.py procrastinate worker`.
     "procrastinate.contrib.django",
+    # Triggers declared on the models (Meta.triggers); `manage.py pgtrigger ls` shows drift.
     "pgtrigger",
     "config",
     "centres",
@@ -156,50 +156,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 
-def code_release():
-    """A digest of the project's code, templates and catalogues.
-
-    What is kept was worked out or rendered by this code, so a release that changes any
-    of it starts with new keys rather than serve what the release before made."""
-    digest = hashlib.sha256()
-    for folder in ("centres", "activities", "advice", "incidents", "config", "templates"):
-        for path in sorted((BASE_DIR / folder).rglob("*")):
-            if path.suffix in (".py", ".html", ".mo") and "migrations" not in path.parts:
-                digest.update(str(path.relative_to(BASE_DIR)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-KEPT_PREFIX = code_release()
-
-# What is kept is keyed by versions the database moves (see config/dashboard/report.py), so
-# nothing is ever forgotten on purpose: a change makes new keys, and so does a release.
-
-
-def kept(backend, location, max_entries):
-    """A cache of what is kept under versions, for a day at most."""
-    return {
-        "BACKEND": f"django.core.cache.backends.{backend}",
-        "LOCATION": location,
-        "KEY_PREFIX": KEPT_PREFIX,
-        "TIMEOUT": 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": max_entries},
-    }
-
-
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered dashboard reports of past periods (50-200 KB each) and year-earlier figures,
-    # in the database: every worker and app server shares what one of them worked out.
-    # The tables are made by `migrate` (config.apps).
-    "dashboard": kept("db.DatabaseCache", "vaerested_cache", 2000),
-    # The calendar's rendered days (activities.calendar.days_key), under the figure version.
-    "calendar": kept("db.DatabaseCache", "vaerested_calendar_cache", 5000),
-    # The openings of each centre's day (centres.services.kept_day_openings, < 1 KB) and of
-    # ranges of days (kept_openings): in every process, and in a table of their own that a
-    # process reads before it works them out itself.
-    "openings": kept("locmem.LocMemCache", "openings", 5000),
-    "shared-openings": kept("db.DatabaseCache", "vaerested_openings_cache", 5000),
 }
 
 # Sessions end after 30 minutes without a request, and 12 hours after sign-in at the latest.

@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 from centres.models import Centre, KeyHolder, LoggedQuerySet, Role, normalise_alias
 from centres.plausible import plausible, plausible_dates, plausible_moments
 from centres.validators import reject_cpr_numbers
+from incidents.summaries import TRIGGERS as MONTH_TRIGGERS
+from incidents.summaries import IncidentMonth  # noqa: F401 (a model of this app)
 
 
 class Kind(models.TextChoices):
@@ -314,6 +316,7 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
+        triggers = MONTH_TRIGGERS
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         indexes = [

@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from centres.exports import Workbook
 from centres.models import Centre, KeyLoan, Role, User
+from centres.summaries import moments, split, union
 from incidents.models import (
     Acknowledgement,
     Ban,
@@ -21,6 +22,7 @@ from incidents.models import (
     Severity,
     Status,
 )
+from incidents.summaries import IncidentMonth
 
 
 def follow_ups_for(user):
@@ -272,6 +274,37 @@ def quarter_figures_xlsx(user, start, end):
 # --- Dashboard and report pack ----------------------------------------------------------
 
 
+def _counted(centre_ids, first, last, *fields):
+    """The incidents of the days `first` to `last` at the centres counted per `fields`:
+    whole months from the summary, the days around them from the incidents. Rows of
+    (*fields, n) in which a key may come twice. One query."""
+    first_month, end_month, spans = split(first, last)
+    whole = None
+    if first_month < end_month:
+        whole = (
+            IncidentMonth.objects.filter(
+                centre_id__in=centre_ids, month__gte=first_month, month__lt=end_month
+            )
+            .exclude(n=0)
+            .values_list(*fields)
+            .annotate(count=Sum("n"))
+            .order_by()
+        )
+    part = None
+    if spans:
+        days = Q()
+        for span in spans:
+            start, end = moments(*span)
+            days |= Q(occurred_at__gte=start, occurred_at__lt=end)
+        part = (
+            Incident.objects.filter(days, centre_id__in=centre_ids)
+            .values_list(*fields)
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+    return union(whole, part)
+
+
 def incident_totals(centre_ids, first, last):
     """Return {"total", "kind": {value: n}, "severity": {value: n}} of the episodes of
     the days `first` to `last` at the centres. One query."""
@@ -282,14 +315,7 @@ def incident_totals(centre_ids, first, last):
         "kind": dict.fromkeys(Kind.values, 0),
         "severity": dict.fromkeys(Severity.values, 0),
     }
-    rows = (
-        Incident.objects.filter(centre_id__in=centre_ids)
-        .in_period(first, last)
-        .values_list("severity", "kinds")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for severity, kinds, n in rows:
+    for severity, kinds, n in _counted(centre_ids, first, last, "severity", "kinds"):
         result["total"] += n
         if severity in result["severity"]:
             result["severity"][severity] += n
@@ -302,24 +328,23 @@ def incident_totals(centre_ids, first, last):
 def incidents_per_centre(centre_ids, first, last):
     """Return {centre id: {"total", "kind": {value: n}, "follow_ups", "follow_ups_done"}}
     of the episodes in the period and their follow-up items. Two queries."""
-    incidents = Incident.objects.filter(centre_id__in=centre_ids).in_period(first, last)
-    rows = (
-        incidents.values("centre_id")
-        .annotate(
-            total=Count("pk"),
-            **{f"kind_{k}": Count("pk", filter=Q(kinds__contains=[k])) for k in Kind.values},
+    result = {}
+    for centre_id, kinds, n in _counted(centre_ids, first, last, "centre_id", "kinds"):
+        row = result.setdefault(
+            centre_id,
+            {
+                "total": 0,
+                "kind": dict.fromkeys(Kind.values, 0),
+                "follow_ups": 0,
+                "follow_ups_done": 0,
+            },
         )
-        .order_by()
-    )
-    result = {
-        r["centre_id"]: {
-            "total": r["total"],
-            "kind": {k: r[f"kind_{k}"] for k in Kind.values},
-            "follow_ups": 0,
-            "follow_ups_done": 0,
-        }
-        for r in rows
-    }
+        row["total"] += n
+        for kind in set(kinds or ()):
+            if kind in row["kind"]:
+                row["kind"][kind] += n
+    # Follow-up items are few beside the incidents: counted from the rows.
+    incidents = Incident.objects.filter(centre_id__in=centre_ids).in_period(first, last)
     items = (
         FollowUpItem.objects.filter(incident__in=incidents)
         .values("incident__centre_id")

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project's own modules (config.database, config.backups) for the scripts here.
 sys.path.insert(0, str(ROOT))
 SCRATCH_NAME = "vaerested_scale"
-# Leaders and staff of the first organisations get this password (scratch data only).
+# Leaders and staff of the first organisations, the large municipality among them, get this
+# password (scratch data only).
 LOAD_PASSWORD = "scale-load-test"
 
 

@@ -1,12 +1,13 @@
 """One clock in tests: the suite passes on any day it runs.
 
 - Every query a test makes is checked: SQL that reads PostgreSQL's own clock (`now()`,
-  `current_date`, ...) fails the test. What "now" is comes from the app (centres.clock).
+  `current_date`, ...) fails the test. What "now" is comes from the app
+  (django.utils.timezone), which passes it to SQL.
 - Tests marked `any_day` run once on the real clock and again at each of MOMENTS, the
   edges where dates go wrong: a week across a month end, New Year's Eve, the nights
   both summer-time switches happen, a leap day. The clock stands still at the moment,
-  for Python and, through the app's moment, for the database. A test that sets its own
-  clock (time_machine), is marked `clock_free` or drives a browser runs once.
+  for Python and so for every query, which is given its moments by Python. A test that
+  sets its own clock (time_machine), is marked `clock_free` or drives a browser runs once.
 
 `make quick` leaves the runs at MOMENTS out (`-m "not other_day"`); `make test` runs them.
 """

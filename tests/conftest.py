@@ -8,7 +8,6 @@ Organisation Z runs centre Z; its leader Zoe must see nothing of A's.
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import caches
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from centres.models import Role
@@ -129,18 +128,6 @@ def client_for(client):
         return client
 
     return sign_in
-
-
-@pytest.fixture
-def forget_kept():
-    """Call to forget what pages keep (openings, the calendar's days), so that the next
-    request works everything out as after a change; for tests of that path's cost."""
-
-    def forget():
-        for alias in ("openings", "shared-openings", "calendar"):
-            caches[alias].clear()
-
-    return forget
 
 
 @pytest.fixture(autouse=True)

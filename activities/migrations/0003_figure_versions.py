@@ -2,17 +2,34 @@
 
 from django.db import migrations
 
-from centres import figure_versions as fv
+# The SQL as this migration ran it, written out so that the migration does not
+# depend on application code that may change or go.
+SQL = """CREATE TRIGGER activities_activity_figures_insert AFTER INSERT ON activities_activity REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER activities_activity_figures_update AFTER UPDATE ON activities_activity REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER activities_activity_figures_delete AFTER DELETE ON activities_activity REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER activities_activity_figures_truncate AFTER TRUNCATE ON activities_activity FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER activities_activity_centres_figures_insert AFTER INSERT ON activities_activity_centres REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT a.organisation_id FROM %1$s r JOIN activities_activity a ON a.id = r.activity_id');
+CREATE TRIGGER activities_activity_centres_figures_update AFTER UPDATE ON activities_activity_centres REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT a.organisation_id FROM %1$s r JOIN activities_activity a ON a.id = r.activity_id');
+CREATE TRIGGER activities_activity_centres_figures_delete AFTER DELETE ON activities_activity_centres REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT a.organisation_id FROM %1$s r JOIN activities_activity a ON a.id = r.activity_id');
+CREATE TRIGGER activities_activity_centres_figures_truncate AFTER TRUNCATE ON activities_activity_centres FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER activities_occurrence_figures_insert AFTER INSERT ON activities_occurrence REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT a.organisation_id FROM %1$s r JOIN activities_activity a ON a.id = r.activity_id');
+CREATE TRIGGER activities_occurrence_figures_update AFTER UPDATE ON activities_occurrence REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT a.organisation_id FROM %1$s r JOIN activities_activity a ON a.id = r.activity_id');
+CREATE TRIGGER activities_occurrence_figures_delete AFTER DELETE ON activities_occurrence REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT a.organisation_id FROM %1$s r JOIN activities_activity a ON a.id = r.activity_id');
+CREATE TRIGGER activities_occurrence_figures_truncate AFTER TRUNCATE ON activities_occurrence FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');"""
 
+REVERSE_SQL = """DROP TRIGGER activities_activity_figures_insert ON activities_activity;
+DROP TRIGGER activities_activity_figures_update ON activities_activity;
+DROP TRIGGER activities_activity_figures_delete ON activities_activity;
+DROP TRIGGER activities_activity_figures_truncate ON activities_activity;
+DROP TRIGGER activities_activity_centres_figures_insert ON activities_activity_centres;
+DROP TRIGGER activities_activity_centres_figures_update ON activities_activity_centres;
+DROP TRIGGER activities_activity_centres_figures_delete ON activities_activity_centres;
+DROP TRIGGER activities_activity_centres_figures_truncate ON activities_activity_centres;
+DROP TRIGGER activities_occurrence_figures_insert ON activities_occurrence;
+DROP TRIGGER activities_occurrence_figures_update ON activities_occurrence;
+DROP TRIGGER activities_occurrence_figures_delete ON activities_occurrence;
+DROP TRIGGER activities_occurrence_figures_truncate ON activities_occurrence;"""
 
-VIA_ACTIVITY = (
-    "SELECT a.organisation_id FROM %1$s r JOIN activities_activity a ON a.id = r.activity_id"
-)
-TABLES = {
-    "activities_activity": fv.DIRECT,
-    "activities_activity_centres": VIA_ACTIVITY,
-    "activities_occurrence": VIA_ACTIVITY,
-}
 
 
 class Migration(migrations.Migration):
@@ -23,5 +40,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(fv.install_all(TABLES), fv.remove_all(TABLES)),
+        migrations.RunSQL(SQL, REVERSE_SQL),
     ]
+

@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,20 +18,15 @@ from activities.views.common import MEETING_READERS, meetings_in_scope, parse_da
 from centres.access import CENTRE_WORKERS, EVERY_ROLE, role_required
 from centres.models import Centre, Role
 from centres.query import int_param
-from centres.services import kept
 
 # Who makes private calendar links: the leader for the organisation, association members
 # for themselves.
 LINK_MAKERS = (Role.LEADER, Role.ASSOCIATION)
 
 
-def _calendar_context(
-    request, *, occurrences, meetings, centres, link_urls, base_url, organisation_id, scope
-):
-    """The calendar page's context. Its days are rendered once and kept under the
-    organisation's figure version, which every table behind their events moves (see
-    calendar.days_key); `scope` names what the occurrence and meeting querysets hold,
-    from the visible `centres`."""
+def _calendar_context(request, *, occurrences, meetings, centres, link_urls, base_url):
+    """The calendar page's context: the days of the period asked for, with the events of
+    the scoped occurrence and meeting querysets and of the visible `centres`."""
     today = timezone.localdate()
     view = request.GET.get("view")
     view = view if view in calendar.VIEWS else "agenda"
@@ -67,36 +61,23 @@ def _calendar_context(
         "weekday_headers": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
     }
 
-    def render_days():
-        event_list = calendar.events(
-            occurrences=occurrences,
-            meetings=meetings,
-            start=start,
-            end=end,
-            centre=centre,
-            kind=kind,
-            link_urls=link_urls,
-            open_centres=centres,
-        )
-        if view == "month":
-            cells = calendar.month_grid(start, end, event_list, today)
-        else:
-            cells = calendar.days(start, end, event_list, today)
-            if view == "agenda":
-                cells = [c for c in cells if c["events"] or c["is_today"]]
-        return render_to_string("activities/calendar.html#days", {**context, "cells": cells})
-
-    key = calendar.days_key(
-        organisation_id=organisation_id,
-        scope=(*scope, link_urls, sorted(c.pk for c in centres)),
-        view=view,
+    event_list = calendar.events(
+        occurrences=occurrences,
+        meetings=meetings,
         start=start,
         end=end,
         centre=centre,
         kind=kind,
-        today=today,
+        link_urls=link_urls,
+        open_centres=centres,
     )
-    context["days"] = kept(calendar.CACHE, key, render_days)
+    if view == "month":
+        cells = calendar.month_grid(start, end, event_list, today)
+    else:
+        cells = calendar.days(start, end, event_list, today)
+        if view == "agenda":
+            cells = [c for c in cells if c["events"] or c["is_today"]]
+    context["cells"] = cells
     return context
 
 
@@ -109,11 +90,9 @@ def calendar_view(request):
         request,
         occurrences=Occurrence.objects.for_user(user),
         meetings=meetings,
-        centres=list(Centre.objects.for_user(user).with_figure_version()),
+        centres=list(Centre.objects.for_user(user)),
         link_urls=user.role in CENTRE_WORKERS,
         base_url=reverse("activities:calendar"),
-        organisation_id=user.organisation_id,
-        scope=("user", user.role in MEETING_READERS),
     )
     context["can_share"] = user.role in LINK_MAKERS
     return render(request, "activities/calendar.html", context)
@@ -134,11 +113,9 @@ def shared_calendar(request, token):
         request,
         occurrences=occurrences,
         meetings=meetings,
-        centres=list(link.centres().with_figure_version()),
+        centres=list(link.centres()),
         link_urls=False,
         base_url=reverse("activities:shared_calendar", args=[token]),
-        organisation_id=link.organisation_id,
-        scope=("link", link.centre_id),
     )
     context.update(link=link, shared=True)
     return render(request, "activities/calendar.html", context)
@@ -156,7 +133,7 @@ def calendar_feed(request, token):
         start=today - timedelta(days=60),
         end=today + timedelta(days=400),
         link_urls=False,
-        closed_centres=link.centres().with_figure_version(),
+        closed_centres=link.centres(),
     )
     name = link.centre.name if link.centre_id else link.organisation.name
     response = HttpResponse(calendar.ical(event_list, name), content_type="text/calendar")

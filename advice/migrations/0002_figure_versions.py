@@ -2,18 +2,42 @@
 
 from django.db import migrations
 
-from centres import figure_versions as fv
+# The SQL as this migration ran it, written out so that the migration does not
+# depend on application code that may change or go.
+SQL = """CREATE TRIGGER advice_topic_figures_insert AFTER INSERT ON advice_topic REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER advice_topic_figures_update AFTER UPDATE ON advice_topic REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER advice_topic_figures_delete AFTER DELETE ON advice_topic REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER advice_topic_figures_truncate AFTER TRUNCATE ON advice_topic FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER advice_contact_figures_insert AFTER INSERT ON advice_contact REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER advice_contact_figures_update AFTER UPDATE ON advice_contact REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER advice_contact_figures_delete AFTER DELETE ON advice_contact REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER advice_contact_figures_truncate AFTER TRUNCATE ON advice_contact FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER advice_contacttopic_figures_insert AFTER INSERT ON advice_contacttopic REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id');
+CREATE TRIGGER advice_contacttopic_figures_update AFTER UPDATE ON advice_contacttopic REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id');
+CREATE TRIGGER advice_contacttopic_figures_delete AFTER DELETE ON advice_contacttopic REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id');
+CREATE TRIGGER advice_contacttopic_figures_truncate AFTER TRUNCATE ON advice_contacttopic FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER advice_meetingtally_figures_insert AFTER INSERT ON advice_meetingtally REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER advice_meetingtally_figures_update AFTER UPDATE ON advice_meetingtally REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER advice_meetingtally_figures_delete AFTER DELETE ON advice_meetingtally REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER advice_meetingtally_figures_truncate AFTER TRUNCATE ON advice_meetingtally FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');"""
 
+REVERSE_SQL = """DROP TRIGGER advice_topic_figures_insert ON advice_topic;
+DROP TRIGGER advice_topic_figures_update ON advice_topic;
+DROP TRIGGER advice_topic_figures_delete ON advice_topic;
+DROP TRIGGER advice_topic_figures_truncate ON advice_topic;
+DROP TRIGGER advice_contact_figures_insert ON advice_contact;
+DROP TRIGGER advice_contact_figures_update ON advice_contact;
+DROP TRIGGER advice_contact_figures_delete ON advice_contact;
+DROP TRIGGER advice_contact_figures_truncate ON advice_contact;
+DROP TRIGGER advice_contacttopic_figures_insert ON advice_contacttopic;
+DROP TRIGGER advice_contacttopic_figures_update ON advice_contacttopic;
+DROP TRIGGER advice_contacttopic_figures_delete ON advice_contacttopic;
+DROP TRIGGER advice_contacttopic_figures_truncate ON advice_contacttopic;
+DROP TRIGGER advice_meetingtally_figures_insert ON advice_meetingtally;
+DROP TRIGGER advice_meetingtally_figures_update ON advice_meetingtally;
+DROP TRIGGER advice_meetingtally_figures_delete ON advice_meetingtally;
+DROP TRIGGER advice_meetingtally_figures_truncate ON advice_meetingtally;"""
 
-TABLES = {
-    "advice_topic": fv.DIRECT,
-    "advice_contact": fv.VIA_CENTRE,
-    "advice_contacttopic": (
-        "SELECT c.organisation_id FROM %1$s r JOIN advice_contact x ON x.id = r.contact_id"
-        " JOIN centres_centre c ON c.id = x.centre_id"
-    ),
-    "advice_meetingtally": fv.VIA_CENTRE,
-}
 
 
 class Migration(migrations.Migration):
@@ -24,5 +48,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(fv.install_all(TABLES), fv.remove_all(TABLES)),
+        migrations.RunSQL(SQL, REVERSE_SQL),
     ]
+

@@ -7,26 +7,108 @@ alone; one recorded for an earlier day, or moved from one, still moves the versi
 The triggers get functions of their own (static SQL, planned once per connection).
 """
 
-import importlib
-
 from django.db import migrations
 
-from centres import figure_versions as fv
+# The SQL as this migration ran it, written out so that the migration does not
+# depend on application code that may change or go.
+SQL_1 = """DROP TRIGGER advice_contact_figures_insert ON advice_contact;
+DROP TRIGGER advice_contact_figures_update ON advice_contact;
+DROP TRIGGER advice_contact_figures_delete ON advice_contact;
+DROP TRIGGER advice_contact_figures_truncate ON advice_contact;
+CREATE FUNCTION advice_contact_touch_figures() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM old_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date UNION SELECT c.organisation_id FROM old_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSE
+        UPDATE centres_figureversion SET version = nextval('centres_figureversion_seq');
+    END IF;
+    RETURN NULL;
+END
+$body$;
+CREATE TRIGGER advice_contact_figures_insert AFTER INSERT ON advice_contact REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION advice_contact_touch_figures();
+CREATE TRIGGER advice_contact_figures_update AFTER UPDATE ON advice_contact REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION advice_contact_touch_figures();
+CREATE TRIGGER advice_contact_figures_delete AFTER DELETE ON advice_contact REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION advice_contact_touch_figures();
+CREATE TRIGGER advice_contact_figures_truncate AFTER TRUNCATE ON advice_contact FOR EACH STATEMENT EXECUTE FUNCTION advice_contact_touch_figures();"""
 
-# The local day after which a row's date counted as past, by the database server's clock
-# and five minutes early (replaced by the app's clock in centres 0012).
-TOMORROW_SOON = (
-    "((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date"
-)
+REVERSE_SQL_1 = """DROP TRIGGER advice_contact_figures_insert ON advice_contact;
+DROP TRIGGER advice_contact_figures_update ON advice_contact;
+DROP TRIGGER advice_contact_figures_delete ON advice_contact;
+DROP TRIGGER advice_contact_figures_truncate ON advice_contact;
+DROP FUNCTION advice_contact_touch_figures();
+CREATE TRIGGER advice_contact_figures_insert AFTER INSERT ON advice_contact REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER advice_contact_figures_update AFTER UPDATE ON advice_contact REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER advice_contact_figures_delete AFTER DELETE ON advice_contact REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER advice_contact_figures_truncate AFTER TRUNCATE ON advice_contact FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');"""
 
-earlier = importlib.import_module("advice.migrations.0002_figure_versions")
+SQL_2 = """DROP TRIGGER advice_contacttopic_figures_insert ON advice_contacttopic;
+DROP TRIGGER advice_contacttopic_figures_update ON advice_contacttopic;
+DROP TRIGGER advice_contacttopic_figures_delete ON advice_contacttopic;
+DROP TRIGGER advice_contacttopic_figures_truncate ON advice_contacttopic;
+CREATE FUNCTION advice_contacttopic_touch_figures() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE x.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM old_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE x.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE x.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date UNION SELECT c.organisation_id FROM old_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE x.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSE
+        UPDATE centres_figureversion SET version = nextval('centres_figureversion_seq');
+    END IF;
+    RETURN NULL;
+END
+$body$;
+CREATE TRIGGER advice_contacttopic_figures_insert AFTER INSERT ON advice_contacttopic REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION advice_contacttopic_touch_figures();
+CREATE TRIGGER advice_contacttopic_figures_update AFTER UPDATE ON advice_contacttopic REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION advice_contacttopic_touch_figures();
+CREATE TRIGGER advice_contacttopic_figures_delete AFTER DELETE ON advice_contacttopic REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION advice_contacttopic_touch_figures();
+CREATE TRIGGER advice_contacttopic_figures_truncate AFTER TRUNCATE ON advice_contacttopic FOR EACH STATEMENT EXECUTE FUNCTION advice_contacttopic_touch_figures();"""
 
-PAST = {
-    "advice_contact": f"{fv.VIA_CENTRE} WHERE r.date < {TOMORROW_SOON}",
-    "advice_contacttopic": (
-        f"{earlier.TABLES['advice_contacttopic']} WHERE x.date < {TOMORROW_SOON}"
-    ),
-}
+REVERSE_SQL_2 = """DROP TRIGGER advice_contacttopic_figures_insert ON advice_contacttopic;
+DROP TRIGGER advice_contacttopic_figures_update ON advice_contacttopic;
+DROP TRIGGER advice_contacttopic_figures_delete ON advice_contacttopic;
+DROP TRIGGER advice_contacttopic_figures_truncate ON advice_contacttopic;
+DROP FUNCTION advice_contacttopic_touch_figures();
+CREATE TRIGGER advice_contacttopic_figures_insert AFTER INSERT ON advice_contacttopic REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id');
+CREATE TRIGGER advice_contacttopic_figures_update AFTER UPDATE ON advice_contacttopic REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id');
+CREATE TRIGGER advice_contacttopic_figures_delete AFTER DELETE ON advice_contacttopic REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id');
+CREATE TRIGGER advice_contacttopic_figures_truncate AFTER TRUNCATE ON advice_contacttopic FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');"""
+
 
 
 class Migration(migrations.Migration):
@@ -36,8 +118,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
-            fv.install_static_sql(table, query), fv.remove_static_sql(table, earlier.TABLES[table])
-        )
-        for table, query in PAST.items()
+        migrations.RunSQL(SQL_1, REVERSE_SQL_1),
+        migrations.RunSQL(SQL_2, REVERSE_SQL_2),
     ]
+

@@ -4,25 +4,142 @@ A contact, or a topic of a contact, dated before the app's today moves the figur
 version; so does every one when the app gave no moment.
 """
 
-import importlib
-
 from django.db import migrations
 
-clock = importlib.import_module("centres.migrations.0012_one_clock")
+# The SQL as this migration ran it, written out so that the migration does not
+# depend on application code that may change or go.
+SQL_1 = """
+CREATE OR REPLACE FUNCTION advice_contact_touch_figures() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE centres_day_is_past(r.date)) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM old_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE centres_day_is_past(r.date)) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE centres_day_is_past(r.date) UNION SELECT c.organisation_id FROM old_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE centres_day_is_past(r.date)) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSE
+        UPDATE centres_figureversion SET version = nextval('centres_figureversion_seq');
+    END IF;
+    RETURN NULL;
+END
+$body$;
+"""
 
+REVERSE_SQL_1 = """
+CREATE OR REPLACE FUNCTION advice_contact_touch_figures() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM old_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date UNION SELECT c.organisation_id FROM old_rows r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSE
+        UPDATE centres_figureversion SET version = nextval('centres_figureversion_seq');
+    END IF;
+    RETURN NULL;
+END
+$body$;
+"""
 
-def past_contacts(past):
-    return (
-        "SELECT c.organisation_id FROM {rows} r JOIN centres_centre c ON c.id = r.centre_id "
-        f"WHERE {past % 'r.date'}"
-    )
+SQL_2 = """
+CREATE OR REPLACE FUNCTION advice_contacttopic_touch_figures() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE centres_day_is_past(x.date)) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM old_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE centres_day_is_past(x.date)) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE centres_day_is_past(x.date) UNION SELECT c.organisation_id FROM old_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE centres_day_is_past(x.date)) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSE
+        UPDATE centres_figureversion SET version = nextval('centres_figureversion_seq');
+    END IF;
+    RETURN NULL;
+END
+$body$;
+"""
 
+REVERSE_SQL_2 = """
+CREATE OR REPLACE FUNCTION advice_contacttopic_touch_figures() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE x.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM old_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE x.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT c.organisation_id FROM new_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE x.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date UNION SELECT c.organisation_id FROM old_rows r JOIN advice_contact x ON x.id = r.contact_id JOIN centres_centre c ON c.id = x.centre_id WHERE x.date < ((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
+    ELSE
+        UPDATE centres_figureversion SET version = nextval('centres_figureversion_seq');
+    END IF;
+    RETURN NULL;
+END
+$body$;
+"""
 
-def past_contact_topics(past):
-    return (
-        "SELECT c.organisation_id FROM {rows} r JOIN advice_contact x ON x.id = r.contact_id "
-        f"JOIN centres_centre c ON c.id = x.centre_id WHERE {past % 'x.date'}"
-    )
 
 
 class Migration(migrations.Migration):
@@ -32,12 +149,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
-            clock.touch_function(function, query(clock.APP_CLOCK_PAST)),
-            clock.touch_function(function, query(clock.SERVER_CLOCK_PAST)),
-        )
-        for function, query in (
-            ("advice_contact_touch_figures", past_contacts),
-            ("advice_contacttopic_touch_figures", past_contact_topics),
-        )
+        migrations.RunSQL(SQL_1, REVERSE_SQL_1),
+        migrations.RunSQL(SQL_2, REVERSE_SQL_2),
     ]
+

@@ -2,37 +2,139 @@
 
 from django.db import migrations, models
 
-from centres import figure_versions as fv
+# The SQL as this migration ran it, written out so that the migration does not
+# depend on application code that may change or go.
+SQL = """
+CREATE SEQUENCE centres_figureversion_seq;
 
-# The local day after which a row's date counted as past, by the database server's clock
-# and five minutes early (replaced by the app's clock in centres 0012).
-TOMORROW_SOON = (
-    "((clock_timestamp() + interval '5 minutes') AT TIME ZONE 'Europe/Copenhagen')::date"
-)
+-- TG_ARGV[0]: a query giving organisation ids, with %1$s for the transition table.
+CREATE FUNCTION centres_touch_figures() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+DECLARE
+    organisations text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        UPDATE centres_figureversion SET version = nextval('centres_figureversion_seq');
+        RETURN NULL;
+    END IF;
+    organisations := CASE TG_OP
+        WHEN 'INSERT' THEN format(TG_ARGV[0], 'new_rows')
+        WHEN 'DELETE' THEN format(TG_ARGV[0], 'old_rows')
+        ELSE format(TG_ARGV[0], 'new_rows') || ' UNION ' || format(TG_ARGV[0], 'old_rows')
+    END;
+    -- In order of organisation, so two statements never wait on each other's rows.
+    EXECUTE format($sql$
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (%s) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version
+    $sql$, organisations);
+    RETURN NULL;
+END
+$body$;
+CREATE TRIGGER centres_centre_figures_insert AFTER INSERT ON centres_centre REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER centres_centre_figures_update AFTER UPDATE ON centres_centre REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER centres_centre_figures_delete AFTER DELETE ON centres_centre REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER centres_centre_figures_truncate AFTER TRUNCATE ON centres_centre FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_visitcount_figures_insert AFTER INSERT ON centres_visitcount REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval ''5 minutes'') AT TIME ZONE ''Europe/Copenhagen'')::date');
+CREATE TRIGGER centres_visitcount_figures_update AFTER UPDATE ON centres_visitcount REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval ''5 minutes'') AT TIME ZONE ''Europe/Copenhagen'')::date');
+CREATE TRIGGER centres_visitcount_figures_delete AFTER DELETE ON centres_visitcount REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id WHERE r.date < ((clock_timestamp() + interval ''5 minutes'') AT TIME ZONE ''Europe/Copenhagen'')::date');
+CREATE TRIGGER centres_visitcount_figures_truncate AFTER TRUNCATE ON centres_visitcount FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_census_figures_insert AFTER INSERT ON centres_census REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_census_figures_update AFTER UPDATE ON centres_census REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_census_figures_delete AFTER DELETE ON centres_census REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_census_figures_truncate AFTER TRUNCATE ON centres_census FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_openinghours_figures_insert AFTER INSERT ON centres_openinghours REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_openinghours_figures_update AFTER UPDATE ON centres_openinghours REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_openinghours_figures_delete AFTER DELETE ON centres_openinghours REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_openinghours_figures_truncate AFTER TRUNCATE ON centres_openinghours FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_closure_figures_insert AFTER INSERT ON centres_closure REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_closure_figures_update AFTER UPDATE ON centres_closure REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_closure_figures_delete AFTER DELETE ON centres_closure REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_closure_figures_truncate AFTER TRUNCATE ON centres_closure FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_openday_figures_insert AFTER INSERT ON centres_openday REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_openday_figures_update AFTER UPDATE ON centres_openday REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_openday_figures_delete AFTER DELETE ON centres_openday REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_openday_figures_truncate AFTER TRUNCATE ON centres_openday FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_userrunopening_figures_insert AFTER INSERT ON centres_userrunopening REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_userrunopening_figures_update AFTER UPDATE ON centres_userrunopening REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_userrunopening_figures_delete AFTER DELETE ON centres_userrunopening REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_userrunopening_figures_truncate AFTER TRUNCATE ON centres_userrunopening FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_shift_figures_insert AFTER INSERT ON centres_shift REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_shift_figures_update AFTER UPDATE ON centres_shift REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_shift_figures_delete AFTER DELETE ON centres_shift REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_shift_figures_truncate AFTER TRUNCATE ON centres_shift FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_keyholder_figures_insert AFTER INSERT ON centres_keyholder REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER centres_keyholder_figures_update AFTER UPDATE ON centres_keyholder REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER centres_keyholder_figures_delete AFTER DELETE ON centres_keyholder REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER centres_keyholder_figures_truncate AFTER TRUNCATE ON centres_keyholder FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_keyfob_figures_insert AFTER INSERT ON centres_keyfob REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER centres_keyfob_figures_update AFTER UPDATE ON centres_keyfob REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER centres_keyfob_figures_delete AFTER DELETE ON centres_keyfob REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER centres_keyfob_figures_truncate AFTER TRUNCATE ON centres_keyfob FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_keyfob_centres_figures_insert AFTER INSERT ON centres_keyfob_centres REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT f.organisation_id FROM %1$s r JOIN centres_keyfob f ON f.id = r.keyfob_id');
+CREATE TRIGGER centres_keyfob_centres_figures_update AFTER UPDATE ON centres_keyfob_centres REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT f.organisation_id FROM %1$s r JOIN centres_keyfob f ON f.id = r.keyfob_id');
+CREATE TRIGGER centres_keyfob_centres_figures_delete AFTER DELETE ON centres_keyfob_centres REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT f.organisation_id FROM %1$s r JOIN centres_keyfob f ON f.id = r.keyfob_id');
+CREATE TRIGGER centres_keyfob_centres_figures_truncate AFTER TRUNCATE ON centres_keyfob_centres FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_keyloan_figures_insert AFTER INSERT ON centres_keyloan REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT f.organisation_id FROM %1$s r JOIN centres_keyfob f ON f.id = r.fob_id');
+CREATE TRIGGER centres_keyloan_figures_update AFTER UPDATE ON centres_keyloan REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT f.organisation_id FROM %1$s r JOIN centres_keyfob f ON f.id = r.fob_id');
+CREATE TRIGGER centres_keyloan_figures_delete AFTER DELETE ON centres_keyloan REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT f.organisation_id FROM %1$s r JOIN centres_keyfob f ON f.id = r.fob_id');
+CREATE TRIGGER centres_keyloan_figures_truncate AFTER TRUNCATE ON centres_keyloan FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');"""
 
+REVERSE_SQL = """DROP TRIGGER centres_centre_figures_insert ON centres_centre;
+DROP TRIGGER centres_centre_figures_update ON centres_centre;
+DROP TRIGGER centres_centre_figures_delete ON centres_centre;
+DROP TRIGGER centres_centre_figures_truncate ON centres_centre;
+DROP TRIGGER centres_visitcount_figures_insert ON centres_visitcount;
+DROP TRIGGER centres_visitcount_figures_update ON centres_visitcount;
+DROP TRIGGER centres_visitcount_figures_delete ON centres_visitcount;
+DROP TRIGGER centres_visitcount_figures_truncate ON centres_visitcount;
+DROP TRIGGER centres_census_figures_insert ON centres_census;
+DROP TRIGGER centres_census_figures_update ON centres_census;
+DROP TRIGGER centres_census_figures_delete ON centres_census;
+DROP TRIGGER centres_census_figures_truncate ON centres_census;
+DROP TRIGGER centres_openinghours_figures_insert ON centres_openinghours;
+DROP TRIGGER centres_openinghours_figures_update ON centres_openinghours;
+DROP TRIGGER centres_openinghours_figures_delete ON centres_openinghours;
+DROP TRIGGER centres_openinghours_figures_truncate ON centres_openinghours;
+DROP TRIGGER centres_closure_figures_insert ON centres_closure;
+DROP TRIGGER centres_closure_figures_update ON centres_closure;
+DROP TRIGGER centres_closure_figures_delete ON centres_closure;
+DROP TRIGGER centres_closure_figures_truncate ON centres_closure;
+DROP TRIGGER centres_openday_figures_insert ON centres_openday;
+DROP TRIGGER centres_openday_figures_update ON centres_openday;
+DROP TRIGGER centres_openday_figures_delete ON centres_openday;
+DROP TRIGGER centres_openday_figures_truncate ON centres_openday;
+DROP TRIGGER centres_userrunopening_figures_insert ON centres_userrunopening;
+DROP TRIGGER centres_userrunopening_figures_update ON centres_userrunopening;
+DROP TRIGGER centres_userrunopening_figures_delete ON centres_userrunopening;
+DROP TRIGGER centres_userrunopening_figures_truncate ON centres_userrunopening;
+DROP TRIGGER centres_shift_figures_insert ON centres_shift;
+DROP TRIGGER centres_shift_figures_update ON centres_shift;
+DROP TRIGGER centres_shift_figures_delete ON centres_shift;
+DROP TRIGGER centres_shift_figures_truncate ON centres_shift;
+DROP TRIGGER centres_keyholder_figures_insert ON centres_keyholder;
+DROP TRIGGER centres_keyholder_figures_update ON centres_keyholder;
+DROP TRIGGER centres_keyholder_figures_delete ON centres_keyholder;
+DROP TRIGGER centres_keyholder_figures_truncate ON centres_keyholder;
+DROP TRIGGER centres_keyfob_figures_insert ON centres_keyfob;
+DROP TRIGGER centres_keyfob_figures_update ON centres_keyfob;
+DROP TRIGGER centres_keyfob_figures_delete ON centres_keyfob;
+DROP TRIGGER centres_keyfob_figures_truncate ON centres_keyfob;
+DROP TRIGGER centres_keyfob_centres_figures_insert ON centres_keyfob_centres;
+DROP TRIGGER centres_keyfob_centres_figures_update ON centres_keyfob_centres;
+DROP TRIGGER centres_keyfob_centres_figures_delete ON centres_keyfob_centres;
+DROP TRIGGER centres_keyfob_centres_figures_truncate ON centres_keyfob_centres;
+DROP TRIGGER centres_keyloan_figures_insert ON centres_keyloan;
+DROP TRIGGER centres_keyloan_figures_update ON centres_keyloan;
+DROP TRIGGER centres_keyloan_figures_delete ON centres_keyloan;
+DROP TRIGGER centres_keyloan_figures_truncate ON centres_keyloan;
+DROP FUNCTION centres_touch_figures();
+DROP SEQUENCE centres_figureversion_seq;
+"""
 
-# Tally changes count only for days before today (in local time, with five minutes to
-# spare for a transaction open at midnight): only past periods are ever cached, so the
-# taps of the day never move the version.
-PAST_VISITS = f"{fv.VIA_CENTRE} WHERE r.date < {TOMORROW_SOON}"
-TABLES = {
-    "centres_centre": fv.DIRECT,
-    "centres_visitcount": PAST_VISITS,
-    "centres_census": fv.VIA_CENTRE,
-    "centres_openinghours": fv.VIA_CENTRE,
-    "centres_closure": fv.VIA_CENTRE,
-    "centres_openday": fv.VIA_CENTRE,
-    "centres_userrunopening": fv.VIA_CENTRE,
-    "centres_shift": fv.VIA_CENTRE,
-    "centres_keyholder": fv.DIRECT,
-    "centres_keyfob": fv.DIRECT,
-    "centres_keyfob_centres": (
-        "SELECT f.organisation_id FROM %1$s r JOIN centres_keyfob f ON f.id = r.keyfob_id"
-    ),
-    "centres_keyloan": (
-        "SELECT f.organisation_id FROM %1$s r JOIN centres_keyfob f ON f.id = r.fob_id"
-    ),
-}
 
 
 class Migration(migrations.Migration):
@@ -53,7 +155,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'figure versions',
             },
         ),
-        migrations.RunSQL(
-            fv.FUNCTION_SQL + fv.install_all(TABLES), fv.remove_all(TABLES) + fv.REMOVE_FUNCTION_SQL
-        ),
+        migrations.RunSQL(SQL, REVERSE_SQL),
     ]
+

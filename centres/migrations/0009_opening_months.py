@@ -3,14 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from centres import figure_versions as fv
-
-# A change to the rules behind opening hours deletes the months it touches; the
-# dashboard works them out again when next asked (centres.stats.opening_figures).
-# Before deleting, a change takes a shared lock per centre, held to the end of its
-# transaction: a month being worked out (under the exclusive lock) either sees the change
-# or is deleted by it, never stored stale.
-FORGET = r"""
+# The SQL as this migration ran it, written out so that the migration does not
+# depend on application code that may change or go.
+SQL = """
 CREATE FUNCTION centres_forget_opening_months() RETURNS trigger
 LANGUAGE plpgsql AS $body$
 DECLARE
@@ -20,7 +15,11 @@ BEGIN
         DELETE FROM centres_openingmonth;
         RETURN NULL;
     END IF;
-    changed := """ + fv.CHANGED_ROWS + r""";
+    changed := CASE TG_OP
+        WHEN 'INSERT' THEN format(TG_ARGV[0], 'new_rows')
+        WHEN 'DELETE' THEN format(TG_ARGV[0], 'old_rows')
+        ELSE format(TG_ARGV[0], 'new_rows') || ' UNION ' || format(TG_ARGV[0], 'old_rows')
+    END;
     -- 79770: the first key of these locks (centres.stats.OPENING_MONTH_LOCK).
     EXECUTE format($sql$
         SELECT count(pg_advisory_xact_lock_shared(79770, centre_id::int)) FROM (
@@ -38,23 +37,49 @@ BEGIN
     RETURN NULL;
 END
 $body$;
-"""
+CREATE TRIGGER centres_openinghours_openings_insert AFTER INSERT ON centres_openinghours REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, valid_from, valid_until FROM %1$s');
+CREATE TRIGGER centres_openinghours_openings_update AFTER UPDATE ON centres_openinghours REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, valid_from, valid_until FROM %1$s');
+CREATE TRIGGER centres_openinghours_openings_delete AFTER DELETE ON centres_openinghours REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, valid_from, valid_until FROM %1$s');
+CREATE TRIGGER centres_openinghours_openings_truncate AFTER TRUNCATE ON centres_openinghours FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('');
+CREATE TRIGGER centres_closure_openings_insert AFTER INSERT ON centres_closure REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, starts, ends FROM %1$s');
+CREATE TRIGGER centres_closure_openings_update AFTER UPDATE ON centres_closure REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, starts, ends FROM %1$s');
+CREATE TRIGGER centres_closure_openings_delete AFTER DELETE ON centres_closure REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, starts, ends FROM %1$s');
+CREATE TRIGGER centres_closure_openings_truncate AFTER TRUNCATE ON centres_closure FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('');
+CREATE TRIGGER centres_openday_openings_insert AFTER INSERT ON centres_openday REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, date, date FROM %1$s');
+CREATE TRIGGER centres_openday_openings_update AFTER UPDATE ON centres_openday REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, date, date FROM %1$s');
+CREATE TRIGGER centres_openday_openings_delete AFTER DELETE ON centres_openday REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, date, date FROM %1$s');
+CREATE TRIGGER centres_openday_openings_truncate AFTER TRUNCATE ON centres_openday FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('');
+CREATE TRIGGER centres_userrunopening_openings_insert AFTER INSERT ON centres_userrunopening REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, ((starts) AT TIME ZONE ''Europe/Copenhagen'')::date, ((ends) AT TIME ZONE ''Europe/Copenhagen'')::date FROM %1$s');
+CREATE TRIGGER centres_userrunopening_openings_update AFTER UPDATE ON centres_userrunopening REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, ((starts) AT TIME ZONE ''Europe/Copenhagen'')::date, ((ends) AT TIME ZONE ''Europe/Copenhagen'')::date FROM %1$s');
+CREATE TRIGGER centres_userrunopening_openings_delete AFTER DELETE ON centres_userrunopening REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, ((starts) AT TIME ZONE ''Europe/Copenhagen'')::date, ((ends) AT TIME ZONE ''Europe/Copenhagen'')::date FROM %1$s');
+CREATE TRIGGER centres_userrunopening_openings_truncate AFTER TRUNCATE ON centres_userrunopening FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('');
+CREATE TRIGGER centres_shift_openings_insert AFTER INSERT ON centres_shift REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, ((starts) AT TIME ZONE ''Europe/Copenhagen'')::date, ((ends) AT TIME ZONE ''Europe/Copenhagen'')::date FROM %1$s');
+CREATE TRIGGER centres_shift_openings_update AFTER UPDATE ON centres_shift REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, ((starts) AT TIME ZONE ''Europe/Copenhagen'')::date, ((ends) AT TIME ZONE ''Europe/Copenhagen'')::date FROM %1$s');
+CREATE TRIGGER centres_shift_openings_delete AFTER DELETE ON centres_shift REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, ((starts) AT TIME ZONE ''Europe/Copenhagen'')::date, ((ends) AT TIME ZONE ''Europe/Copenhagen'')::date FROM %1$s');
+CREATE TRIGGER centres_shift_openings_truncate AFTER TRUNCATE ON centres_shift FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('');"""
 
-LOCAL_DAY = "((%s) AT TIME ZONE 'Europe/Copenhagen')::date"
-TABLES = {
-    "centres_openinghours": "SELECT centre_id, valid_from, valid_until FROM %1$s",
-    "centres_closure": "SELECT centre_id, starts, ends FROM %1$s",
-    "centres_openday": "SELECT centre_id, date, date FROM %1$s",
-    "centres_userrunopening": (
-        f"SELECT centre_id, {LOCAL_DAY % 'starts'}, {LOCAL_DAY % 'ends'} FROM %1$s"
-    ),
-    "centres_shift": f"SELECT centre_id, {LOCAL_DAY % 'starts'}, {LOCAL_DAY % 'ends'} FROM %1$s",
-}
+REVERSE_SQL = """DROP TRIGGER centres_openinghours_openings_insert ON centres_openinghours;
+DROP TRIGGER centres_openinghours_openings_update ON centres_openinghours;
+DROP TRIGGER centres_openinghours_openings_delete ON centres_openinghours;
+DROP TRIGGER centres_openinghours_openings_truncate ON centres_openinghours;
+DROP TRIGGER centres_closure_openings_insert ON centres_closure;
+DROP TRIGGER centres_closure_openings_update ON centres_closure;
+DROP TRIGGER centres_closure_openings_delete ON centres_closure;
+DROP TRIGGER centres_closure_openings_truncate ON centres_closure;
+DROP TRIGGER centres_openday_openings_insert ON centres_openday;
+DROP TRIGGER centres_openday_openings_update ON centres_openday;
+DROP TRIGGER centres_openday_openings_delete ON centres_openday;
+DROP TRIGGER centres_openday_openings_truncate ON centres_openday;
+DROP TRIGGER centres_userrunopening_openings_insert ON centres_userrunopening;
+DROP TRIGGER centres_userrunopening_openings_update ON centres_userrunopening;
+DROP TRIGGER centres_userrunopening_openings_delete ON centres_userrunopening;
+DROP TRIGGER centres_userrunopening_openings_truncate ON centres_userrunopening;
+DROP TRIGGER centres_shift_openings_insert ON centres_shift;
+DROP TRIGGER centres_shift_openings_update ON centres_shift;
+DROP TRIGGER centres_shift_openings_delete ON centres_shift;
+DROP TRIGGER centres_shift_openings_truncate ON centres_shift;
+DROP FUNCTION centres_forget_opening_months();"""
 
-
-OPTIONS = {"function": "centres_forget_opening_months", "suffix": "openings"}
-INSTALL = FORGET + fv.install_all(TABLES, **OPTIONS)
-REMOVE = fv.remove_all(TABLES, OPTIONS["suffix"]) + "\nDROP FUNCTION centres_forget_opening_months();"
 
 
 class Migration(migrations.Migration):
@@ -80,5 +105,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'opening hours of months',
             },
         ),
-        migrations.RunSQL(INSTALL, REMOVE),
+        migrations.RunSQL(SQL, REVERSE_SQL),
     ]
+

@@ -7,29 +7,31 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from centres import figure_versions as fv
-
-# The rota, absences and one day's changed openings are behind the opening figures and
-# the calendar: they move the figure version and forget the opening months they touch,
-# like the rules of 0008 and 0009. An absence names a person, not a centre: it touches
-# every centre of the person's organisation.
-VERSION_TABLES = {
-    "centres_rotashift": fv.VIA_CENTRE,
-    "centres_openingkindchange": fv.VIA_CENTRE,
-    "centres_staffabsence": "SELECT u.organisation_id FROM %1$s r "
-    "JOIN centres_user u ON u.id = r.worker_id",
-}
-MONTH_TABLES = {
-    "centres_rotashift": "SELECT centre_id, valid_from, valid_until FROM %1$s",
-    "centres_openingkindchange": "SELECT centre_id, date, date FROM %1$s",
-    "centres_staffabsence": (
-        "SELECT c.id, r.first_day, r.last_day FROM %1$s r JOIN centres_user u ON u.id = r.worker_id "
-    "JOIN centres_centre c ON c.organisation_id = u.organisation_id"
-    ),
-}
-MONTH_OPTIONS = {"function": "centres_forget_opening_months", "suffix": "openings"}
-# Nobody works two rota shifts at once on a weekday while both are valid.
-ROTA_EXCLUSION = """
+# The SQL as this migration ran it, written out so that the migration does not
+# depend on application code that may change or go.
+SQL = """CREATE TRIGGER centres_rotashift_figures_insert AFTER INSERT ON centres_rotashift REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_rotashift_figures_update AFTER UPDATE ON centres_rotashift REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_rotashift_figures_delete AFTER DELETE ON centres_rotashift REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_rotashift_figures_truncate AFTER TRUNCATE ON centres_rotashift FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_openingkindchange_figures_insert AFTER INSERT ON centres_openingkindchange REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_openingkindchange_figures_update AFTER UPDATE ON centres_openingkindchange REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_openingkindchange_figures_delete AFTER DELETE ON centres_openingkindchange REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER centres_openingkindchange_figures_truncate AFTER TRUNCATE ON centres_openingkindchange FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER centres_staffabsence_figures_insert AFTER INSERT ON centres_staffabsence REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT u.organisation_id FROM %1$s r JOIN centres_user u ON u.id = r.worker_id');
+CREATE TRIGGER centres_staffabsence_figures_update AFTER UPDATE ON centres_staffabsence REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT u.organisation_id FROM %1$s r JOIN centres_user u ON u.id = r.worker_id');
+CREATE TRIGGER centres_staffabsence_figures_delete AFTER DELETE ON centres_staffabsence REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT u.organisation_id FROM %1$s r JOIN centres_user u ON u.id = r.worker_id');
+CREATE TRIGGER centres_staffabsence_figures_truncate AFTER TRUNCATE ON centres_staffabsence FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');CREATE TRIGGER centres_rotashift_openings_insert AFTER INSERT ON centres_rotashift REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, valid_from, valid_until FROM %1$s');
+CREATE TRIGGER centres_rotashift_openings_update AFTER UPDATE ON centres_rotashift REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, valid_from, valid_until FROM %1$s');
+CREATE TRIGGER centres_rotashift_openings_delete AFTER DELETE ON centres_rotashift REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, valid_from, valid_until FROM %1$s');
+CREATE TRIGGER centres_rotashift_openings_truncate AFTER TRUNCATE ON centres_rotashift FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('');
+CREATE TRIGGER centres_openingkindchange_openings_insert AFTER INSERT ON centres_openingkindchange REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, date, date FROM %1$s');
+CREATE TRIGGER centres_openingkindchange_openings_update AFTER UPDATE ON centres_openingkindchange REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, date, date FROM %1$s');
+CREATE TRIGGER centres_openingkindchange_openings_delete AFTER DELETE ON centres_openingkindchange REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT centre_id, date, date FROM %1$s');
+CREATE TRIGGER centres_openingkindchange_openings_truncate AFTER TRUNCATE ON centres_openingkindchange FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('');
+CREATE TRIGGER centres_staffabsence_openings_insert AFTER INSERT ON centres_staffabsence REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT c.id, r.first_day, r.last_day FROM %1$s r JOIN centres_user u ON u.id = r.worker_id JOIN centres_centre c ON c.organisation_id = u.organisation_id');
+CREATE TRIGGER centres_staffabsence_openings_update AFTER UPDATE ON centres_staffabsence REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT c.id, r.first_day, r.last_day FROM %1$s r JOIN centres_user u ON u.id = r.worker_id JOIN centres_centre c ON c.organisation_id = u.organisation_id');
+CREATE TRIGGER centres_staffabsence_openings_delete AFTER DELETE ON centres_staffabsence REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('SELECT c.id, r.first_day, r.last_day FROM %1$s r JOIN centres_user u ON u.id = r.worker_id JOIN centres_centre c ON c.organisation_id = u.organisation_id');
+CREATE TRIGGER centres_staffabsence_openings_truncate AFTER TRUNCATE ON centres_staffabsence FOR EACH STATEMENT EXECUTE FUNCTION centres_forget_opening_months('');
 ALTER TABLE centres_rotashift ADD CONSTRAINT rota_shifts_of_a_worker_do_not_overlap
 EXCLUDE USING gist (
     int8range(worker_id, worker_id, '[]') WITH &&,
@@ -38,6 +40,31 @@ EXCLUDE USING gist (
     tsrange(DATE '2000-01-03' + starts, DATE '2000-01-03' + ends) WITH &&
 );
 """
+
+REVERSE_SQL = """ALTER TABLE centres_rotashift DROP CONSTRAINT rota_shifts_of_a_worker_do_not_overlap;DROP TRIGGER centres_rotashift_openings_insert ON centres_rotashift;
+DROP TRIGGER centres_rotashift_openings_update ON centres_rotashift;
+DROP TRIGGER centres_rotashift_openings_delete ON centres_rotashift;
+DROP TRIGGER centres_rotashift_openings_truncate ON centres_rotashift;
+DROP TRIGGER centres_openingkindchange_openings_insert ON centres_openingkindchange;
+DROP TRIGGER centres_openingkindchange_openings_update ON centres_openingkindchange;
+DROP TRIGGER centres_openingkindchange_openings_delete ON centres_openingkindchange;
+DROP TRIGGER centres_openingkindchange_openings_truncate ON centres_openingkindchange;
+DROP TRIGGER centres_staffabsence_openings_insert ON centres_staffabsence;
+DROP TRIGGER centres_staffabsence_openings_update ON centres_staffabsence;
+DROP TRIGGER centres_staffabsence_openings_delete ON centres_staffabsence;
+DROP TRIGGER centres_staffabsence_openings_truncate ON centres_staffabsence;DROP TRIGGER centres_rotashift_figures_insert ON centres_rotashift;
+DROP TRIGGER centres_rotashift_figures_update ON centres_rotashift;
+DROP TRIGGER centres_rotashift_figures_delete ON centres_rotashift;
+DROP TRIGGER centres_rotashift_figures_truncate ON centres_rotashift;
+DROP TRIGGER centres_openingkindchange_figures_insert ON centres_openingkindchange;
+DROP TRIGGER centres_openingkindchange_figures_update ON centres_openingkindchange;
+DROP TRIGGER centres_openingkindchange_figures_delete ON centres_openingkindchange;
+DROP TRIGGER centres_openingkindchange_figures_truncate ON centres_openingkindchange;
+DROP TRIGGER centres_staffabsence_figures_insert ON centres_staffabsence;
+DROP TRIGGER centres_staffabsence_figures_update ON centres_staffabsence;
+DROP TRIGGER centres_staffabsence_figures_delete ON centres_staffabsence;
+DROP TRIGGER centres_staffabsence_figures_truncate ON centres_staffabsence;"""
+
 
 
 class Migration(migrations.Migration):
@@ -181,12 +208,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('first_day'))), name='absence_ends_after_start')],
             },
         ),
-        migrations.RunSQL(
-            fv.install_all(VERSION_TABLES)
-            + fv.install_all(MONTH_TABLES, **MONTH_OPTIONS)
-            + ROTA_EXCLUSION,
-            "ALTER TABLE centres_rotashift DROP CONSTRAINT rota_shifts_of_a_worker_do_not_overlap;"
-            + fv.remove_all(MONTH_TABLES, MONTH_OPTIONS["suffix"])
-            + fv.remove_all(VERSION_TABLES),
-        ),
+        migrations.RunSQL(SQL, REVERSE_SQL),
     ]
+

@@ -1,14 +1,8 @@
 from django.db import migrations
 
-from centres import figure_versions as fv
-
-# Who counts for the two-staff rule (a person's qualification, the organisation's
-# qualifications_for_two_staff) is behind the understaffed figure of every month with a
-# shift of theirs, past ones too: a change moves the organisation's figure version and
-# forgets every opening month of its centres, in the same transaction, under the shared
-# lock per centre the rules' triggers take (0009). Row triggers whose WHEN looks at those
-# columns only, so a sign-in (last_login) or a renamed organisation costs nothing.
-FUNCTION = f"""
+# The SQL as this migration ran it, written out so that the migration does not
+# depend on application code that may change or go.
+SQL = """
 CREATE FUNCTION centres_counting_staff_changed() RETURNS trigger
 LANGUAGE plpgsql AS $body$
 DECLARE
@@ -25,7 +19,12 @@ BEGIN
     ) AS centres;
     DELETE FROM centres_openingmonth m USING centres_centre c
     WHERE m.centre_id = c.id AND c.organisation_id = ANY(organisations);
-{fv.TOUCH.format(rows="SELECT unnest(organisations)")};
+        INSERT INTO centres_figureversion (organisation_id, version)
+        SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
+            SELECT DISTINCT organisation_id FROM (SELECT unnest(organisations)) AS changed (organisation_id)
+            WHERE organisation_id IS NOT NULL ORDER BY 1
+        ) AS touched
+        ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
     RETURN NULL;
 END
 $body$;
@@ -41,11 +40,12 @@ WHEN (OLD.qualifications_for_two_staff IS DISTINCT FROM NEW.qualifications_for_t
 EXECUTE FUNCTION centres_counting_staff_changed();
 """
 
-REMOVE = """
+REVERSE_SQL = """
 DROP TRIGGER centres_organisation_counting_staff ON centres_organisation;
 DROP TRIGGER centres_user_counting_staff ON centres_user;
 DROP FUNCTION centres_counting_staff_changed();
 """
+
 
 
 class Migration(migrations.Migration):
@@ -54,5 +54,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(FUNCTION, REMOVE),
+        migrations.RunSQL(SQL, REVERSE_SQL),
     ]
+

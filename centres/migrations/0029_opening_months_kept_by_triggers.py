@@ -292,7 +292,7 @@ DROP FUNCTION centres_openings(bigint[], date, date);
 
 # The triggers of 0009 and 0021 that forgot the months a change touched, and 0022's
 # forgetting of all months when who counts for two staff changes, go: the months are
-# recounted instead. 0022's triggers still move the figure version.
+# recounted instead (the triggers declared on User, Organisation and Centre).
 FORGET_TABLES = [
     "centres_openinghours", "centres_closure", "centres_openday", "centres_userrunopening",
     "centres_shift", "centres_rotashift", "centres_openingkindchange", "centres_staffabsence",
@@ -304,25 +304,9 @@ DROP_FORGETTING = "\n".join(
 ) + """
 DROP FUNCTION centres_forget_opening_months();
 
-CREATE OR REPLACE FUNCTION centres_counting_staff_changed() RETURNS trigger
-LANGUAGE plpgsql AS $body$
-DECLARE
-    organisations bigint[];
-BEGIN
-    IF TG_TABLE_NAME = 'centres_organisation' THEN
-        organisations := ARRAY[NEW.id];
-    ELSE
-        organisations := ARRAY[OLD.organisation_id, NEW.organisation_id];
-    END IF;
-    INSERT INTO centres_figureversion (organisation_id, version)
-    SELECT organisation_id, nextval('centres_figureversion_seq') FROM (
-        SELECT DISTINCT organisation_id FROM unnest(organisations) AS changed (organisation_id)
-        WHERE organisation_id IS NOT NULL ORDER BY 1
-    ) AS touched
-    ON CONFLICT (organisation_id) DO UPDATE SET version = excluded.version;
-    RETURN NULL;
-END
-$body$;
+DROP TRIGGER centres_organisation_counting_staff ON centres_organisation;
+DROP TRIGGER centres_user_counting_staff ON centres_user;
+DROP FUNCTION centres_counting_staff_changed();
 
 -- Filled lazily until now: counted anew from the functions after the migration
 -- (centres.apps), so every kept month comes from the one definition.
@@ -333,7 +317,7 @@ DELETE FROM centres_openingmonth;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('centres', '0027_kiosk_devices'),
+        ('centres', '0028_no_figure_versions_or_caches'),
     ]
 
     operations = [

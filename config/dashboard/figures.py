@@ -112,14 +112,8 @@ def right_now(centre_ids, organisation_id, today):
     )
 
 
-def dashboard(
-    *, centre_ids, organisation_id, period, now=None, earlier_figures=None, now_figures=None
-):
+def dashboard(*, centre_ids, organisation_id, period, now=None):
     """Return the dashboard's context: sections of compared figures, charts and tables.
-
-    `earlier_figures`, if given, returns the year-earlier period's figures in place of
-    period_figures(..., tables=False), and `now_figures` those of right_now (the caller
-    may keep them).
 
     A period that holds today is shown so far (Period.so_far): its figures run to today,
     beside the same days a year earlier, and rates divide by the days that have passed.
@@ -128,145 +122,199 @@ def dashboard(
     today = timezone.localdate(now)
     period = period.so_far(today)
     earlier = period.year_earlier()
-    cur = period_figures(centre_ids, organisation_id, period, now)
-    if earlier_figures is None:
-        prev = period_figures(centre_ids, organisation_id, earlier, now, tables=False)
-    else:
-        prev = earlier_figures(earlier)
-    weeks, prev_weeks = period.weeks, earlier.weeks
+    current = period_figures(centre_ids, organisation_id, period, now)
+    previous = period_figures(centre_ids, organisation_id, earlier, now, tables=False)
+    state = right_now(centre_ids, organisation_id, today)
+    return {
+        "period": period,
+        "earlier": earlier,
+        **sections(current, previous, state, period, earlier),
+        **charts_and_tables(centre_ids, period, now, current),
+    }
 
-    def weekly(value, span):
-        return round(value / span, 1)
 
-    def per_opening_hour(figures):
-        hours = figures["hours"][OpeningKind.STAFFED] + figures["hours"][OpeningKind.USER_RUN]
-        return round(figures["visits"]["visits"] / hours, 1) if hours else None
+def sections(current, previous, now, period, earlier):
+    """{"sections": [Section], "now_section": Section} from the figures of the period
+    (`current`), of the year-earlier period (`previous`), of right_now (`now`) and the two
+    periods. No database: figures in, sections out."""
+    compare = Comparison(current, previous, period, earlier)
+    return {
+        "sections": [
+            visits_section(compare),
+            census_section(compare),
+            hours_section(compare),
+            activities_section(compare),
+            advice_section(compare),
+            incidents_section(compare),
+        ],
+        "now_section": now_section(*now),
+    }
 
-    def pair(label, getter, decimals=0, compared=True):
-        return Figure(label, getter(cur), getter(prev), decimals=decimals, compared=compared)
 
-    visits = Section(
+@dataclass
+class Comparison:
+    """The figures of a period and of the same period a year earlier, side by side."""
+
+    current: dict
+    previous: dict
+    period: object
+    earlier: object
+
+    def pair(self, label, getter, decimals=0, compared=True):
+        return Figure(
+            label, getter(self.current), getter(self.previous), decimals, compared=compared
+        )
+
+    def per_span(self, label, getter, span):
+        """A figure divided by the span (days, weeks) each period has had so far."""
+        return Figure(
+            label,
+            round(getter(self.current) / span(self.period), 1),
+            round(getter(self.previous) / span(self.earlier), 1),
+            decimals=1,
+        )
+
+
+def _days(period):
+    return period.days
+
+
+def _weeks(period):
+    return period.weeks
+
+
+def _per_opening_hour(figures):
+    hours = figures["hours"][OpeningKind.STAFFED] + figures["hours"][OpeningKind.USER_RUN]
+    return round(figures["visits"]["visits"] / hours, 1) if hours else None
+
+
+def _rounded(value):
+    return None if value is None else round(value, 1)
+
+
+def visits_section(compare):
+    def visits(f):
+        return f["visits"]["visits"]
+
+    return Section(
         "visits",
         _("Visits"),
         [
-            pair(_("Visits"), lambda f: f["visits"]["visits"]),
-            pair(_("Staffed"), lambda f: f["visits"]["staffed"]),
-            pair(_("User-run"), lambda f: f["visits"]["user_run"]),
-            pair(_("New visitors"), lambda f: f["visits"]["new_visits"]),
-            Figure(
-                _("Visits per day"),
-                round(cur["visits"]["visits"] / period.days, 1),
-                round(prev["visits"]["visits"] / earlier.days, 1),
-                decimals=1,
-            ),
-            Figure(
-                _("Visits per week"),
-                weekly(cur["visits"]["visits"], weeks),
-                weekly(prev["visits"]["visits"], prev_weeks),
-                decimals=1,
-            ),
-            pair(_("Visits per opening hour"), per_opening_hour, decimals=1),
+            compare.pair(_("Visits"), visits),
+            compare.pair(_("Staffed"), lambda f: f["visits"]["staffed"]),
+            compare.pair(_("User-run"), lambda f: f["visits"]["user_run"]),
+            compare.pair(_("New visitors"), lambda f: f["visits"]["new_visits"]),
+            compare.per_span(_("Visits per day"), visits, _days),
+            compare.per_span(_("Visits per week"), visits, _weeks),
+            compare.pair(_("Visits per opening hour"), _per_opening_hour, decimals=1),
         ],
     )
-    census = Section(
+
+
+def census_section(compare):
+    return Section(
         "census",
         _("Regular users (latest census)"),
         [
-            pair(_("Weekly users"), lambda f: f["census"]["weekly"]),
-            pair(_("Monthly users"), lambda f: f["census"]["monthly"]),
-            pair(_("Occasional users"), lambda f: f["census"]["occasional"]),
-            pair(_("Regular users in all"), lambda f: f["census"]["total"]),
+            compare.pair(_("Weekly users"), lambda f: f["census"]["weekly"]),
+            compare.pair(_("Monthly users"), lambda f: f["census"]["monthly"]),
+            compare.pair(_("Occasional users"), lambda f: f["census"]["occasional"]),
+            compare.pair(_("Regular users in all"), lambda f: f["census"]["total"]),
         ],
     )
-    hours = Section(
+
+
+def hours_section(compare):
+    kinds = (
+        (OpeningKind.STAFFED, _("Staffed")),
+        (OpeningKind.USER_RUN, _("User-run")),
+        (OpeningKind.MAYBE, _("Maybe open")),
+    )
+    return Section(
         "hours",
         _("Opening hours per week"),
-        [
-            Figure(
-                label,
-                weekly(cur["hours"][kind], weeks),
-                weekly(prev["hours"][kind], prev_weeks),
-                decimals=1,
+        [compare.per_span(label, lambda f, k=kind: f["hours"][k], _weeks) for kind, label in kinds]
+        + [
+            compare.pair(
+                _("Staffed openings with fewer than two staff"), lambda f: f["understaffed"]
             )
-            for kind, label in (
-                (OpeningKind.STAFFED, _("Staffed")),
-                (OpeningKind.USER_RUN, _("User-run")),
-                (OpeningKind.MAYBE, _("Maybe open")),
-            )
-        ]
-        + [pair(_("Staffed openings with fewer than two staff"), lambda f: f["understaffed"])],
+        ],
     )
-    activities = Section(
+
+
+def activities_section(compare):
+    return Section(
         "activities",
         _("Activities"),
         [
-            pair(_("Held"), lambda f: f["activities"]["held"]),
-            pair(_("Cancelled"), lambda f: f["activities"]["cancelled"]),
-            pair(
+            compare.pair(_("Held"), lambda f: f["activities"]["held"]),
+            compare.pair(_("Cancelled"), lambda f: f["activities"]["cancelled"]),
+            compare.pair(
                 _("Average attendance"),
-                lambda f: (
-                    None
-                    if f["activities"]["average_attendance"] is None
-                    else round(f["activities"]["average_attendance"], 1)
-                ),
+                lambda f: _rounded(f["activities"]["average_attendance"]),
                 decimals=1,
             ),
         ],
     )
-    advice = Section(
+
+
+def advice_section(compare):
+    return Section(
         "advice",
         _("Advice"),
         [
-            pair(_("Advice contacts"), lambda f: f["contacts"]),
-            pair(
+            compare.pair(_("Advice contacts"), lambda f: f["contacts"]),
+            compare.pair(
                 _("No-shows at outreach meetings (%)"),
-                lambda f: None if f["no_show_rate"] is None else round(f["no_show_rate"], 1),
+                lambda f: _rounded(f["no_show_rate"]),
                 decimals=1,
             ),
         ],
     )
-    incidents = Section(
+
+
+def incidents_section(compare):
+    return Section(
         "incidents",
         _("Incidents"),
         [
-            pair(_("Incidents"), lambda f: f["incidents"]["total"]),
-            pair(_("Incidents per 1,000 visits"), lambda f: f["rate"], decimals=1),
+            compare.pair(_("Incidents"), lambda f: f["incidents"]["total"]),
+            compare.pair(_("Incidents per 1,000 visits"), lambda f: f["rate"], decimals=1),
             *[
-                pair(label, lambda f, k=value: f["incidents"]["kind"][k])
+                compare.pair(label, lambda f, k=value: f["incidents"]["kind"][k])
                 for value, label in Kind.choices
             ],
             *[
-                pair(label, lambda f, s=value: f["incidents"]["severity"][s])
+                compare.pair(label, lambda f, s=value: f["incidents"]["severity"][s])
                 for value, label in Severity.choices
             ],
         ],
     )
-    if now_figures is None:
-        state, keys = right_now(centre_ids, organisation_id, today)
-    else:
-        state, keys = now_figures()
-    now_section = Section(
-        "now",
-        _("Right now"),
-        [
-            Figure(_("Open follow-up items"), state["open_follow_ups"], compared=False),
-            Figure(_("Overdue follow-up items"), state["overdue_follow_ups"], compared=False),
-            Figure(_("Work-injury reports due"), state["work_injuries_due"], compared=False),
-            Figure(_("Bans in force"), state["active_bans"], compared=False),
-            Figure(
-                _("Centres with an overdue or missing risk assessment"),
-                state["risk_assessments_overdue"],
-                compared=False,
-            ),
-            Figure(_("Key fobs lent out"), keys["fobs_out"], compared=False),
-            Figure(
-                _("Key holders without a safety briefing"),
-                keys["holders_without_briefing"],
-                compared=False,
-            ),
-        ],
+
+
+def now_section(state, keys):
+    """The "Right now" section from right_now's (follow-up state, keys): not compared."""
+    figures = [
+        (_("Open follow-up items"), state["open_follow_ups"]),
+        (_("Overdue follow-up items"), state["overdue_follow_ups"]),
+        (_("Work-injury reports due"), state["work_injuries_due"]),
+        (_("Bans in force"), state["active_bans"]),
+        (
+            _("Centres with an overdue or missing risk assessment"),
+            state["risk_assessments_overdue"],
+        ),
+        (_("Key fobs lent out"), keys["fobs_out"]),
+        (_("Key holders without a safety briefing"), keys["holders_without_briefing"]),
+    ]
+    return Section(
+        "now", _("Right now"), [Figure(label, value, compared=False) for label, value in figures]
     )
 
+
+def charts_and_tables(centre_ids, period, now, current):
+    """The charts and tables below the figures: visits by day or week, the heat map, the
+    census trend, the best-attended activities and the period's advice tables (from
+    `current`, period_figures with tables)."""
     per_day = centre_stats.visits_per_day(centre_ids, period.start, period.end)
     if period.days <= DAYS_IN_DAILY_CHART:
         visit_series = [(d, counts) for d, counts in per_day.items()]
@@ -279,10 +327,6 @@ def dashboard(
         centre_ids, period.end - datetime.timedelta(days=2 * 365), period.end
     )
     return {
-        "period": period,
-        "earlier": earlier,
-        "sections": [visits, census, hours, activities, advice, incidents],
-        "now_section": now_section,
         "visit_chart": charts.stacked_bars(
             [(label_for(d, visit_unit), counts) for d, counts in visit_series],
             [("staffed", _("Staffed")), ("user_run", _("User-run"))],
@@ -293,8 +337,8 @@ def dashboard(
         "best_attended": activity_stats.best_attended(
             centre_ids, period.start, period.end, now=now
         ),
-        "advice": cur["advice"],
-        "advice_tables": [cur["advice"].table(k) for k in ("topics", "channel", "helper_role")],
+        "advice": current["advice"],
+        "advice_tables": [current["advice"].table(k) for k in ("topics", "channel", "helper_role")],
     }
 
 

@@ -111,66 +111,123 @@ def compute(
     period = Period.containing(PeriodKind.YEAR, datetime.date(year, 1, 1)).so_far(
         timezone.localdate(now)
     )
-    first, last = period.start, period.end
     ids = [c.pk for c in centres]
-
-    censuses = centre_stats.census_per_centre(ids, last)
-    visit_weeks = centre_stats.visits_per_centre_week(ids, first, last)
-    hour_weeks = centre_stats.opening_hours_per_centre_week(ids, first, last)
-    activity_rows = activity_stats.per_centre(ids, first, last, now=now)
-    meetings = activity_stats.house_meetings(ids, first, last, now=now)
-    topics, topic_counts, contact_totals = advice_stats.topics_per_centre(
-        ids, organisation_id, first, last
+    figures = Figures.read(ids, organisation_id, period, now)
+    weeks, matrix = week_by_week(centres, period, figures.visit_weeks, figures.hour_weeks)
+    rows = [figures.row(centre, period) for centre in centres]
+    pack = Pack(
+        year=year,
+        shared=shared,
+        centres=centres,
+        period=period,
+        organisation=organisation,
+        made_at=timezone.localtime(now),
+        threshold=threshold,
+        rows=rows,
+        weeks=weeks,
+        week_matrix=matrix,
+        changes=list(centre_stats.opening_hours_changes(ids, period.start, period.end)),
+        topics=figures.topics,
+        kinds=Kind.choices,
+        totals={
+            "visits": sum(figures.visits_of.values()),
+            "advice_contacts": sum(figures.contact_totals.values()),
+            "incidents": sum(i["total"] for i in figures.incidents.values()),
+        },
     )
-    incidents = incident_stats.incidents_per_centre(ids, first, last)
-    risks = incident_stats.risk_assessments(ids)
-    introductions = incident_stats.procedure_introductions(ids, organisation_id)
+    if shared:
+        suppress_shared(pack, threshold)
+    for row in rows:
+        row.visits_per_week = None if row.visits is None else round(row.visits / period.weeks, 1)
+    return pack
 
-    visits_of, staffed_of = {}, {}
-    for (centre_id, _week), n in visit_weeks.items():
-        visits_of[centre_id] = visits_of.get(centre_id, 0) + n
-    for (centre_id, _week), hours in hour_weeks.items():
-        staffed_of[centre_id] = staffed_of.get(centre_id, 0.0) + hours[OpeningKind.STAFFED]
 
-    rows = []
-    for centre in centres:
-        census = censuses.get(centre.pk)
-        acts = activity_rows.get(centre.pk, {})
-        meets = meetings.get(centre.pk, {})
-        inc = incidents.get(centre.pk, {})
-        risk = risks.get(centre.pk)
-        intro = introductions.get(centre.pk, {})
-        rows.append(
-            CentreRow(
-                centre=centre,
-                # Without a census the cells are empty, not hidden.
-                census={
-                    "date": census.date if census else None,
-                    "weekly": census.weekly if census else "",
-                    "monthly": census.monthly if census else "",
-                    "occasional": census.occasional if census else "",
-                    "total": census.total if census else "",
-                },
-                visits=visits_of.get(centre.pk, 0),
-                visits_per_week=None,
-                staffed_hours_per_week=round(staffed_of.get(centre.pk, 0.0) / period.weeks, 1),
-                activities_offered=acts.get("activities", 0),
-                occurrences_held=acts.get("held", 0),
-                house_meetings=meets.get("held", 0),
-                minutes_published=meets.get("published", 0),
-                advice_contacts=contact_totals.get(centre.pk, 0),
-                advice_topics=[topic_counts.get(centre.pk, {}).get(t.pk, 0) for t in topics],
-                incidents=inc.get("total", 0),
-                incident_kinds=[inc.get("kind", {}).get(k, 0) for k in Kind.values],
-                follow_ups=inc.get("follow_ups", 0),
-                follow_ups_done=inc.get("follow_ups_done", 0),
-                risk_assessed_on=risk.assessed_on if risk else None,
-                risk_review_on=risk.review_on if risk else None,
-                staff=intro.get("staff", 0),
-                staff_introduced=intro.get("acknowledged", 0),
+@dataclass
+class Figures:
+    """Each app's figures of the period per centre, a fixed number of queries."""
+
+    censuses: dict
+    visit_weeks: dict
+    hour_weeks: dict
+    activities: dict
+    meetings: dict
+    topics: list
+    topic_counts: dict
+    contact_totals: dict
+    incidents: dict
+    risks: dict
+    introductions: dict
+    visits_of: dict = field(default_factory=dict)
+    staffed_of: dict = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, ids, organisation_id, period, now):
+        first, last = period.start, period.end
+        topics, topic_counts, contact_totals = advice_stats.topics_per_centre(
+            ids, organisation_id, first, last
+        )
+        figures = cls(
+            censuses=centre_stats.census_per_centre(ids, last),
+            visit_weeks=centre_stats.visits_per_centre_week(ids, first, last),
+            hour_weeks=centre_stats.opening_hours_per_centre_week(ids, first, last),
+            activities=activity_stats.per_centre(ids, first, last, now=now),
+            meetings=activity_stats.house_meetings(ids, first, last, now=now),
+            topics=topics,
+            topic_counts=topic_counts,
+            contact_totals=contact_totals,
+            incidents=incident_stats.incidents_per_centre(ids, first, last),
+            risks=incident_stats.risk_assessments(ids),
+            introductions=incident_stats.procedure_introductions(ids, organisation_id),
+        )
+        for (centre_id, _week), n in figures.visit_weeks.items():
+            figures.visits_of[centre_id] = figures.visits_of.get(centre_id, 0) + n
+        for (centre_id, _week), hours in figures.hour_weeks.items():
+            figures.staffed_of[centre_id] = (
+                figures.staffed_of.get(centre_id, 0.0) + hours[OpeningKind.STAFFED]
             )
+        return figures
+
+    def row(self, centre, period):
+        census = self.censuses.get(centre.pk)
+        acts = self.activities.get(centre.pk, {})
+        meets = self.meetings.get(centre.pk, {})
+        inc = self.incidents.get(centre.pk, {})
+        risk = self.risks.get(centre.pk)
+        intro = self.introductions.get(centre.pk, {})
+        return CentreRow(
+            centre=centre,
+            # Without a census the cells are empty, not hidden.
+            census={
+                "date": census.date if census else None,
+                "weekly": census.weekly if census else "",
+                "monthly": census.monthly if census else "",
+                "occasional": census.occasional if census else "",
+                "total": census.total if census else "",
+            },
+            visits=self.visits_of.get(centre.pk, 0),
+            visits_per_week=None,
+            staffed_hours_per_week=round(self.staffed_of.get(centre.pk, 0.0) / period.weeks, 1),
+            activities_offered=acts.get("activities", 0),
+            occurrences_held=acts.get("held", 0),
+            house_meetings=meets.get("held", 0),
+            minutes_published=meets.get("published", 0),
+            advice_contacts=self.contact_totals.get(centre.pk, 0),
+            advice_topics=[self.topic_counts.get(centre.pk, {}).get(t.pk, 0) for t in self.topics],
+            incidents=inc.get("total", 0),
+            incident_kinds=[inc.get("kind", {}).get(k, 0) for k in Kind.values],
+            follow_ups=inc.get("follow_ups", 0),
+            follow_ups_done=inc.get("follow_ups_done", 0),
+            risk_assessed_on=risk.assessed_on if risk else None,
+            risk_review_on=risk.review_on if risk else None,
+            staff=intro.get("staff", 0),
+            staff_introduced=intro.get("acknowledged", 0),
         )
 
+
+def week_by_week(centres, period, visit_weeks, hour_weeks):
+    """(weeks, matrix): each week's (monday, visits, staffed hours) over the centres, and
+    each centre's (visits, staffed hours) by (centre id, monday)."""
+    first, last = period.start, period.end
     monday = first - datetime.timedelta(days=first.weekday())
     mondays = []
     while monday <= last:
@@ -188,32 +245,7 @@ def compute(
             visits += v
             hours += h
         weeks.append((monday, visits, round(hours, 2)))
-
-    pack = Pack(
-        year=year,
-        shared=shared,
-        centres=centres,
-        period=period,
-        organisation=organisation,
-        made_at=timezone.localtime(now),
-        threshold=threshold,
-        rows=rows,
-        weeks=weeks,
-        week_matrix=matrix,
-        changes=list(centre_stats.opening_hours_changes(ids, first, last)),
-        topics=topics,
-        kinds=Kind.choices,
-        totals={
-            "visits": sum(visits_of.values()),
-            "advice_contacts": sum(contact_totals.values()),
-            "incidents": sum(i["total"] for i in incidents.values()),
-        },
-    )
-    if shared:
-        suppress_shared(pack, threshold)
-    for row in rows:
-        row.visits_per_week = None if row.visits is None else round(row.visits / period.weeks, 1)
-    return pack
+    return weeks, matrix
 
 
 def suppress_shared(pack, threshold):
@@ -227,10 +259,21 @@ def suppress_shared(pack, threshold):
     Sheets whose cells need not add up (an episode of several kinds, a contact with
     several topics) are protected as if they did.
     """
-    rows, centres = pack.rows, pack.centres
+    suppress_census(pack.rows, threshold)
+    suppress_visits(pack, threshold)
+    # Advice contacts by topic and centre, beside each centre's contacts; incidents by
+    # kind and centre, beside each centre's incidents.
+    suppress_by_centre(pack, threshold, "advice_topics", "advice_contacts", len(pack.topics))
+    suppress_by_centre(pack, threshold, "incident_kinds", "incidents", len(pack.kinds))
+    # Follow-up items done and not done, and staff introduced to the procedure or not:
+    # the shown "done of all" gives the other away, so both are in the table.
+    for total, part in (("follow_ups", "follow_ups_done"), ("staff", "staff_introduced")):
+        suppress_part_of_total(pack.rows, threshold, total, part)
 
-    # Regular users: a row per centre with a census; weekly, monthly and occasional
-    # users add up to the users in all.
+
+def suppress_census(rows, threshold):
+    """Regular users: a row per centre with a census; weekly, monthly and occasional
+    users add up to the users in all."""
     counted = [row for row in rows if row.census["date"]]
     census = suppress(
         [[row.census[k] for k in ("weekly", "monthly", "occasional")] for row in counted],
@@ -242,8 +285,11 @@ def suppress_shared(pack, threshold):
     for row, cells, total in zip(counted, census.cells, census.row_totals, strict=True):
         row.census.update(weekly=cells[0], monthly=cells[1], occasional=cells[2], total=total)
 
-    # Visits: weeks x centres; a week's visits over the centres on the page, a centre's
-    # over the weeks on the first sheet.
+
+def suppress_visits(pack, threshold):
+    """Visits: weeks x centres; a week's visits over the centres on the page, a centre's
+    over the weeks on the first sheet."""
+    centres = pack.centres
     mondays = [monday for monday, _visits, _hours in pack.weeks]
     visits = suppress(
         [[pack.week_matrix[(c.pk, monday)][0] for c in centres] for monday in mondays],
@@ -259,49 +305,39 @@ def suppress_shared(pack, threshold):
                 pack.week_matrix[(c.pk, monday)][1],
             )
         pack.weeks[i] = (monday, visits.row_totals[i], pack.weeks[i][2])
-    for row, total in zip(rows, visits.column_totals, strict=True):
+    for row, total in zip(pack.rows, visits.column_totals, strict=True):
         row.visits = total
     pack.totals["visits"] = visits.grand_total
 
-    # Advice contacts by topic and centre, beside each centre's contacts.
-    advice = suppress(
-        [[row.advice_topics[i] for row in rows] for i in range(len(pack.topics))],
+
+def suppress_by_centre(pack, threshold, parts, total, count):
+    """A table of `count` lines (the rows' list `parts`) by centre, beside each centre's
+    `total` and the pack's."""
+    rows = pack.rows
+    table = suppress(
+        [[getattr(row, parts)[i] for row in rows] for i in range(count)],
         threshold,
         row_totals=True,
-        column_totals=[row.advice_contacts for row in rows],
-        grand_total=pack.totals["advice_contacts"],
+        column_totals=[getattr(row, total) for row in rows],
+        grand_total=pack.totals[total],
     )
     for j, row in enumerate(rows):
-        row.advice_topics = [cells[j] for cells in advice.cells]
-        row.advice_contacts = advice.column_totals[j]
-    pack.totals["advice_contacts"] = advice.grand_total
+        setattr(row, parts, [cells[j] for cells in table.cells])
+        setattr(row, total, table.column_totals[j])
+    pack.totals[total] = table.grand_total
 
-    # Incidents by kind and centre, beside each centre's incidents.
-    kinds = suppress(
-        [[row.incident_kinds[i] for row in rows] for i in range(len(pack.kinds))],
+
+def suppress_part_of_total(rows, threshold, total, part):
+    table = suppress(
+        [[getattr(row, part), getattr(row, total) - getattr(row, part)] for row in rows],
         threshold,
         row_totals=True,
-        column_totals=[row.incidents for row in rows],
-        grand_total=pack.totals["incidents"],
+        column_totals=True,
+        grand_total=True,
     )
-    for j, row in enumerate(rows):
-        row.incident_kinds = [cells[j] for cells in kinds.cells]
-        row.incidents = kinds.column_totals[j]
-    pack.totals["incidents"] = kinds.grand_total
-
-    # Follow-up items done and not done, and staff introduced to the procedure or not:
-    # the shown "done of all" gives the other away, so both are in the table.
-    for total, part in (("follow_ups", "follow_ups_done"), ("staff", "staff_introduced")):
-        table = suppress(
-            [[getattr(row, part), getattr(row, total) - getattr(row, part)] for row in rows],
-            threshold,
-            row_totals=True,
-            column_totals=True,
-            grand_total=True,
-        )
-        for row, cells, row_total in zip(rows, table.cells, table.row_totals, strict=True):
-            setattr(row, part, cells[0])
-            setattr(row, total, row_total)
+    for row, cells, row_total in zip(rows, table.cells, table.row_totals, strict=True):
+        setattr(row, part, cells[0])
+        setattr(row, total, row_total)
 
 
 # Excel's tag for the language numbers and dates are shown in ([$-406]: Danish): LibreOffice
@@ -607,7 +643,12 @@ def workbook(pack):
     landscape fitted to the page's width; Danish number and date formats."""
     book = Workbook(pack)
     cover, contents_row = book.cover()
-    rows = pack.rows
+    for sheet in SHEETS:
+        sheet(book, pack)
+    return book.close(cover, contents_row)
+
+
+def users_and_visits_sheet(book, pack):
     book.table(
         _("Users and visits"),
         _("Regular users and visits"),
@@ -634,9 +675,12 @@ def workbook(pack):
                 r.visits_per_week,
                 r.staffed_hours_per_week,
             )
-            for r in rows
+            for r in pack.rows
         ],
     )
+
+
+def week_by_week_sheet(book, pack):
     mondays = [monday for monday, _v, _h in pack.weeks]
     week_columns = 3
     book.table(
@@ -662,6 +706,9 @@ def workbook(pack):
             for i, c in enumerate(pack.centres)
         ],
     )
+
+
+def opening_hours_changes_sheet(book, pack):
     changed = {h.centre_id for h in pack.changes}
     book.table(
         _("Changes of opening hours"),
@@ -694,6 +741,9 @@ def workbook(pack):
             if c.pk not in changed
         ],
     )
+
+
+def activities_sheet(book, pack):
     book.table(
         _("Activities and house meetings"),
         _("Activities and house meetings"),
@@ -712,9 +762,13 @@ def workbook(pack):
                 r.house_meetings,
                 r.minutes_published,
             )
-            for r in rows
+            for r in pack.rows
         ],
     )
+
+
+def advice_sheet(book, pack):
+    rows = pack.rows
     book.table(
         _("Advice"),
         _("Advice contacts by topic"),
@@ -727,6 +781,10 @@ def workbook(pack):
             ),
         ],
     )
+
+
+def incidents_sheet(book, pack):
+    rows = pack.rows
     book.table(
         _("Incidents"),
         _("Incidents, follow-up and risk assessments"),
@@ -745,4 +803,14 @@ def workbook(pack):
             (_("Staff introduced to the procedure"), *[r.staff_introduced for r in rows]),
         ],
     )
-    return book.close(cover, contents_row)
+
+
+# The workbook's sheets after the cover, in order.
+SHEETS = [
+    users_and_visits_sheet,
+    week_by_week_sheet,
+    opening_hours_changes_sheet,
+    activities_sheet,
+    advice_sheet,
+    incidents_sheet,
+]

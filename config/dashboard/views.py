@@ -8,8 +8,8 @@ from centres.exports import XLSX_TYPE, attachment
 from centres.models import Centre, Role
 from centres.query import int_params
 from config.dashboard import pack as report_pack
+from config.dashboard.figures import dashboard as dashboard_figures
 from config.dashboard.periods import PeriodForm, PeriodKind
-from config.dashboard.report import report as dashboard_report
 
 
 def scoped_centres(request, parameter):
@@ -37,14 +37,10 @@ def dashboard(request):
     period = (data.get("the_period") or PeriodForm.default_period(today)).so_far(today)
     chosen = data.get("centre")
     context.update(
-        period=period,
-        earlier=period.year_earlier(),
-        report=dashboard_report(
-            request,
+        dashboard_figures(
             centre_ids=[chosen] if chosen else [c.pk for c in centres],
             organisation_id=request.user.organisation_id,
             period=period,
-            today=today,
             now=now,
         ),
         chosen=next((c for c in centres if c.pk == chosen), None),

@@ -2,18 +2,42 @@
 
 from django.db import migrations
 
-from centres import figure_versions as fv
+# The SQL as this migration ran it, written out so that the migration does not
+# depend on application code that may change or go.
+SQL = """CREATE TRIGGER incidents_incident_figures_insert AFTER INSERT ON incidents_incident REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER incidents_incident_figures_update AFTER UPDATE ON incidents_incident REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER incidents_incident_figures_delete AFTER DELETE ON incidents_incident REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER incidents_incident_figures_truncate AFTER TRUNCATE ON incidents_incident FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER incidents_followupitem_figures_insert AFTER INSERT ON incidents_followupitem REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN incidents_incident i ON i.id = r.incident_id JOIN centres_centre c ON c.id = i.centre_id');
+CREATE TRIGGER incidents_followupitem_figures_update AFTER UPDATE ON incidents_followupitem REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN incidents_incident i ON i.id = r.incident_id JOIN centres_centre c ON c.id = i.centre_id');
+CREATE TRIGGER incidents_followupitem_figures_delete AFTER DELETE ON incidents_followupitem REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN incidents_incident i ON i.id = r.incident_id JOIN centres_centre c ON c.id = i.centre_id');
+CREATE TRIGGER incidents_followupitem_figures_truncate AFTER TRUNCATE ON incidents_followupitem FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER incidents_ban_figures_insert AFTER INSERT ON incidents_ban REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER incidents_ban_figures_update AFTER UPDATE ON incidents_ban REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER incidents_ban_figures_delete AFTER DELETE ON incidents_ban REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT organisation_id FROM %1$s');
+CREATE TRIGGER incidents_ban_figures_truncate AFTER TRUNCATE ON incidents_ban FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');
+CREATE TRIGGER incidents_riskassessment_figures_insert AFTER INSERT ON incidents_riskassessment REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER incidents_riskassessment_figures_update AFTER UPDATE ON incidents_riskassessment REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER incidents_riskassessment_figures_delete AFTER DELETE ON incidents_riskassessment REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('SELECT c.organisation_id FROM %1$s r JOIN centres_centre c ON c.id = r.centre_id');
+CREATE TRIGGER incidents_riskassessment_figures_truncate AFTER TRUNCATE ON incidents_riskassessment FOR EACH STATEMENT EXECUTE FUNCTION centres_touch_figures('');"""
 
+REVERSE_SQL = """DROP TRIGGER incidents_incident_figures_insert ON incidents_incident;
+DROP TRIGGER incidents_incident_figures_update ON incidents_incident;
+DROP TRIGGER incidents_incident_figures_delete ON incidents_incident;
+DROP TRIGGER incidents_incident_figures_truncate ON incidents_incident;
+DROP TRIGGER incidents_followupitem_figures_insert ON incidents_followupitem;
+DROP TRIGGER incidents_followupitem_figures_update ON incidents_followupitem;
+DROP TRIGGER incidents_followupitem_figures_delete ON incidents_followupitem;
+DROP TRIGGER incidents_followupitem_figures_truncate ON incidents_followupitem;
+DROP TRIGGER incidents_ban_figures_insert ON incidents_ban;
+DROP TRIGGER incidents_ban_figures_update ON incidents_ban;
+DROP TRIGGER incidents_ban_figures_delete ON incidents_ban;
+DROP TRIGGER incidents_ban_figures_truncate ON incidents_ban;
+DROP TRIGGER incidents_riskassessment_figures_insert ON incidents_riskassessment;
+DROP TRIGGER incidents_riskassessment_figures_update ON incidents_riskassessment;
+DROP TRIGGER incidents_riskassessment_figures_delete ON incidents_riskassessment;
+DROP TRIGGER incidents_riskassessment_figures_truncate ON incidents_riskassessment;"""
 
-TABLES = {
-    "incidents_incident": fv.VIA_CENTRE,
-    "incidents_followupitem": (
-        "SELECT c.organisation_id FROM %1$s r JOIN incidents_incident i ON i.id = r.incident_id"
-        " JOIN centres_centre c ON c.id = i.centre_id"
-    ),
-    "incidents_ban": fv.DIRECT,
-    "incidents_riskassessment": fv.VIA_CENTRE,
-}
 
 
 class Migration(migrations.Migration):
@@ -24,5 +48,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(fv.install_all(TABLES), fv.remove_all(TABLES)),
+        migrations.RunSQL(SQL, REVERSE_SQL),
     ]
+

@@ -1,7 +1,7 @@
-"""One clock: what "today" is in SQL is what the app says, never the database server's.
+"""One clock: what "today" is comes from the app, never from the database server.
 
 Bob taps at centre A at moments far from the day the suite runs, before and after it; the
-figure version follows the app's day. Nothing in the database reads the server's clock.
+tap counts on the app's day. Nothing in the database reads the server's clock.
 """
 
 import datetime
@@ -10,14 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 
-from centres import clock
-from centres.models import FigureVersion, VisitCount
+from centres.models import VisitCount
 from tests.clock_support import reads_server_clock
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -31,10 +28,6 @@ def post(client, name, centre, **data):
     )
 
 
-def version(world):
-    return FigureVersion.current(world.org_a.pk)
-
-
 @pytest.mark.parametrize(
     "moment",
     [
@@ -43,12 +36,10 @@ def version(world):
     ],
     ids=["years-before", "years-after"],
 )
-def test_the_day_of_a_tap_is_the_apps_not_the_servers(world, client_for, moment):
+def test_the_day_of_a_count_is_the_apps_not_the_servers(world, client_for, moment):
     with time_machine.travel(moment, tick=False):
         client = client_for(world.staff_a)
-        before = version(world)
         assert post(client, "tally_tap", world.centre_a, new="0").status_code == 200
-        assert version(world) == before, "a tap of the app's today moved the version"
         yesterday = timezone.localdate() - datetime.timedelta(days=1)
         response = post(
             client,
@@ -61,77 +52,8 @@ def test_the_day_of_a_tap_is_the_apps_not_the_servers(world, client_for, moment)
             entry="add",
         )
         assert response.status_code == 302
-        assert version(world) > before, "figures for the app's yesterday left the version"
-    assert VisitCount.objects.filter(centre=world.centre_a, date=moment.date()).exists()
-
-
-@pytest.mark.parametrize(
-    ("wall_clock", "moves"),
-    [
-        (datetime.datetime(2027, 12, 31, 23, 54, 59), False),
-        # Five minutes before midnight the day counts as past already: a transaction still
-        # open at midnight must not leave a kept year without its last taps.
-        (datetime.datetime(2027, 12, 31, 23, 55, 1), True),
-        (datetime.datetime(2028, 1, 1, 0, 0, 1), False),
-    ],
-)
-def test_a_tap_near_midnight_moves_the_version_by_the_apps_clock(
-    world, client_for, wall_clock, moves
-):
-    with time_machine.travel(wall_clock.replace(tzinfo=CPH), tick=False):
-        client = client_for(world.staff_a)
-        before = version(world)
-        assert post(client, "tally_tap", world.centre_a, new="0").status_code == 200
-        assert (version(world) > before) is moves
-
-
-def test_a_request_shares_the_apps_moment_with_its_transaction(world, client_for):
-    moment = datetime.datetime(2031, 5, 5, 9, 30, tzinfo=CPH)
-    with time_machine.travel(moment, tick=False):
-        client = client_for(world.staff_a)
-        post(client, "tally_tap", world.centre_a, new="0")
-    # The request ran in a savepoint of the test's transaction, which still holds it.
-    assert clock.shared_now() == moment
-
-
-def test_a_transaction_without_the_apps_moment_has_none(db):
-    assert clock.shared_now() is None
-
-
-@pytest.mark.django_db(transaction=True)
-def test_sharing_outside_a_transaction_is_refused():
-    with pytest.raises(transaction.TransactionManagementError):
-        clock.share()
-
-
-moments = st.datetimes(
-    min_value=datetime.datetime(2000, 1, 1),
-    max_value=datetime.datetime(2060, 12, 31),
-    timezones=st.just(CPH),
-)
-
-
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(moment=moments, offset=st.integers(-3, 3))
-@example(moment=datetime.datetime(2027, 10, 31, 2, 30, tzinfo=CPH), offset=0)
-@example(moment=datetime.datetime(2027, 10, 31, 2, 30, fold=1, tzinfo=CPH), offset=0)
-@example(moment=datetime.datetime(2027, 3, 28, 1, 59, tzinfo=CPH), offset=0)
-@example(moment=datetime.datetime(2028, 2, 29, 23, 55, tzinfo=CPH), offset=1)
-@example(moment=datetime.datetime(2028, 2, 29, 23, 54, tzinfo=CPH), offset=0)
-def test_sql_counts_a_day_as_past_exactly_as_the_app_does(db, moment, offset):
-    # The rule: a day is past from five minutes before its local midnight.
-    day = moment.date() + datetime.timedelta(days=offset)
-    expected = day < timezone.localdate(moment + datetime.timedelta(minutes=5), CPH)
-    with transaction.atomic():
-        clock.share(moment)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT centres_day_is_past(%s), vaerested_app_now()", [day])
-            past, shared = cursor.fetchone()
-        transaction.set_rollback(True)
-    assert shared.timestamp() == moment.timestamp()
-    assert past is expected
+    days = VisitCount.objects.filter(centre=world.centre_a).values_list("date", flat=True)
+    assert set(days) == {moment.date(), yesterday}
 
 
 # What the database holds that could read a clock: functions, triggers (their
@@ -172,7 +94,7 @@ def test_nothing_in_the_database_reads_the_servers_clock(db):
         found = {name: reads_server_clock(text or "") for name, text in cursor.fetchall()}
     assert {name: word for name, word in found.items() if word and not queues_own(name)} == {}
     assert any(word and queues_own(name) for name, word in found.items())  # the queue is seen
-    assert "function centres_day_is_past" in found  # the scan sees our functions
+    assert "function centres_visitcount_summarise" in found  # the scan sees our functions
 
 
 def test_a_query_that_reads_the_servers_clock_fails_the_test(db):

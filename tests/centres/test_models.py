@@ -2,7 +2,6 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from centres.models import Centre, Role, User
-from tests.centres.factories import OpeningHoursFactory
 from tests.factories import CentreFactory, UserFactory
 
 
@@ -58,12 +57,12 @@ def tally_lookup(user, pk):
         centre = Centre.objects.get_for_tally(user, pk)
     except Centre.DoesNotExist:
         return None
-    return centre.pk, centre.name, centre.figure_version
+    return centre.pk, centre.name
 
 
 def for_user_lookup(user, pk):
-    found = Centre.objects.for_user(user).with_figure_version().filter(pk=pk)
-    return next(((c.pk, c.name, c.figure_version) for c in found), None)
+    found = Centre.objects.for_user(user).filter(pk=pk)
+    return next(((c.pk, c.name) for c in found), None)
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -73,7 +72,6 @@ def test_the_tallys_raw_lookup_finds_what_for_user_finds(world, role, named):
     # with and without named centres, including a stray one in another organisation.
     user = UserFactory(organisation=world.org_a, role=role)
     user.centres.set([getattr(world, name) for name in named])
-    OpeningHoursFactory(centre=world.centre_b)  # a figure version other than 0
     for pk in (world.centre_a.pk, world.centre_b.pk, world.centre_z.pk, 0, 2**63 - 1, 10**30):
         assert tally_lookup(user, pk) == for_user_lookup(user, pk)
 
@@ -84,14 +82,6 @@ def test_the_tallys_raw_lookup_finds_nothing_for_anonymous_and_roleless_users(wo
     superuser = User.objects.create_superuser("root", "root@example.org", "x")
     for user in (AnonymousUser(), superuser):
         assert tally_lookup(user, world.centre_a.pk) is None
-
-
-def test_the_tallys_raw_lookup_reads_the_figure_version(world):
-    before = tally_lookup(world.leader, world.centre_a.pk)[2]
-    OpeningHoursFactory(centre=world.centre_b)
-    after = tally_lookup(world.leader, world.centre_a.pk)[2]
-    assert after > before
-    assert after == Centre.objects.with_figure_version().get(pk=world.centre_a.pk).figure_version
 
 
 def test_database_refuses_a_user_without_organisation_or_role(db):

@@ -1,9 +1,11 @@
 import ast
 import fnmatch
+import io
 import tomllib
 from pathlib import Path
 
-from django.core.management import load_command_class
+import pytest
+from django.core.management import call_command, load_command_class
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,3 +47,49 @@ def test_bench_command_loads_from_the_bench_package():
     command = load_command_class("bench", "bench")
     assert command.__module__ == "bench.management.commands.bench"
     assert "--repeat" in command.create_parser("manage.py", "bench").format_help()
+
+
+@pytest.fixture
+def small_scale(db, settings):
+    settings.DEBUG = True
+    call_command("seed_scale", centres=8, years=1, stdout=io.StringIO())
+
+
+def run_bench(*args):
+    out = io.StringIO()
+    call_command(load_command_class("bench", "bench"), *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def table(lines):
+    """The rows under the dashed line."""
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("---")) + 1 :]
+
+
+def test_bench_prints_every_row_beside_its_target(small_scale):
+    rows = table(run_bench("--repeat", "2"))
+    expected = [
+        ("dashboard, one centre, past", True),
+        ("dashboard, one centre, current", True),
+        ("dashboard, organisation of 4, past", True),
+        ("dashboard, organisation of 4, current", True),
+        ("calendar month, staff member", True),
+        ("calendar month, users' association", True),
+        ("tally page", False),
+        ("report pack page", False),
+        ("report pack XLSX", True),
+        ("dashboard, every centre (8), past", True),
+        ("dashboard, every centre (8), current", True),
+        ("report pack page", False),
+        ("report pack XLSX", True),
+    ]
+    assert len(rows) == len(expected)
+    for row, (label, targeted) in zip(rows, expected, strict=True):
+        assert row.startswith(label)
+        assert row.endswith(("PASS", "MISS")) == targeted
+
+
+def test_query_counts_are_the_same_for_the_demo_and_the_scale_data(small_scale):
+    rows = table(run_bench("--query-counts"))
+    assert len(rows) == 9
+    assert all(row.endswith("yes") for row in rows), "\n".join(rows)

@@ -20,6 +20,7 @@ from centres.models import (
     VisitCount,
 )
 from centres.openings import openings_for
+from centres.scale import Plan
 from incidents import review
 from incidents.models import (
     Ban,
@@ -86,6 +87,26 @@ def test_fills_every_model_and_reports_counts(scale):
     assert Organisation.objects.count() == 2
     assert Centre.objects.count() == 8
     assert "centres_visitcount" in scale and "8 centres over 1 years" in scale
+
+
+@pytest.mark.parametrize(
+    ("centres", "layout"),
+    [(400, [20] + [4] * 95), (24, [12, 4, 4, 4]), (8, [4, 4]), (5, [4, 1]), (2, [2]), (1, [1])],
+)
+def test_one_large_organisation_among_organisations_of_four(centres, layout):
+    plan = Plan(centres=centres, years=1, seed=1, today=datetime.date(2026, 1, 1))
+    assert plan.organisations == len(layout)
+    assert plan.large == layout[0]
+
+
+def test_the_first_organisation_is_the_large_one(db, settings):
+    settings.DEBUG = True
+    call_command("seed_scale", centres=24, years=1, stdout=io.StringIO())
+    sizes = list(
+        Organisation.objects.annotate(n=Count("centres")).order_by("pk").values_list("n", flat=True)
+    )
+    assert sizes == [12, 4, 4, 4]
+    assert User.objects.get(username="leder-1").organisation.centres.count() == 12
 
 
 def test_tallies_are_plausible_and_only_within_opening_hours(scale):

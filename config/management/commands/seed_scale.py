@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from centres.models import Organisation, PublicHoliday
-from centres.scale import KNOWN_PASSWORD_ORGANISATIONS, Plan
+from centres.scale import CENTRES_PER_ORGANISATION, KNOWN_PASSWORD_ORGANISATIONS, Plan
 
 # Each app adds its rows on top of the centres, people and openings of centres.scale.
 APP_SCALES = ["centres.scale", "activities.scale", "advice.scale", "incidents.scale"]
@@ -115,3 +115,7 @@ class Command(BaseCommand):
                 f"{min(KNOWN_PASSWORD_ORGANISATIONS, plan.organisations)} and their staff "
                 "(personale-<centre>-<0..2>)."
             )
+        self.stdout.write(
+            f"leder-1 leads the largest organisation ({plan.large} centres); the others have "
+            f"up to {CENTRES_PER_ORGANISATION}."
+        )

@@ -1,17 +1,13 @@
-"""The calendar's days are rendered once and kept under the organisation's figure
-version: the next view reads no event, every change behind them is seen on the very next
-view, and each scope, language and day has days of its own."""
+"""The calendar is worked out from the database on every view: every change behind its
+events is seen on the very next view, and each scope and language sees its own days."""
 
 import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from activities import calendar
 from activities.models import Activity, Occurrence
 from centres.models import Centre
 from tests.activities.factories import ActivityFactory, MeetingFactory
@@ -24,16 +20,6 @@ def monday():
     """Next week's Monday, by the clock the test runs at."""
     today = timezone.localdate()
     return today + dt.timedelta(days=7 - today.weekday())
-
-
-EVENT_TABLES = (
-    "activities_occurrence",
-    "activities_meeting",
-    "centres_openinghours",
-    "centres_closure",
-    "centres_userrunopening",
-    "advice_outreachhours",
-)
 
 
 def week(client):
@@ -50,16 +36,6 @@ def petanque(world):
         title="Petanque",
         schedule__weekdays="0123456",
     )
-
-
-def test_the_next_view_reads_no_event(world, client_for, petanque):
-    client = client_for(world.staff_a)
-    first = week(client)
-    with CaptureQueriesContext(connection) as kept:
-        second = week(client)
-    read = " ".join(q["sql"] for q in kept.captured_queries)
-    assert [table for table in EVENT_TABLES if table in read] == []
-    assert first.count("Petanque") == second.count("Petanque") == 7
 
 
 def set_hours(world):
@@ -129,21 +105,3 @@ def test_each_language_has_its_own_days(world, client_for, petanque):
     with translation.override(settings.LANGUAGE_CODE):
         english = week(client)
     assert "Monday" in english and "Mandag" not in english
-
-
-def test_each_day_has_its_own_days(world):
-    """Today is marked: the days kept yesterday are not today's."""
-    parts = {
-        "organisation_id": world.org_a.pk,
-        "scope": ("user", True, True, [world.centre_a.pk]),
-        "view": "week",
-        "start": monday(),
-        "end": monday() + dt.timedelta(days=7),
-        "centre": None,
-        "kind": "",
-    }
-    today = timezone.localdate()
-    assert calendar.days_key(**parts, today=today) == calendar.days_key(**parts, today=today)
-    assert calendar.days_key(**parts, today=today) != calendar.days_key(
-        **parts, today=today + dt.timedelta(days=1)
-    )

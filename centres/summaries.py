@@ -1,0 +1,123 @@
+"""Monthly summaries of the apps' rows, kept exact by triggers and read with part months.
+
+Each summary holds additive counts per key (a centre or an activity, a month and what is
+counted). Statement-level triggers with transition tables add the rows a statement
+inserted and subtract those it deleted (an update does both), in the same transaction,
+with INSERT ... ON CONFLICT DO UPDATE: concurrent writers only add deltas, so they need
+no locks of their own, and a bulk load is one trigger call per statement. Rows whose
+counts reach zero are kept.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+import pgtrigger
+from django.db import models
+
+from centres.stats import whole_months
+
+ONE_DAY = datetime.timedelta(days=1)
+COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
+
+# The month of a moment is its month in Copenhagen, as the stats' periods are.
+LOCAL_MONTH = "date_trunc('month', {} AT TIME ZONE 'Europe/Copenhagen')::date"
+
+
+def key_to(model):
+    """A summary's key naming a row of `model`. No constraint: the summary is kept by
+    triggers alone, and its rows may outlive what they count. No index of its own: the
+    summary's unique key starts with it."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A summary table, its key columns and counts, and `select`: the SQL that gives the
+    key columns and counts of the rows of a transition table, with `{rows}` in place of
+    its name and `{sign}` of 1 (rows added) or -1 (rows removed)."""
+
+    table: str
+    keys: tuple[str, ...]
+    counts: tuple[str, ...]
+    select: str
+
+    def upsert(self, parts):
+        keys = ", ".join(self.keys)
+        delta = " UNION ALL ".join(self.select.format(rows=rows, sign=sign) for rows, sign in parts)
+        sums = ", ".join(f"sum({c})" for c in self.counts)
+        # An update that changes nothing counted writes nothing.
+        having = " OR ".join(f"sum({c}) <> 0" for c in self.counts)
+        added = ", ".join(f"{c} = {self.table}.{c} + excluded.{c}" for c in self.counts)
+        # In key order, so two transactions touching the same rows take them in one order.
+        return (
+            f"INSERT INTO {self.table} ({keys}, {', '.join(self.counts)}) "
+            f"SELECT {keys}, {sums} FROM ({delta}) AS delta GROUP BY {keys} HAVING {having} "
+            f"ORDER BY {keys} ON CONFLICT ({keys}) DO UPDATE SET {added};"
+        )
+
+
+OPERATIONS = (
+    ("insert", pgtrigger.Insert, {"new": "new_rows"}, [("new_rows", 1)]),
+    (
+        "update",
+        pgtrigger.Update,
+        {"old": "old_rows", "new": "new_rows"},
+        [("new_rows", 1), ("old_rows", -1)],
+    ),
+    ("delete", pgtrigger.Delete, {"old": "old_rows"}, [("old_rows", -1)]),
+)
+
+
+def summary_triggers(name, *summaries):
+    """The three statement-level triggers (insert, update, delete) of a table that keep
+    `summaries` up to date. PostgreSQL allows transition tables on one event only."""
+    return [
+        pgtrigger.Trigger(
+            name=f"{name}_{op}",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=operation,
+            referencing=pgtrigger.Referencing(**tables),
+            func="\n".join(s.upsert(parts) for s in summaries) + "\nRETURN NULL;",
+        )
+        for op, operation, tables, parts in OPERATIONS
+    ]
+
+
+def split(first, last, ended_by=None):
+    """Return (first month, month after the last, part spans) of the days `first` to
+    `last`: the whole months to read from a summary, and (first day, last day) of the
+    days around them to read from the rows. With `ended_by` (a date), only months that
+    ended before it count as whole."""
+    first_month, end_month = whole_months(first, last)
+    if ended_by is not None:
+        end_month = max(first_month, min(end_month, ended_by.replace(day=1)))
+    if first_month == end_month:
+        return first_month, end_month, [(first, last)]
+    spans = []
+    if first < first_month:
+        spans.append((first, first_month - ONE_DAY))
+    if end_month <= last:
+        spans.append((end_month, last))
+    return first_month, end_month, spans
+
+
+def moments(first, last):
+    """(start, end) of the days `first` to `last` in Copenhagen: a range an index on a
+    moment serves, where the moment's local date would not."""
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=COPENHAGEN)
+    end = datetime.datetime.combine(last + ONE_DAY, datetime.time.min, tzinfo=COPENHAGEN)
+    return start, end
+
+
+def union(*querysets):
+    """UNION ALL of the querysets that are not None, as one query."""
+    present = [q for q in querysets if q is not None]
+    return present[0].union(*present[1:], all=True) if len(present) > 1 else present[0]
