@@ -1,6 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
@@ -19,6 +20,60 @@ from centres.phones import PhoneField, phone_constraint
 from centres.plausible import plausible, plausible_dates, plausible_moments
 from centres.suppression import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
 from centres.validators import reject_cpr_numbers
+
+
+def recounts_opening_months(touched):
+    """Triggers, one per statement, that recount in the same transaction the opening
+    months (OpeningMonth) the changed rows touch, with centres_recount_opening_months
+    (migration 0028). `touched` is SQL over the rows {rows} giving (centre id, first day,
+    last day or NULL for "from then on")."""
+
+    def recount(*tables):
+        rows = " UNION ALL ".join(touched.format(rows=table) for table in tables)
+        return (
+            "PERFORM centres_recount_opening_months("
+            "array_agg(t.centre_id), array_agg(t.first), array_agg(t.last)) "
+            f"FROM ({rows}) AS t (centre_id, first, last); RETURN NULL;"
+        )
+
+    return [
+        pgtrigger.Trigger(
+            name=f"opening_months_{operation}",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=getattr(pgtrigger, operation.title()),
+            referencing=pgtrigger.Referencing(**{t.split("_")[0]: t for t in tables}),
+            func=recount(*tables),
+        )
+        for operation, tables in (
+            ("insert", ["new_rows"]),
+            ("update", ["old_rows", "new_rows"]),
+            ("delete", ["old_rows"]),
+        )
+    ]
+
+
+# The local days from a row's start to its end (a shift or a user-run opening).
+LOCAL_DAYS = (
+    "SELECT centre_id, (starts AT TIME ZONE 'Europe/Copenhagen')::date, "
+    "(ends AT TIME ZONE 'Europe/Copenhagen')::date FROM {rows}"
+)
+
+
+def recounts_opening_months_on_update(touched):
+    """A trigger recounting every opening month of the centres `touched` (SQL over
+    old_rows and new_rows giving centre ids) when a row's change matters to all of them."""
+    return pgtrigger.Trigger(
+        name="opening_months_update",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=pgtrigger.Update,
+        referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+        func=(
+            "PERFORM centres_recount_opening_months(array_agg(t.id), array_agg(NULL::date), "
+            f"array_agg(NULL::date)) FROM ({touched}) AS t (id); RETURN NULL;"
+        ),
+    )
 
 
 class Qualification(models.TextChoices):
@@ -69,6 +124,13 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        triggers = [
+            recounts_opening_months_on_update(
+                "SELECT c.id FROM centres_centre c JOIN new_rows n ON n.id = c.organisation_id "
+                "JOIN old_rows o ON o.id = n.id WHERE o.qualifications_for_two_staff "
+                "IS DISTINCT FROM n.qualifications_for_two_staff"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(small_cell_threshold__gte=MINIMUM_THRESHOLD),
@@ -261,6 +323,13 @@ class Centre(models.Model):
         ordering = ["name"]
         verbose_name = _("centre")
         verbose_name_plural = _("centres")
+        # Who counts for the two-staff rule is the organisation's choice.
+        triggers = [
+            recounts_opening_months_on_update(
+                "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+                "WHERE o.organisation_id IS DISTINCT FROM n.organisation_id"
+            )
+        ]
         constraints = [
             *plausible_dates("tilbudsportalen_checked"),
             models.UniqueConstraint(
@@ -387,6 +456,18 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # A sign-in (last_login) recounts nothing: only the qualification and the
+        # organisation (whose qualifications count) matter to the two-staff rule.
+        triggers = [
+            recounts_opening_months_on_update(
+                "SELECT c.id FROM centres_centre c JOIN ("
+                "SELECT o.organisation_id, n.organisation_id AS moved_to FROM old_rows o "
+                "JOIN new_rows n ON n.id = o.id "
+                "WHERE o.qualification IS DISTINCT FROM n.qualification "
+                "OR o.organisation_id IS DISTINCT FROM n.organisation_id"
+                ") AS changed ON c.organisation_id IN (changed.organisation_id, changed.moved_to)"
+            )
+        ]
         constraints = [
             # Everyone but a superuser belongs to an organisation with a role.
             models.CheckConstraint(
@@ -614,6 +695,7 @@ class OpeningHours(ValidityPeriod, models.Model):
         ordering = ["weekday", "starts", "valid_from"]
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
+        triggers = recounts_opening_months("SELECT centre_id, valid_from, valid_until FROM {rows}")
         constraints = [
             *plausible_dates("valid_from", "valid_until"),
             models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="hours_end_after_start"),
@@ -646,6 +728,7 @@ class Closure(models.Model):
         ordering = ["starts"]
         verbose_name = _("closure")
         verbose_name_plural = _("closures")
+        triggers = recounts_opening_months("SELECT centre_id, starts, ends FROM {rows}")
         constraints = [
             *plausible_dates("starts", "ends"),
             models.CheckConstraint(
@@ -673,6 +756,7 @@ class OpenDay(models.Model):
         ordering = ["date"]
         verbose_name = _("open day")
         verbose_name_plural = _("open days")
+        triggers = recounts_opening_months("SELECT centre_id, date, date FROM {rows}")
         constraints = [
             *plausible_dates("date"),
             models.UniqueConstraint(fields=["centre", "date"], name="open_day_unique"),
@@ -713,6 +797,8 @@ class Shift(models.Model):
         ordering = ["starts"]
         verbose_name = _("shift")
         verbose_name_plural = _("shifts")
+        # A shift over midnight may change the staffing of an opening on either day.
+        triggers = recounts_opening_months(LOCAL_DAYS)
         constraints = [
             *plausible_moments("starts", "ends"),
             models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="shift_end_after_start"),
@@ -770,6 +856,7 @@ class RotaShift(ValidityPeriod, models.Model):
         ordering = ["weekday", "starts", "valid_from"]
         verbose_name = _("rota shift")
         verbose_name_plural = _("rota shifts")
+        triggers = recounts_opening_months("SELECT centre_id, valid_from, valid_until FROM {rows}")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends__gt=F("starts")), name="rota_shift_end_after_start"
@@ -823,6 +910,12 @@ class StaffAbsence(models.Model):
         ordering = ["first_day"]
         verbose_name = _("absence")
         verbose_name_plural = _("absences")
+        # An absence names a person, not a centre: every centre of their organisation.
+        triggers = recounts_opening_months(
+            "SELECT c.id, r.first_day, r.last_day FROM {rows} r "
+            "JOIN centres_user u ON u.id = r.worker_id "
+            "JOIN centres_centre c ON c.organisation_id = u.organisation_id"
+        )
         constraints = [
             models.CheckConstraint(
                 condition=Q(last_day__gte=F("first_day")), name="absence_ends_after_start"
@@ -859,6 +952,7 @@ class OpeningKindChange(models.Model):
         ordering = ["date", "starts"]
         verbose_name = _("changed opening of a day")
         verbose_name_plural = _("changed openings of days")
+        triggers = recounts_opening_months("SELECT centre_id, date, date FROM {rows}")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "date", "starts", "ends"], name="opening_kind_change_unique"
@@ -1110,6 +1204,7 @@ class UserRunOpening(models.Model):
         ordering = ["starts"]
         verbose_name = _("user-run opening")
         verbose_name_plural = _("user-run openings")
+        triggers = recounts_opening_months(LOCAL_DAYS)
         constraints = [
             *plausible_moments("starts", "ends"),
             models.CheckConstraint(
@@ -1423,13 +1518,17 @@ class SubmissionToken(models.Model):
 
 class OpeningMonth(models.Model):
     """A centre's opening hours of one month by kind, and how many of its staffed openings
-    had fewer than two staff: worked out from the weekly hours, closures, open days,
-    Danish holidays, user-run openings and shifts (see centres.stats).
+    had fewer than two qualified staff: worked out by the SQL function
+    centres_opening_months (migration 0028) from the weekly hours, changed kinds,
+    closures, open days, public holidays, user-run openings, shifts, the rota, absences
+    and who counts for the two-staff rule.
 
-    Filled when the dashboard first asks for a month; PostgreSQL triggers (migration 0009)
-    delete the months a change to those rules touches, in the same transaction, so a
-    month is worked out again on the next view. Deleting every row is always safe (after
-    an update of the holidays library, say): they come back as they are asked for.
+    Kept exact in the same transaction as every change: the triggers on those tables
+    (recounts_opening_months) recount the months a change touches, and only months that
+    exist. Which exist: every month of a centre from that of its first weekly hours up to
+    the month before the present one, added when a month has ended by the nightly job
+    centres.tasks.keep_opening_months_nightly (centres.stats.keep_opening_months). A
+    month not here is worked out directly when asked, never stored on the way.
     """
 
     pk = models.CompositePrimaryKey("centre", "month")
@@ -1446,6 +1545,26 @@ class OpeningMonth(models.Model):
 
     def __str__(self):
         return f"{self.centre_id} {self.month:%Y-%m}"
+
+
+class PublicHoliday(models.Model):
+    """A Danish public holiday, for the opening rules in SQL (centres_openings): a copy of
+    centres.calendar_days, the one definition, kept in step after every migrate
+    (centres.apps). A holiday added or taken away recounts the months it falls in."""
+
+    date = models.DateField(_("date"), primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        triggers = recounts_opening_months(
+            "SELECT c.id, r.date, r.date FROM {rows} r CROSS JOIN centres_centre c"
+        )
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
 
 
 # --- Access log -------------------------------------------------------------------------

@@ -338,25 +338,19 @@ HOURS_AND_CLOSURES = [
         ON c.id = od.centre_id
     """,
     "CREATE INDEX ON scale_closed (centre_id, day)",
-    # Every concrete opening from the first day to the horizon; a maybe-open slot
-    # happened on about four days in ten.
+    # Every concrete opening from the first day to the horizon, by the opening rules
+    # (centres_openings, migration centres/0028); a maybe-open slot happened on about
+    # four days in ten.
     """
     CREATE TEMP TABLE scale_opening ON COMMIT DROP AS
-    SELECT oh.id AS hours_id, oh.centre_id, c.idx AS centre_idx, c.org_idx, c.size,
-        d::date AS day, oh.kind, oh.starts, oh.ends,
-        (d::date + oh.starts) AT TIME ZONE 'Europe/Copenhagen' AS start_at,
-        (d::date + oh.ends) AT TIME ZONE 'Europe/Copenhagen' AS end_at,
-        oh.kind <> 'maybe' OR random() < 0.4 AS happened
-    FROM centres_openinghours oh
-    JOIN scale_centre c ON c.id = oh.centre_id
-    CROSS JOIN LATERAL generate_series(
-        greatest(oh.valid_from, %(first)s::date),
-        least(coalesce(oh.valid_until, %(horizon)s::date), %(horizon)s::date),
-        interval '1 day') AS d
-    WHERE extract(isodow FROM d)::int - 1 = oh.weekday
-      AND NOT EXISTS (SELECT 1 FROM scale_closed x
-                      WHERE x.centre_id = oh.centre_id AND x.day = d::date)
-    ORDER BY oh.centre_id, d, oh.starts
+    SELECT o.hours_id, o.centre_id, c.idx AS centre_idx, c.org_idx, c.size, o.day, o.kind,
+        (o.starts AT TIME ZONE 'Europe/Copenhagen')::time AS starts,
+        (o.ends AT TIME ZONE 'Europe/Copenhagen')::time AS ends,
+        o.starts AS start_at, o.ends AS end_at,
+        o.kind <> 'maybe' OR random() < 0.4 AS happened
+    FROM centres_openings(ARRAY(SELECT id FROM scale_centre), %(first)s, %(horizon)s) AS o
+    JOIN scale_centre c ON c.id = o.centre_id
+    ORDER BY o.centre_id, o.day, o.starts
     """,
 ]
 
@@ -543,3 +537,5 @@ def seed(cursor, plan):
     run(cursor, plan, SHIFTS)
     run(cursor, plan, KEYS)
     run(cursor, plan, KIOSKS)
+    # The opening months that have ended, as the nightly job keeps them.
+    cursor.execute("SELECT centres_keep_opening_months(%s)", [plan.today.replace(day=1)])

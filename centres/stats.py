@@ -11,7 +11,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from centres.calendar_days import danish_holidays, week_start
+from centres.calendar_days import week_start
 from centres.models import (
     Census,
     KeyHolder,
@@ -193,146 +193,24 @@ def census_per_centre(centre_ids, date):
     }
 
 
-# The weekly slots of the period, on days the centre is not closed (see openings.py), of
-# the kind a day's change (OpeningKindChange) gives them:
-# a closure or a public holiday closes a day unless an open day reopens it. A planned
-# user-run opening at exactly a user-run or maybe-open slot replaces it, and so does a
-# second one planned at exactly the same times: it is the same opening.
-SLOTS_SQL = """
-WITH days AS (
-    SELECT day::date AS day
-    FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS day
-),
-slots AS (
-    SELECT h.centre_id, coalesce(k.kind, h.kind) AS kind, days.day,
-           (days.day + h.starts) AT TIME ZONE %(tz)s AS slot_start,
-           (days.day + h.ends) AT TIME ZONE %(tz)s AS slot_end,
-           EXTRACT(EPOCH FROM (h.ends - h.starts)) / 3600.0 AS hours
-    FROM centres_openinghours h
-    JOIN days ON EXTRACT(ISODOW FROM days.day) - 1 = h.weekday
-        AND h.valid_from <= days.day
-        AND (h.valid_until IS NULL OR h.valid_until >= days.day)
-    LEFT JOIN centres_openingkindchange k ON k.centre_id = h.centre_id AND k.date = days.day
-        AND k.starts = h.starts AND k.ends = h.ends
-    WHERE h.centre_id = ANY(%(ids)s)
-      AND (
-        NOT (days.day = ANY(%(holidays)s::date[]) OR EXISTS (
-            SELECT 1 FROM centres_closure c
-            WHERE c.centre_id = h.centre_id AND c.starts <= days.day AND c.ends >= days.day
-        ))
-        OR EXISTS (
-            SELECT 1 FROM centres_openday o WHERE o.centre_id = h.centre_id AND o.date = days.day
-        )
-      )
-),
-fillable AS (
-    SELECT DISTINCT centre_id, slot_start, slot_end FROM slots WHERE kind <> 'staffed'
-),
-runs AS (
-    SELECT DISTINCT ON (r.centre_id, r.starts, r.ends) r.centre_id, r.starts, r.ends,
-           (r.starts AT TIME ZONE %(tz)s)::date AS day,
-           EXTRACT(EPOCH FROM (r.ends - r.starts)) / 3600.0 AS hours,
-           f.centre_id IS NOT NULL AS fills_slot
-    FROM centres_userrunopening r
-    LEFT JOIN fillable f
-        ON f.centre_id = r.centre_id AND f.slot_start = r.starts AND f.slot_end = r.ends
-    WHERE r.centre_id = ANY(%(ids)s) AND r.starts >= %(start)s AND r.starts < %(end)s
-)
-"""
-
-# Every opening of the period as (centre_id, day, kind, hours): the slots not replaced by
-# a planned user-run opening, and the planned openings.
-OPENINGS = """
-    SELECT s.centre_id, s.day, s.kind, s.hours FROM slots s
-    WHERE NOT (s.kind <> 'staffed' AND EXISTS (
-        SELECT 1 FROM runs r WHERE r.fills_slot AND r.centre_id = s.centre_id
-          AND r.starts = s.slot_start AND r.ends = s.slot_end
-    ))
-    UNION ALL
-    SELECT r.centre_id, r.day, 'user_run', r.hours FROM runs r
-"""
-
-OPENINGS_BY_WEEK = f"""
+# The opening rules are the SQL functions of migration 0028: centres_openings (every
+# opening with its kind and hours), centres_staffed_openings (the fewest qualified staff
+# during each staffed opening) and centres_opening_months (both per month).
+HOURS_PER_WEEK_SQL = """
 SELECT centre_id, date_trunc('week', day)::date AS week, kind, sum(hours)
-FROM ({OPENINGS}) AS openings
+FROM centres_openings(%(ids)s::bigint[], %(first)s::date, %(last)s::date)
 GROUP BY 1, 2, 3
 """
-
-# The fewest qualified staff present during each staffed opening (centres.staffing): the
-# one-off shifts and the rota's shifts of the day, less those of people absent that day
-# and of people whose qualification does not count for the two-staff rule. By a sweep
-# over the starts (+1) and ends (-1) of the shifts clipped to it: after all changes at a
-# moment, the running sum is who is there until the next change. Nobody works two shifts
-# at once (exclusion constraints, and the forms refuse a one-off shift over a rota
-# shift), so the sum counts distinct people.
-STAFF_PRESENT = """
-, staffed AS (
-    SELECT centre_id, slot_start, slot_end FROM slots WHERE kind = 'staffed'
-),
-planned AS (
-    SELECT centre_id, worker_id, starts, ends, (starts AT TIME ZONE %(tz)s)::date AS day
-    FROM centres_shift
-    WHERE centre_id = ANY(%(ids)s) AND ends > %(start)s - interval '1 day'
-      AND starts < %(end)s + interval '1 day'
-    UNION ALL
-    SELECT r.centre_id, r.worker_id, (days.day + r.starts) AT TIME ZONE %(tz)s,
-           (days.day + r.ends) AT TIME ZONE %(tz)s, days.day
-    FROM centres_rotashift r
-    JOIN days ON EXTRACT(ISODOW FROM days.day) - 1 = r.weekday
-        AND r.valid_from <= days.day
-        AND (r.valid_until IS NULL OR r.valid_until >= days.day)
-    WHERE r.centre_id = ANY(%(ids)s)
-),
-shifts AS (
-    SELECT p.centre_id, p.starts, p.ends FROM planned p
-    JOIN centres_user u ON u.id = p.worker_id
-    JOIN centres_centre c ON c.id = p.centre_id
-    JOIN centres_organisation org ON org.id = c.organisation_id
-    WHERE u.qualification = ANY(org.qualifications_for_two_staff)
-      AND NOT EXISTS (
-        SELECT 1 FROM centres_staffabsence a
-        WHERE a.worker_id = p.worker_id AND a.first_day <= p.day AND a.last_day >= p.day
-      )
-),
-changes AS (
-    SELECT o.centre_id, o.slot_start, o.slot_end, o.slot_start AS moment, 0 AS delta
-    FROM staffed o
-    UNION ALL
-    SELECT o.centre_id, o.slot_start, o.slot_end, greatest(sh.starts, o.slot_start), 1
-    FROM staffed o JOIN shifts sh ON sh.centre_id = o.centre_id
-        AND sh.starts < o.slot_end AND sh.ends > o.slot_start
-    UNION ALL
-    SELECT o.centre_id, o.slot_start, o.slot_end, sh.ends, -1
-    FROM staffed o JOIN shifts sh ON sh.centre_id = o.centre_id
-        AND sh.starts < o.slot_end AND sh.ends > o.slot_start AND sh.ends < o.slot_end
-),
-per_moment AS (
-    SELECT centre_id, slot_start, moment, sum(delta) AS delta
-    FROM changes GROUP BY centre_id, slot_start, moment
-),
-present AS (
-    SELECT centre_id, slot_start,
-           sum(delta) OVER (PARTITION BY centre_id, slot_start ORDER BY moment) AS staff
-    FROM per_moment
-),
-understaffed AS (
-    SELECT count(*) AS n FROM (
-        SELECT centre_id, slot_start FROM present
-        GROUP BY centre_id, slot_start HAVING min(staff) < 2
-    ) AS flagged
-)
+UNDERSTAFFED_SQL = """
+SELECT count(*) FROM centres_staffed_openings(%(ids)s::bigint[], %(first)s::date, %(last)s::date)
+WHERE staff < 2
 """
-
-HOURS_PER_WEEK_SQL = SLOTS_SQL + OPENINGS_BY_WEEK
-UNDERSTAFFED_SQL = SLOTS_SQL + STAFF_PRESENT + "SELECT n FROM understaffed"
-# Both in one statement, so the slots are worked out once: the understaffed count comes
-# as an extra row of kind "understaffed".
-OPENING_FIGURES_SQL = (
-    SLOTS_SQL
-    + STAFF_PRESENT
-    + OPENINGS_BY_WEEK
-    + "UNION ALL SELECT NULL, NULL, 'understaffed', n FROM understaffed"
-)
+# Hours by kind and the understaffed count of the days, worked out directly.
+OPENING_FIGURES_SQL = """
+SELECT coalesce(sum(staffed), 0), coalesce(sum(user_run), 0), coalesce(sum(maybe), 0),
+       coalesce(sum(understaffed), 0)
+FROM centres_opening_months(%(ids)s::bigint[], %(first)s::date, %(last)s::date)
+"""
 
 
 def _slot_params(centre_ids, first, last):
@@ -345,7 +223,6 @@ def _slot_params(centre_ids, first, last):
         "start": local_datetime(first, datetime.time()),
         "end": local_datetime(last + datetime.timedelta(days=1), datetime.time()),
         "tz": timezone.get_current_timezone_name(),
-        "holidays": list(danish_holidays(first, last)),
     }
 
 
@@ -382,8 +259,8 @@ def opening_hours_totals(centre_ids, first, last):
 
 def opening_figures(centre_ids, first, last):
     """Return ({kind: hours}, understaffed count) for the period: whole months from the
-    monthly summary (worked out and kept when missing), the days of part months at either
-    end worked out directly. At most three queries while the summary holds the months."""
+    monthly summary (OpeningMonth; months it does not hold worked out directly), the days
+    of part months at either end worked out directly. At most three queries."""
     totals = dict.fromkeys(OpeningKind.values, 0.0)
     understaffed = 0
     first_month, end_month = whole_months(first, last)
@@ -402,110 +279,8 @@ def opening_figures(centre_ids, first, last):
     return totals, understaffed
 
 
-def _opening_figures_direct(centre_ids, first, last):
-    totals = dict.fromkeys(OpeningKind.values, 0.0)
-    understaffed = 0
-    with connection.cursor() as cursor:
-        cursor.execute(OPENING_FIGURES_SQL, _slot_params(centre_ids, first, last))
-        for _centre, _week, kind, hours in cursor.fetchall():
-            if kind == "understaffed":
-                understaffed = int(hours)
-            else:
-                totals[kind] += float(hours)
-    return totals, understaffed
-
-
-ONE_DAY = datetime.timedelta(days=1)
-# The first key of the advisory locks that keep a month being worked out from a change to
-# the rules behind it (the triggers of migration 0009 take the same lock, shared).
-OPENING_MONTH_LOCK = 79770
-
-OPENING_MONTHS_SQL = """
-SELECT count(*), coalesce(sum(staffed), 0), coalesce(sum(user_run), 0),
-       coalesce(sum(maybe), 0), coalesce(sum(understaffed), 0)
-FROM centres_openingmonth
-WHERE centre_id = ANY(%(ids)s) AND month >= %(first_month)s AND month < %(end_month)s
-"""
-
-MISSING_MONTHS_SQL = """
-SELECT centre_id, min(month), max(month) FROM (
-    SELECT centre_id, month::date AS month
-    FROM unnest(%(ids)s::bigint[]) AS centre_id,
-         generate_series(%(first_month)s::date, %(end_month)s::date - 1, interval '1 month')
-             AS month
-) AS wanted
-WHERE NOT EXISTS (
-    SELECT 1 FROM centres_openingmonth o
-    WHERE o.centre_id = wanted.centre_id AND o.month = wanted.month
-)
-GROUP BY centre_id
-"""
-
-LOCK_CENTRES_SQL = f"""
-SELECT coalesce(bool_and(pg_try_advisory_xact_lock({OPENING_MONTH_LOCK}, id::int)), true)
-FROM (SELECT DISTINCT unnest(%s::bigint[]) AS id ORDER BY 1) AS centres
-"""
-
-# Every month of every centre named, zeros included, so a missing row always means "not
-# worked out yet".
-FILL_OPENING_MONTHS_SQL = (
-    SLOTS_SQL
-    + STAFF_PRESENT
-    + f"""
-, flagged AS (
-    SELECT centre_id, date_trunc('month', slot_start AT TIME ZONE %(tz)s)::date AS month,
-           count(*) AS n
-    FROM (
-        SELECT centre_id, slot_start FROM present
-        GROUP BY centre_id, slot_start HAVING min(staff) < 2
-    ) AS understaffed_openings
-    GROUP BY 1, 2
-),
-hours AS (
-    SELECT centre_id, date_trunc('month', day)::date AS month,
-           sum(hours) FILTER (WHERE kind = 'staffed') AS staffed,
-           sum(hours) FILTER (WHERE kind = 'user_run') AS user_run,
-           sum(hours) FILTER (WHERE kind = 'maybe') AS maybe
-    FROM ({OPENINGS}) AS openings
-    GROUP BY 1, 2
-),
-months AS (
-    SELECT centre_id, month::date AS month
-    FROM unnest(%(ids)s::bigint[]) AS centre_id,
-         generate_series(%(first_month)s::date, %(last_month)s::date, interval '1 month')
-             AS month
-)
-INSERT INTO centres_openingmonth (centre_id, month, staffed, user_run, maybe, understaffed)
-SELECT m.centre_id, m.month, coalesce(h.staffed, 0), coalesce(h.user_run, 0),
-       coalesce(h.maybe, 0), coalesce(f.n, 0)
-FROM months m
-LEFT JOIN hours h ON h.centre_id = m.centre_id AND h.month = m.month
-LEFT JOIN flagged f ON f.centre_id = m.centre_id AND f.month = m.month
-ORDER BY 1, 2
-ON CONFLICT DO NOTHING
-"""
-)
-
-
-def opening_months(centre_ids, first_month, end_month):
-    """({kind: hours}, understaffed count) of the whole months from `first_month` up to
-    `end_month` (first days of months), from the summary; months not in it are worked
-    out and kept first."""
-    params = {"ids": list(centre_ids), "first_month": first_month, "end_month": end_month}
-    with connection.cursor() as cursor:
-        cursor.execute(OPENING_MONTHS_SQL, params)
-        row = cursor.fetchone()
-        months = (end_month.year - first_month.year) * 12 + end_month.month - first_month.month
-        if row[0] < len(params["ids"]) * months:
-            cursor.execute(MISSING_MONTHS_SQL, params)
-            missing = cursor.fetchall()
-            if missing and not _fill_opening_months(cursor, missing):
-                # A change to these centres' rules is being saved right now: work the
-                # months out without keeping them.
-                return _opening_figures_direct(centre_ids, first_month, end_month - ONE_DAY)
-            cursor.execute(OPENING_MONTHS_SQL, params)
-            row = cursor.fetchone()
-    _count, staffed, user_run, maybe, understaffed = row
+def _figures(row):
+    staffed, user_run, maybe, understaffed = row
     hours = {
         OpeningKind.STAFFED: float(staffed),
         OpeningKind.USER_RUN: float(user_run),
@@ -514,24 +289,70 @@ def opening_months(centre_ids, first_month, end_month):
     return hours, int(understaffed)
 
 
-def _fill_opening_months(cursor, missing):
-    """Work out and keep the months (centre id, first month, last month) of `missing`;
-    False, keeping nothing, when a change to one of the centres is not yet committed."""
-    ids = sorted(centre_id for centre_id, _first, _last in missing)
-    first = min(row[1] for row in missing)
-    last = max(row[2] for row in missing)
-    end = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    with transaction.atomic():
-        cursor.execute(LOCK_CENTRES_SQL, [ids])
-        if not cursor.fetchone()[0]:
-            return False
-        params = {
-            **_slot_params(ids, first, end - ONE_DAY),
-            "first_month": first,
-            "last_month": last,
-        }
-        cursor.execute(FILL_OPENING_MONTHS_SQL, params)
-    return True
+def _opening_figures_direct(centre_ids, first, last):
+    with connection.cursor() as cursor:
+        cursor.execute(OPENING_FIGURES_SQL, _slot_params(centre_ids, first, last))
+        return _figures(cursor.fetchone())
+
+
+ONE_DAY = datetime.timedelta(days=1)
+
+# The months kept in the summary, and those it does not hold (a month not yet ended, a
+# centre's months before its first weekly hours) worked out in the same statement.
+OPENING_MONTHS_SQL = """
+WITH wanted AS (
+    SELECT DISTINCT c.id AS centre_id, m::date AS month
+    FROM unnest(%(ids)s::bigint[]) AS c (id),
+         generate_series(%(first_month)s::date, %(end_month)s::date - 1, interval '1 month')
+             AS m
+),
+kept AS (
+    SELECT o.centre_id, o.month, o.staffed, o.user_run, o.maybe, o.understaffed
+    FROM centres_openingmonth o
+    WHERE o.centre_id = ANY(%(ids)s) AND o.month >= %(first_month)s
+      AND o.month < %(end_month)s
+),
+missing AS (
+    SELECT w.centre_id, w.month FROM wanted w
+    WHERE NOT EXISTS (
+        SELECT 1 FROM kept k WHERE k.centre_id = w.centre_id AND k.month = w.month
+    )
+),
+span AS (
+    SELECT array_agg(DISTINCT centre_id) AS ids, min(month) AS first,
+           (max(month) + interval '1 month' - interval '1 day')::date AS last
+    FROM missing
+),
+worked_out AS (
+    SELECT r.centre_id, r.month, r.staffed, r.user_run, r.maybe, r.understaffed
+    FROM span
+    CROSS JOIN LATERAL centres_opening_months(span.ids, span.first, span.last) AS r
+    JOIN missing mi ON mi.centre_id = r.centre_id AND mi.month = r.month
+    WHERE span.ids IS NOT NULL
+)
+SELECT coalesce(sum(staffed), 0), coalesce(sum(user_run), 0), coalesce(sum(maybe), 0),
+       coalesce(sum(understaffed), 0)
+FROM (SELECT * FROM kept UNION ALL SELECT * FROM worked_out) AS months
+"""
+
+
+def opening_months(centre_ids, first_month, end_month):
+    """({kind: hours}, understaffed count) of the whole months from `first_month` up to
+    `end_month` (first days of months): from the summary, and the months it does not hold
+    worked out directly, without keeping them. One query."""
+    params = {"ids": list(centre_ids), "first_month": first_month, "end_month": end_month}
+    with connection.cursor() as cursor:
+        cursor.execute(OPENING_MONTHS_SQL, params)
+        return _figures(cursor.fetchone())
+
+
+def keep_opening_months(today):
+    """Add to the summary every month before `today`'s that it lacks, from the month of
+    each centre's first weekly hours (centres_keep_opening_months); how many were added.
+    Run nightly, so the month that has just ended is kept from its first night."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT centres_keep_opening_months(%s)", [today.replace(day=1)])
+        return cursor.fetchone()[0]
 
 
 def understaffed_count(centre_ids, first, last):

@@ -10,6 +10,7 @@ from centres.access import purge_access_log
 from centres.mail import deliver, deliver_password_reset  # noqa: F401
 from centres.models import SubmissionToken, TallyEvent
 from centres.queue import RETRY, periodic_at, slot_moment
+from centres.stats import keep_opening_months
 
 
 @periodic_at(3, 45)
@@ -22,6 +23,13 @@ def purge_access_log_daily(moment):
 def purge_tally_events_daily(moment):
     """Delete the ids of counter taps settled more than a week before the slot."""
     TallyEvent.objects.purge(moment)
+
+
+@periodic_at(4, 15)
+def keep_opening_months_nightly(moment):
+    """Keep in the opening-hours summary the month that has just ended (and any month
+    it lacks before that): every night, so a night without a worker is made up."""
+    keep_opening_months(moment.date())
 
 
 @app.periodic(cron="5 * * * *")

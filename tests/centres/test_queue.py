@@ -115,6 +115,7 @@ def test_tokens_are_purged_hourly_and_stalled_jobs_looked_for_every_minute():
 def test_every_periodic_task_is_on_the_schedule():
     assert {p.task.name for p in app.periodic_registry.periodic_tasks.values()} == {
         "activities.tasks.extend_occurrences_nightly",
+        "centres.tasks.keep_opening_months_nightly",
         "centres.tasks.purge_access_log_daily",
         "centres.tasks.purge_submission_tokens_hourly",
         "centres.tasks.purge_tally_events_daily",
@@ -196,7 +197,7 @@ def test_a_failed_job_is_tried_again_later_and_later_then_left_failed(time_machi
         for name, t in app.tasks.items()
         if name.split(".")[0] in ("centres", "activities", "incidents", "config")
     ]
-    assert len(ours) == 9
+    assert len(ours) == 10
     for task in ours:
         expected = None if task.name == "centres.tasks.retry_stalled_jobs" else RETRY
         assert task.retry_strategy is expected, task.name

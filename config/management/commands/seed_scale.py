@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from centres.models import Organisation
+from centres.models import Organisation, PublicHoliday
 from centres.scale import CENTRES_PER_ORGANISATION, KNOWN_PASSWORD_ORGANISATIONS, Plan
 
 # Each app adds its rows on top of the centres, people and openings of centres.scale.
@@ -80,7 +80,9 @@ class Command(BaseCommand):
         tables = app_tables()
         with transaction.atomic(), connection.cursor() as cursor:
             if replace:
-                quoted = ", ".join(f'"{table}"' for table in tables)
+                # The public holidays are the calendar's, not invented data: they stay.
+                kept = PublicHoliday._meta.db_table
+                quoted = ", ".join(f'"{table}"' for table in tables if table != kept)
                 cursor.execute(f"TRUNCATE {quoted}, django_session RESTART IDENTITY CASCADE")
             # Bulk loading: nothing to wait for on disk until the commit, no parallel
             # workers (random() after setseed() is only repeatable in one process).
