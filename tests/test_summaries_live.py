@@ -10,7 +10,6 @@ rolled back too: what it wrote must be gone from the summaries as well. Then eve
 a trigger writes (tests/test_summaries_complete.py) is compared with its recount."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -31,7 +30,7 @@ from tests.advice.factories import ContactFactory
 from tests.centres.factories import KeyHolderFactory
 from tests.centres.test_opening_months import OPERATIONS, apply, make_centre, worker
 from tests.incidents.factories import IncidentFactory
-from tests.test_concurrency import Browser
+from tests.test_concurrency import Browser, race
 from tests.test_summaries_complete import summary_tables
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -275,10 +274,11 @@ def send(request, example, browser):
     return browser.post(reverse("incidents:quick"), data)[0]
 
 
-def run_batch(spec, example, browser, start, outcomes):
+def run_batch(spec, example, browser):
+    """The writer's requests, then its transaction; what became of each."""
+    outcomes = []
     taps = []
     try:
-        start.wait(timeout=30)
         for request in spec["http"]:
             outcomes.append(f"HTTP {send(request, example, browser)}")
         try:
@@ -296,8 +296,7 @@ def run_batch(spec, example, browser, start, outcomes):
             if "deadlock" not in str(error):
                 raise
             outcomes.append("deadlock")
-    except Exception as error:
-        outcomes.append(error)
+        return outcomes
     finally:
         connection.close()
 
@@ -337,19 +336,8 @@ def test_every_summary_equals_its_recount_after_concurrent_writes(
     clear()
     example = Example(world)
     browser = Browser(live_server, client_for(world.staff_a))
-    start = threading.Barrier(len(batches))
-    outcomes = []
-    threads = [
-        threading.Thread(target=run_batch, args=(spec, example, browser, start, outcomes))
-        for spec in batches
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung"
-    errors = [o for o in outcomes if isinstance(o, Exception)]
-    assert not errors, errors
+    results = race(len(batches), lambda i: run_batch(batches[i], example, browser))
+    outcomes = [outcome for result in results for outcome in result]
     for outcome in outcomes:  # --hypothesis-show-statistics counts them
         event(outcome)
     assert_every_summary_recounted()
