@@ -149,7 +149,7 @@ def _openings_and_closed(centres, first, last):
     closed = closed_days(centres, first - ONE_DAY, last + ONE_DAY)
     start = local_datetime(first, datetime.time())
     end = local_datetime(last + ONE_DAY, datetime.time())
-    return openings_for(centres, start, end, closed=closed), closed
+    return openings_for(centres, start, end), closed
 
 
 def week_staffing(centre, monday):
