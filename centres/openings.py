@@ -166,19 +166,6 @@ def hours_per_kind(openings):
     return totals
 
 
-def fewest_staff(opening, shifts):
-    """The fewest distinct staff on shift at any moment of `opening`."""
-    relevant = [s for s in shifts if s.starts < opening.end and s.ends > opening.start]
-    moments = {opening.start} | {
-        t for s in relevant for t in (s.starts, s.ends) if opening.start < t < opening.end
-    }
-    fewest = None
-    for moment in moments:
-        present = {s.worker_id for s in relevant if s.starts <= moment < s.ends}
-        fewest = len(present) if fewest is None else min(fewest, len(present))
-    return fewest or 0
-
-
 @dataclass
 class StaffingFlag:
     centre: object
