@@ -55,7 +55,7 @@ class PlannedShift:
 def planned_shifts(centres, first, last, *, worker=None, closed=None):
     """{centre pk: [PlannedShift]} on the local days `first` to `last`, sorted by start:
     rota shifts on days the centre is open and one-off shifts, less those of absent
-    people. Five queries (three given `closed`, closed_days covering those days)."""
+    people. Four queries (three given `closed`, closed_days covering those days)."""
     ids = [c.pk for c in centres]
     start = local_datetime(first, datetime.time())
     end = local_datetime(last + datetime.timedelta(days=1), datetime.time())
