@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.db import migrations
 
 # centres_closed_days: the days each centre is closed from from_date to until_date, with
@@ -97,9 +95,69 @@ $body$;
 """
 
 
-def _openings_of_0029():
-    before = import_module("centres.migrations.0029_opening_months_kept_by_triggers")
-    return before.OPENINGS.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+# Back to 0029: its centres_openings, which closes its days itself.
+OPENINGS_0029 = r"""
+CREATE OR REPLACE FUNCTION centres_openings(centre_ids bigint[], from_date date, until_date date)
+RETURNS TABLE (centre_id bigint, day date, kind varchar, starts timestamptz,
+               ends timestamptz, hours double precision, hours_id bigint,
+               user_run_id bigint)
+LANGUAGE sql STABLE AS $body$
+WITH days AS (
+    SELECT d::date AS day FROM generate_series(from_date, until_date, interval '1 day') AS d
+),
+slots AS (
+    SELECT h.centre_id, coalesce(k.kind, h.kind) AS kind, days.day,
+           (days.day + h.starts) AT TIME ZONE 'Europe/Copenhagen' AS slot_start,
+           (days.day + h.ends) AT TIME ZONE 'Europe/Copenhagen' AS slot_end,
+           EXTRACT(EPOCH FROM (h.ends - h.starts))::double precision / 3600 AS hours,
+           h.id AS hours_id
+    FROM centres_openinghours h
+    JOIN days ON EXTRACT(ISODOW FROM days.day) - 1 = h.weekday
+        AND h.valid_from <= days.day
+        AND (h.valid_until IS NULL OR h.valid_until >= days.day)
+    LEFT JOIN centres_openingkindchange k ON k.centre_id = h.centre_id AND k.date = days.day
+        AND k.starts = h.starts AND k.ends = h.ends
+    WHERE h.centre_id = ANY(centre_ids)
+      AND (
+        NOT (
+            EXISTS (SELECT 1 FROM centres_publicholiday p WHERE p.date = days.day)
+            OR EXISTS (
+                SELECT 1 FROM centres_closure c
+                WHERE c.centre_id = h.centre_id AND c.starts <= days.day AND c.ends >= days.day
+            )
+        )
+        OR EXISTS (
+            SELECT 1 FROM centres_openday o WHERE o.centre_id = h.centre_id AND o.date = days.day
+        )
+      )
+),
+fillable AS (
+    SELECT DISTINCT s.centre_id, s.slot_start, s.slot_end FROM slots s WHERE s.kind <> 'staffed'
+),
+runs AS (
+    SELECT DISTINCT ON (r.centre_id, r.starts, r.ends) r.centre_id, r.id, r.starts, r.ends,
+           (r.starts AT TIME ZONE 'Europe/Copenhagen')::date AS day,
+           EXTRACT(EPOCH FROM (r.ends - r.starts))::double precision / 3600 AS hours,
+           f.centre_id IS NOT NULL AS fills_slot
+    FROM centres_userrunopening r
+    LEFT JOIN fillable f
+        ON f.centre_id = r.centre_id AND f.slot_start = r.starts AND f.slot_end = r.ends
+    WHERE r.centre_id = ANY(centre_ids)
+      AND r.starts >= from_date::timestamp AT TIME ZONE 'Europe/Copenhagen'
+      AND r.starts < (until_date + 1)::timestamp AT TIME ZONE 'Europe/Copenhagen'
+    ORDER BY r.centre_id, r.starts, r.ends, r.id
+)
+SELECT s.centre_id, s.day, s.kind, s.slot_start, s.slot_end, s.hours, s.hours_id,
+       NULL::bigint
+FROM slots s
+WHERE NOT (s.kind <> 'staffed' AND EXISTS (
+    SELECT 1 FROM runs r WHERE r.fills_slot AND r.centre_id = s.centre_id
+      AND r.starts = s.slot_start AND r.ends = s.slot_end
+))
+UNION ALL
+SELECT r.centre_id, r.day, 'user_run', r.starts, r.ends, r.hours, NULL, r.id FROM runs r
+$body$;
+"""
 
 
 class Migration(migrations.Migration):
@@ -110,6 +168,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             CLOSED_DAYS + OPENINGS,
-            _openings_of_0029() + "DROP FUNCTION centres_closed_days(bigint[], date, date);",
+            OPENINGS_0029 + "DROP FUNCTION centres_closed_days(bigint[], date, date);",
         ),
     ]
