@@ -13,12 +13,10 @@ from activities.models import Occurrence
 from activities.recurrence import COPENHAGEN
 from centres.models import OpeningKind
 from tests.activities.factories import ActivityFactory, CalendarLinkFactory, MeetingFactory
-from tests.centres.factories import ClosureFactory, OpeningHoursFactory
+from tests.activities.test_calendar_openings import MONDAY, NOW, plan
+from tests.centres.factories import OpeningHoursFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
-
-MONDAY = dt.date(2026, 3, 2)
-NOW = dt.datetime(2026, 3, 2, 7, tzinfo=COPENHAGEN)
 
 
 class Days(HTMLParser):
@@ -66,17 +64,8 @@ def days_of(html):
 @pytest.fixture
 def planned(world):
     with time_machine.travel(NOW, tick=False):
-        for centre in (world.centre_a, world.centre_b):
-            OpeningHoursFactory(centre=centre, weekday=1, kind=OpeningKind.STAFFED)
-        OpeningHoursFactory(
-            centre=world.centre_b,
-            weekday=2,
-            starts=dt.time(17),
-            ends=dt.time(21),
-            kind=OpeningKind.USER_RUN,
-            label="Aftenåbent",
-        )
-        ClosureFactory(centre=world.centre_a, starts=MONDAY, ends=MONDAY, reason="Personaledag")
+        plan(world)
+        OpeningHoursFactory(centre=world.centre_b, weekday=1, kind=OpeningKind.STAFFED)
         walk = ActivityFactory(
             organisation=world.org_a,
             title="Gåtur <ved> søen",
