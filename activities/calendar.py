@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import icalendar
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,14 +122,21 @@ def events(
 
 
 def _activities(occurrences, link_urls):
-    occurrences = occurrences.select_related("activity").prefetch_related(
-        Prefetch("activity__centres", queryset=Centre.objects.order_by("name"))
-    )
-    urls, names = {}, {}
+    occurrences = list(occurrences.select_related("activity"))
+    # The centres' names in one query: a prefetch would build a manager per activity.
+    names = {}
+    for activity_id, name in (
+        Activity.centres.through.objects.filter(
+            activity_id__in={o.activity_id for o in occurrences}
+        )
+        .order_by("centre__name")
+        .values_list("activity_id", "centre__name")
+    ):
+        names.setdefault(activity_id, []).append(name)
+    urls = {}
     for occurrence in occurrences:
         activity = occurrence.activity
-        if activity.pk not in names:
-            names[activity.pk] = [c.name for c in activity.centres.all()]
+        if activity.pk not in urls:
             urls[activity.pk] = (
                 reverse("activities:activity_detail", args=[activity.pk]) if link_urls else ""
             )
@@ -141,7 +147,7 @@ def _activities(occurrences, link_urls):
             start=occurrence.start,
             end=occurrence.end,
             place=activity.place,
-            centres=names[activity.pk],
+            centres=names.get(activity.pk, []),
             cancelled=occurrence.cancelled,
             cancel_reason=occurrence.cancel_reason,
             moved=occurrence.moved,
