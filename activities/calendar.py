@@ -2,7 +2,7 @@
 centres' openings and closures as events.
 
 A fixed number of queries whatever the number of events: occurrences with their activity,
-the activities' centres (prefetched), meetings with their centre, and the centres'
+the activities' centres (one query), meetings with their centre, and the centres'
 openings and closed days in bulk (centres.openings).
 """
 
