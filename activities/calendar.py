@@ -2,7 +2,7 @@
 centres' openings and closures as events.
 
 A fixed number of queries whatever the number of events: occurrences with their activity,
-the activities' centres (prefetched), meetings with their centre, and the centres'
+the activities' centres (one query), meetings with their centre, and the centres'
 openings and closed days in bulk (centres.openings).
 """
 
@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import icalendar
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,74 +92,25 @@ def events(
     """Events between start and end from scoped occurrence and meeting querysets, plus
     the openings and closed days of `open_centres` (the visible centres; none in feeds)
     and the closed days alone of `closed_centres` (a feed's: phones need no openings)."""
+    open_centres = list(open_centres)
     occurrences = occurrences.between(start, end)
     meetings = meetings.between(start, end)
-    open_centres = list(open_centres)
     if centre is not None:
         occurrences = occurrences.at_centre(centre)
         meetings = meetings.filter(centre__isnull=True) | meetings.filter(centre=centre)
         open_centres = [c for c in open_centres if c.pk == centre.pk]
     other_sources = sources()
-    source_kinds = [source_kind for source_kind, _label, _source in other_sources]
-    if kind in ("meeting", "opening", "closure", *source_kinds):
+    if kind in ("meeting", "opening", "closure", *(k for k, _label, _s in other_sources)):
         occurrences = occurrences.none()
     elif kind:
         occurrences = occurrences.filter(activity__category=kind)
     if kind and kind != "meeting":
         meetings = meetings.none()
-    occurrences = occurrences.select_related("activity").prefetch_related(
-        Prefetch("activity__centres", queryset=Centre.objects.order_by("name"))
-    )
-    result = []
-    for occurrence in occurrences:
-        activity = occurrence.activity
-        result.append(
-            Event(
-                kind="activity",
-                category=activity.category,
-                title=activity.title,
-                start=occurrence.start,
-                end=occurrence.end,
-                place=activity.place,
-                centres=[c.name for c in activity.centres.all()],
-                cancelled=occurrence.cancelled,
-                cancel_reason=occurrence.cancel_reason,
-                moved=occurrence.moved,
-                url=reverse("activities:activity_detail", args=[activity.pk]) if link_urls else "",
-                uid=occurrence.uid,
-                description=activity.description,
-            )
-        )
-    for meeting in meetings.select_related("centre"):
-        result.append(
-            Event(
-                kind="meeting",
-                category=meeting.kind,
-                title=meeting.get_kind_display(),
-                start=meeting.starts_at,
-                end=meeting.starts_at + MEETING_LENGTH,
-                place=meeting.place,
-                centres=[meeting.centre.name] if meeting.centre_id else [],
-                url=reverse("activities:meeting_detail", args=[meeting.pk]) if link_urls else "",
-                uid=f"meeting-{meeting.pk}@vaerested",
-            )
-        )
-    if kind in ("", "opening", "closure") and open_centres:
-        found = openings.openings_for(
-            open_centres,
-            openings.local_datetime(start, time()),
-            openings.local_datetime(end, time()),
-        )
-        closed = openings.closed_days(open_centres, start, end - timedelta(days=1))
-        names = {c.pk: c.name for c in open_centres}
-        if kind in ("", "opening"):
-            result.extend(_openings(found, names))
-        if kind in ("", "closure"):
-            result.extend(_closures(closed, names))
-    closed_centres = [c for c in closed_centres if c not in open_centres]
-    if kind in ("", "closure") and closed_centres:
-        closed = openings.closed_days(closed_centres, start, end - timedelta(days=1))
-        result.extend(_closures(closed, {c.pk: c.name for c in closed_centres}))
+    result = [
+        *_activities(occurrences, link_urls),
+        *_meetings(meetings, link_urls),
+        *_centre_events(open_centres, closed_centres, start, end, kind),
+    ]
     for source_kind, _label, source in other_sources:
         if kind in ("", source_kind) and open_centres:
             result.extend(source(open_centres, start, end))
@@ -168,6 +118,83 @@ def events(
     for event in result:
         event.centre_labels = [labels[name] for name in event.centres]
     result.sort(key=lambda e: (e.start, not e.all_day, e.title))
+    return result
+
+
+def _activities(occurrences, link_urls):
+    occurrences = list(occurrences.select_related("activity"))
+    # The centres' names in one query: a prefetch would build a manager per activity.
+    names = {}
+    for activity_id, name in (
+        Activity.centres.through.objects.filter(
+            activity_id__in={o.activity_id for o in occurrences}
+        )
+        .order_by("centre__name")
+        .values_list("activity_id", "centre__name")
+    ):
+        names.setdefault(activity_id, []).append(name)
+    urls = {}
+    for occurrence in occurrences:
+        activity = occurrence.activity
+        if activity.pk not in urls:
+            urls[activity.pk] = (
+                reverse("activities:activity_detail", args=[activity.pk]) if link_urls else ""
+            )
+        yield Event(
+            kind="activity",
+            category=activity.category,
+            title=activity.title,
+            start=occurrence.start,
+            end=occurrence.end,
+            place=activity.place,
+            centres=names.get(activity.pk, []),
+            cancelled=occurrence.cancelled,
+            cancel_reason=occurrence.cancel_reason,
+            moved=occurrence.moved,
+            url=urls[activity.pk],
+            uid=occurrence.uid,
+            description=activity.description,
+        )
+
+
+def _meetings(meetings, link_urls):
+    kinds = {}
+    for meeting in meetings.select_related("centre"):
+        if meeting.kind not in kinds:
+            kinds[meeting.kind] = meeting.get_kind_display()
+        yield Event(
+            kind="meeting",
+            category=meeting.kind,
+            title=kinds[meeting.kind],
+            start=meeting.starts_at,
+            end=meeting.starts_at + MEETING_LENGTH,
+            place=meeting.place,
+            centres=[meeting.centre.name] if meeting.centre_id else [],
+            url=reverse("activities:meeting_detail", args=[meeting.pk]) if link_urls else "",
+            uid=f"meeting-{meeting.pk}@vaerested",
+        )
+
+
+def _centre_events(open_centres, closed_centres, start, end, kind):
+    """The openings and closed days of `open_centres`, the closed days alone of
+    `closed_centres`, as `kind` asks."""
+    result = []
+    if kind in ("", "opening", "closure") and open_centres:
+        names = {c.pk: c.name for c in open_centres}
+        if kind in ("", "opening"):
+            found = openings.openings_for(
+                open_centres,
+                openings.local_datetime(start, time()),
+                openings.local_datetime(end, time()),
+            )
+            result.extend(_openings(found, names))
+        if kind in ("", "closure"):
+            closed = openings.closed_days(open_centres, start, end - timedelta(days=1))
+            result.extend(_closures(closed, names))
+    closed_centres = [c for c in closed_centres if c not in open_centres]
+    if kind in ("", "closure") and closed_centres:
+        closed = openings.closed_days(closed_centres, start, end - timedelta(days=1))
+        result.extend(_closures(closed, {c.pk: c.name for c in closed_centres}))
     return result
 
 
@@ -192,20 +219,27 @@ def short_names(names):
 
 def _openings(found, names):
     """Openings ({centre pk: [Opening]}: staffed, user-run, maybe open) as events."""
-    return [
-        Event(
-            kind="opening",
-            category=opening.kind,
-            title=opening.label or _("Open"),
-            start=opening.start,
-            end=opening.end,
-            centres=[names[pk]],
-            note=str(opening.get_kind_display()),
-            uid=f"opening-{pk}-{opening.start:%Y%m%dT%H%M%SZ}@vaerested",
-        )
-        for pk, openings in found.items()
-        for opening in openings
-    ]
+    open_title = _("Open")
+    kinds = {}
+    result = []
+    for pk, centre_openings in found.items():
+        centres = [names[pk]]
+        for opening in centre_openings:
+            if opening.kind not in kinds:
+                kinds[opening.kind] = str(opening.get_kind_display())
+            result.append(
+                Event(
+                    kind="opening",
+                    category=opening.kind,
+                    title=opening.label or open_title,
+                    start=opening.start,
+                    end=opening.end,
+                    centres=centres,
+                    note=kinds[opening.kind],
+                    uid=f"opening-{pk}-{opening.start:%Y%m%dT%H%M%SZ}@vaerested",
+                )
+            )
+    return result
 
 
 def _closures(closed, names):
@@ -235,8 +269,9 @@ def _midnight(day):
 def days(start, end, event_list, today):
     """[(day, is_today, events)] for each day from start to end (exclusive)."""
     by_day = {}
+    zone = timezone.get_current_timezone()
     for event in event_list:
-        by_day.setdefault(timezone.localtime(event.start).date(), []).append(event)
+        by_day.setdefault(event.start.astimezone(zone).date(), []).append(event)
     result = []
     day = start
     while day < end:

@@ -19,11 +19,13 @@ def outreach_events(centres, start, end):
     # The closed days the calendar's closures come from, so the hours agree with them.
     closed = openings.closed_days(centres, start, last)
     sessions = OutreachHours.objects.filter(centre__in=centres).between(start, last, closed)
+    # get_role_display() looks the label up anew for each of a month's sessions.
+    roles = {value: str(label) for value, label in OutreachHours._meta.get_field("role").choices}
     return [
         Event(
             kind="outreach",
             category="outreach",
-            title=f"{s.hours.display_name} ({s.hours.get_role_display()})",
+            title=f"{s.hours.display_name} ({roles.get(s.hours.role, s.hours.role)})",
             start=s.start,
             end=s.end,
             centres=[s.centre.name],

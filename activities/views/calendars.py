@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from activities import calendar
+from activities import calendar, calendar_html
 from activities.forms import CalendarLinkForm
 from activities.models import CalendarLink, Meeting, Occurrence
 from activities.views.common import MEETING_READERS, meetings_in_scope, parse_day
@@ -77,7 +77,9 @@ def _calendar_context(request, *, occurrences, meetings, centres, link_urls, bas
         cells = calendar.days(start, end, event_list, today)
         if view == "agenda":
             cells = [c for c in cells if c["events"] or c["is_today"]]
-    context["cells"] = cells
+    context["cells"] = calendar_html.day_events(
+        cells, compact=view == "month", several_centres=context["several_centres"]
+    )
     return context
 
 
