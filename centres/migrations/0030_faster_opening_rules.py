@@ -7,13 +7,19 @@ from django.db import migrations, models
 # out once per call of centres_opening_months instead of twice, and the shifts found by
 # their start: a shift that ends after a moment started no earlier than the longest shift
 # before it (the index shift_length finds that length at once), so the (centre, starts)
-# index reads only the days asked for rather than all of a centre's history.
+# index reads only the days asked for rather than all of a centre's history. Each shift
+# is matched only with the openings of the days it touches, absences by day with a hash,
+# and the centres asked for are a set joined once rather than an array searched per row.
+# centres_staffed_openings and centres_opening_months are PL/pgSQL so a session plans
+# their query once and keeps the plan (the recount triggers call them centre by centre);
+# centres_openings stays SQL, inlined into the caller's query.
 #
 # The common parts are CTEs over the functions' own arguments (centre_ids, from_date,
 # until_date), written once here.
 TZ = "'Europe/Copenhagen'"
 
 OPENINGS_CTES = f"""
+ids AS MATERIALIZED (SELECT DISTINCT unnest(centre_ids) AS id),
 days AS MATERIALIZED (
     SELECT d::date AS day, EXTRACT(ISODOW FROM d::date)::integer - 1 AS weekday,
            EXISTS (SELECT 1 FROM centres_publicholiday p WHERE p.date = d::date) AS holiday
@@ -22,11 +28,11 @@ days AS MATERIALIZED (
 shut AS MATERIALIZED (
     SELECT DISTINCT c.centre_id, days.day
     FROM centres_closure c JOIN days ON c.starts <= days.day AND c.ends >= days.day
-    WHERE c.centre_id = ANY(centre_ids) AND c.starts <= until_date AND c.ends >= from_date
+    WHERE c.centre_id IN (SELECT ids.id FROM ids) AND c.starts <= until_date AND c.ends >= from_date
 ),
 reopened AS MATERIALIZED (
     SELECT o.centre_id, o.date AS day FROM centres_openday o
-    WHERE o.centre_id = ANY(centre_ids) AND o.date >= from_date AND o.date <= until_date
+    WHERE o.centre_id IN (SELECT ids.id FROM ids) AND o.date >= from_date AND o.date <= until_date
 ),
 slots AS MATERIALIZED (
     SELECT h.centre_id, coalesce(k.kind, h.kind) AS kind, days.day,
@@ -42,7 +48,7 @@ slots AS MATERIALIZED (
         AND k.starts = h.starts AND k.ends = h.ends
     LEFT JOIN shut ON shut.centre_id = h.centre_id AND shut.day = days.day
     LEFT JOIN reopened ON reopened.centre_id = h.centre_id AND reopened.day = days.day
-    WHERE h.centre_id = ANY(centre_ids)
+    WHERE h.centre_id IN (SELECT ids.id FROM ids)
       AND (NOT (days.holiday OR shut.day IS NOT NULL) OR reopened.day IS NOT NULL)
 )"""
 
@@ -53,7 +59,7 @@ runs AS MATERIALIZED (
            (r.starts AT TIME ZONE {TZ})::date AS day,
            EXTRACT(EPOCH FROM (r.ends - r.starts))::double precision / 3600 AS hours
     FROM centres_userrunopening r
-    WHERE r.centre_id = ANY(centre_ids)
+    WHERE r.centre_id IN (SELECT ids.id FROM ids)
       AND r.starts >= from_date::timestamp AT TIME ZONE {TZ}
       AND r.starts < (until_date + 1)::timestamp AT TIME ZONE {TZ}
     ORDER BY r.centre_id, r.starts, r.ends, r.id
@@ -74,15 +80,20 @@ STAFFED_CTES = f"""
 staffed AS MATERIALIZED (
     SELECT s.centre_id, s.day, s.slot_start, s.slot_end FROM slots s WHERE s.kind = 'staffed'
 ),
+-- A shift that ends after a moment started no earlier than the longest shift before it.
+reach AS MATERIALIZED (
+    SELECT (from_date - 1)::timestamp AT TIME ZONE {TZ}
+           - coalesce((SELECT max(x.ends - x.starts) FROM centres_shift x), interval '0')
+               AS earliest
+),
 planned AS (
     SELECT s.centre_id, s.worker_id, s.starts, s.ends,
            (s.starts AT TIME ZONE {TZ})::date AS day
     FROM centres_shift s
-    WHERE s.centre_id = ANY(centre_ids)
+    WHERE s.centre_id IN (SELECT ids.id FROM ids)
       AND s.ends > (from_date - 1)::timestamp AT TIME ZONE {TZ}
       AND s.starts < (until_date + 2)::timestamp AT TIME ZONE {TZ}
-      AND s.starts > (from_date - 1)::timestamp AT TIME ZONE {TZ}
-          - (SELECT max(x.ends - x.starts) FROM centres_shift x)
+      AND s.starts > (SELECT reach.earliest FROM reach)
     UNION ALL
     SELECT r.centre_id, r.worker_id, (days.day + r.starts) AT TIME ZONE {TZ},
            (days.day + r.ends) AT TIME ZONE {TZ}, days.day
@@ -90,7 +101,16 @@ planned AS (
     JOIN days ON r.weekday = days.weekday
         AND r.valid_from <= days.day
         AND (r.valid_until IS NULL OR r.valid_until >= days.day)
-    WHERE r.centre_id = ANY(centre_ids)
+    WHERE r.centre_id IN (SELECT ids.id FROM ids)
+),
+-- Who is absent on the days a shift may start.
+absent AS MATERIALIZED (
+    SELECT DISTINCT a.worker_id, d::date AS day
+    FROM reach, centres_staffabsence a,
+         generate_series(greatest(a.first_day, (reach.earliest AT TIME ZONE {TZ})::date),
+                         least(a.last_day, until_date + 1), interval '1 day') AS d
+    WHERE a.last_day >= (reach.earliest AT TIME ZONE {TZ})::date
+      AND a.first_day <= until_date + 1
 ),
 -- Each shift once for every local day it touches: an opening lies within its day, so
 -- only the shifts of that day can overlap it.
@@ -102,8 +122,7 @@ shifts AS MATERIALIZED (
     CROSS JOIN generate_series(0, (p.ends AT TIME ZONE {TZ})::date - p.day) AS n
     WHERE u.qualification = ANY(org.qualifications_for_two_staff)
       AND NOT EXISTS (
-        SELECT 1 FROM centres_staffabsence a
-        WHERE a.worker_id = p.worker_id AND a.first_day <= p.day AND a.last_day >= p.day
+        SELECT 1 FROM absent a WHERE a.worker_id = p.worker_id AND a.day = p.day
       )
 ),
 meets AS MATERIALIZED (
@@ -151,9 +170,12 @@ STAFFED = f"""
 CREATE OR REPLACE FUNCTION centres_staffed_openings(centre_ids bigint[], from_date date,
                                                     until_date date)
 RETURNS TABLE (centre_id bigint, day date, starts timestamptz, staff bigint)
-LANGUAGE sql STABLE SET search_path FROM CURRENT AS $body$
-WITH {OPENINGS_CTES},{STAFFED_CTES}
-SELECT f.centre_id, f.day, f.slot_start, f.staff FROM fewest f
+LANGUAGE plpgsql STABLE SET search_path FROM CURRENT AS $body$
+#variable_conflict use_column
+BEGIN
+RETURN QUERY WITH {OPENINGS_CTES},{STAFFED_CTES}
+SELECT f.centre_id, f.day, f.slot_start, f.staff FROM fewest f;
+END
 $body$;
 """
 
@@ -162,8 +184,10 @@ CREATE OR REPLACE FUNCTION centres_opening_months(centre_ids bigint[], from_date
                                                   until_date date)
 RETURNS TABLE (centre_id bigint, month date, staffed double precision,
                user_run double precision, maybe double precision, understaffed integer)
-LANGUAGE sql STABLE SET search_path FROM CURRENT AS $body$
-WITH {OPENINGS_CTES},{RUNS_CTES},{STAFFED_CTES},
+LANGUAGE plpgsql STABLE SET search_path FROM CURRENT AS $body$
+#variable_conflict use_column
+BEGIN
+RETURN QUERY WITH {OPENINGS_CTES},{RUNS_CTES},{STAFFED_CTES},
 hours AS (
     SELECT o.centre_id, date_trunc('month', o.day)::date AS month,
            sum(o.hours) FILTER (WHERE o.kind = 'staffed') AS staffed,
@@ -187,7 +211,8 @@ SELECT m.centre_id, m.month, coalesce(h.staffed, 0), coalesce(h.user_run, 0),
        coalesce(h.maybe, 0), coalesce(f.n, 0)::integer
 FROM months m
 LEFT JOIN hours h ON h.centre_id = m.centre_id AND h.month = m.month
-LEFT JOIN flagged f ON f.centre_id = m.centre_id AND f.month = m.month
+LEFT JOIN flagged f ON f.centre_id = m.centre_id AND f.month = m.month;
+END
 $body$;
 """
 

@@ -6,12 +6,11 @@ import importlib
 import re
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.centres.factories import KeyHolderFactory
-from tests.centres.test_opening_months import DAYS, OPERATIONS, apply, make_centre, worker
+from tests.centres.test_opening_months import DAYS, OPERATIONS, centre_after
 
 pytestmark = [pytest.mark.django_db]
 
@@ -63,16 +62,7 @@ def approx_float(value):
 def test_the_rules_give_the_rows_they_gave_before(db, operations, first, length):
     with transaction.atomic():
         create_reference_functions()
-        centres = [make_centre(), make_centre()]
-        for centre in centres:
-            people = {i: worker(centre, ("trained", "student")[i % 2]) for i in range(3)}
-            people["key holder"] = KeyHolderFactory(organisation=centre.organisation)
-            for operation in operations:
-                try:
-                    with transaction.atomic():
-                        apply(operation, centre, people)
-                except IntegrityError:
-                    pass  # refused by a constraint (overlapping hours or shifts, say)
+        centres = [centre_after(operations), centre_after(operations)]
         last = first + datetime.timedelta(days=length)
         assert_same_rows([centres[0].pk], first, last)
         assert_same_rows([c.pk for c in centres], first, last)
