@@ -3,7 +3,7 @@ Occurrence (see centres.summaries). Read by activities.stats."""
 
 from django.db import models
 
-from centres.summaries import LOCAL_MONTH, Summary, key_to, summary_triggers
+from centres.summaries import LOCAL_MONTH, Recount, Summary, key_to, summary_triggers
 
 
 class OccurrenceMonth(models.Model):
@@ -17,6 +17,19 @@ class OccurrenceMonth(models.Model):
     cancelled = models.IntegerField(default=0)
     recorded = models.IntegerField(default=0)
     attendance = models.BigIntegerField(default=0)
+
+    recount = Recount(
+        table="activities_occurrencemonth",
+        columns=("activity_id", "month", "planned", "cancelled", "recorded", "attendance"),
+        counts=4,
+        sql=(
+            f"SELECT activity_id, {LOCAL_MONTH.format('start')}, count(*), "
+            "count(*) FILTER (WHERE cancelled), "
+            "count(*) FILTER (WHERE NOT cancelled AND attendance IS NOT NULL), "
+            "coalesce(sum(attendance) FILTER (WHERE NOT cancelled), 0) "
+            "FROM activities_occurrence GROUP BY 1, 2"
+        ),
+    )
 
     class Meta:
         constraints = [

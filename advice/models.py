@@ -276,7 +276,7 @@ class OutreachHoursQuerySet(ValidityQuerySet):
 
         `closed` ({centre pk: {date: reason}}, centres.openings.closed_days) may be given
         by a caller that has it. For the centres' week plan, the activities calendar and
-        the outreach list: four queries (two with `closed`), whatever the number of weeks.
+        the outreach list: three queries (two with `closed`), whatever the number of weeks.
         """
         hours_list = list(
             self.valid_between(start, end)

@@ -3,9 +3,10 @@ the triggers on Contact and ContactTopic (see centres.summaries). Read by advice
 
 from django.db import models
 
-from centres.summaries import Summary, key_to, summary_triggers
+from centres.summaries import Recount, Summary, key_to, summary_triggers
 
 MONTH = "date_trunc('month', {rows}.date)::date"
+ANSWERS = ("channel", "duration", "outcome", "helper_role", "new_to_service")
 
 
 class ContactMonth(models.Model):
@@ -20,6 +21,16 @@ class ContactMonth(models.Model):
     helper_role = models.CharField(max_length=30)
     new_to_service = models.BooleanField()
     n = models.IntegerField(default=0)
+
+    recount = Recount(
+        table="advice_contactmonth",
+        columns=("centre_id", "month", *ANSWERS, "n"),
+        counts=1,
+        sql=(
+            f"SELECT centre_id, {MONTH.format(rows='c')}, {', '.join(ANSWERS)}, count(*) "
+            "FROM advice_contact AS c GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        ),
+    )
 
     class Meta:
         constraints = [
@@ -51,6 +62,16 @@ class ContactMonthTotal(models.Model):
     new_to_service = models.BooleanField()
     n = models.IntegerField(default=0)
 
+    recount = Recount(
+        table="advice_contactmonthtotal",
+        columns=("centre_id", "month", "new_to_service", "n"),
+        counts=1,
+        sql=(
+            f"SELECT centre_id, {MONTH.format(rows='c')}, new_to_service, count(*) "
+            "FROM advice_contact AS c GROUP BY 1, 2, 3"
+        ),
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -70,6 +91,17 @@ class ContactTopicMonth(models.Model):
     topic = key_to("advice.Topic")
     n = models.IntegerField(default=0)
 
+    recount = Recount(
+        table="advice_contacttopicmonth",
+        columns=("centre_id", "month", "topic_id", "n"),
+        counts=1,
+        sql=(
+            f"SELECT c.centre_id, {MONTH.format(rows='c')}, t.topic_id, count(*) "
+            "FROM advice_contacttopic AS t JOIN advice_contact AS c ON c.id = t.contact_id "
+            "GROUP BY 1, 2, 3"
+        ),
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -83,7 +115,7 @@ class ContactTopicMonth(models.Model):
 
 CONTACT_MONTHS = Summary(
     table="advice_contactmonth",
-    keys=("centre_id", "month", "channel", "duration", "outcome", "helper_role", "new_to_service"),
+    keys=("centre_id", "month", *ANSWERS),
     counts=("n",),
     select=(
         f"SELECT centre_id, {MONTH} AS month, channel, duration, outcome, helper_role, "

@@ -15,7 +15,7 @@ class CentresConfig(AppConfig):
     verbose_name = _("Centres")
 
     def ready(self):
-        from centres import ui  # noqa: F401 (connects the receivers)
+        from centres import recounts, ui  # noqa: F401 (the summaries' recounts, the receivers)
 
         post_migrate.connect(keep_opening_rules, sender=self)
 

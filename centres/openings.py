@@ -1,6 +1,7 @@
 """When is a centre open: weekly hours, closures, Danish public holidays, user-run openings.
 
-Every answer is computed from the rules in the database for the dates asked, in the
+The rules are written once, in SQL (the functions centres_openings and centres_closed_days,
+migrations centres/0029 and 0030); this module reads them. Every answer is in the
 centre's local time (Europe/Copenhagen), so a change of daylight saving time never shifts
 an opening: 8 to 16 stays 8 to 16 on the wall clock.
 """
@@ -8,17 +9,10 @@ an opening: 8 to 16 stays 8 to 16 on the wall clock.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils import timezone
 
-from centres.calendar_days import danish_holidays
-from centres.models import (
-    Closure,
-    OpenDay,
-    OpeningHours,
-    OpeningKind,
-    OpeningKindChange,
-    UserRunOpening,
-)
+from centres.models import OpeningKind, UserRunOpening
 from centres.signals import week_plan_entries
 
 # How far ahead "next opening" looks.
@@ -27,7 +21,11 @@ NEXT_OPENING_HORIZON_DAYS = 28
 
 @dataclass(frozen=True)
 class Opening:
-    """One concrete opening of a centre: aware start and end, a kind and where it came from."""
+    """One concrete opening of a centre: aware start and end, a kind and where it came from.
+
+    `hours` as the opening rules count them: a weekly slot's wall-clock hours, also on
+    the nights the clocks change; a planned user-run opening's real ones.
+    """
 
     centre_id: int
     start: datetime.datetime
@@ -36,10 +34,11 @@ class Opening:
     label: str = ""
     hours_id: int | None = None
     user_run: UserRunOpening | None = field(default=None, compare=False)
+    hours: float | None = None
 
-    @property
-    def hours(self):
-        return (self.end - self.start).total_seconds() / 3600
+    def __post_init__(self):
+        if self.hours is None:
+            object.__setattr__(self, "hours", (self.end - self.start).total_seconds() / 3600)
 
     def get_kind_display(self):
         return OpeningKind(self.kind).label
@@ -66,88 +65,57 @@ def days(first, last):
 
 def closed_days(centres, first, last):
     """Return {centre pk: {date: reason}} of the days each centre is closed from `first` to
-    `last` (dates, inclusive): closures and holidays, unless a day was explicitly opened."""
-    ids = [c.pk for c in centres]
-    result = {pk: {} for pk in ids}
-    public = danish_holidays(first, last)
-    for pk in ids:
-        result[pk].update(public)
-    for closure in Closure.objects.filter(centre_id__in=ids, starts__lte=last, ends__gte=first):
-        for day in days(max(closure.starts, first), min(closure.ends, last)):
-            result[closure.centre_id][day] = closure.reason
-    for open_day in OpenDay.objects.filter(centre_id__in=ids, date__range=(first, last)):
-        result[open_day.centre_id].pop(open_day.date, None)
+    `last` (dates, inclusive): closures and holidays, unless a day was explicitly opened.
+    One query (centres_closed_days)."""
+    result = {c.pk: {} for c in centres}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT centre_id, day, reason FROM centres_closed_days(%s::bigint[], %s, %s)",
+            [list(result), first, last],
+        )
+        for pk, day, reason in cursor:
+            result[pk][day] = reason
     return result
 
 
-def openings_for(centres, start, end, *, closed=None):
+OPENINGS = """
+SELECT o.centre_id, o.kind, o.starts, o.ends, o.hours, o.hours_id, coalesce(h.label, ''),
+       o.user_run_id
+FROM centres_openings(%s::bigint[], %s, %s) o
+LEFT JOIN centres_openinghours h ON h.id = o.hours_id
+WHERE o.starts < %s AND o.ends > %s
+ORDER BY o.centre_id, o.starts, o.ends, o.kind
+"""
+
+
+def openings_for(centres, start, end):
     """Return {centre pk: [Opening]} of openings overlapping [start, end), sorted by start.
 
-    Five queries whatever the number of centres or days (three given `closed`, the
-    closed_days of the local days from the day before `start` to that of `end`). A day's
-    changed kind
-    (OpeningKindChange) applies to the slot with its times; a planned user-run opening
-    that fills a user-run or maybe-open slot replaces the slot (it is now user-run for
-    sure).
+    The rows of centres_openings for the local days from the day before `start` to that
+    of `end`: one query whatever the number of centres or days, and one more for the
+    planned user-run openings among them, if any.
     """
-    ids = [c.pk for c in centres]
+    result = {c.pk: [] for c in centres}
     first = timezone.localtime(start).date() - datetime.timedelta(days=1)
     last = timezone.localtime(end).date()
-    if closed is None:
-        closed = closed_days(centres, first, last)
-    hours = list(OpeningHours.objects.filter(centre_id__in=ids).valid_between(first, last))
-    planned = list(
-        UserRunOpening.objects.filter(centre_id__in=ids, starts__lt=end, ends__gt=start)
-        .select_related("key_holder")
-        .order_by("starts")
-    )
-    changed = {
-        (c.centre_id, c.date, c.starts, c.ends): c.kind
-        for c in OpeningKindChange.objects.filter(centre_id__in=ids, date__range=(first, last))
-    }
-    result = {pk: [] for pk in ids}
-    by_weekday = {}
-    for row in hours:
-        by_weekday.setdefault(row.weekday, []).append(row)
-    for day in days(first, last):
-        for row in by_weekday.get(day.weekday(), []):
-            if not row.is_valid_on(day) or day in closed[row.centre_id]:
-                continue
-            opening = Opening(
-                centre_id=row.centre_id,
-                start=local_datetime(day, row.starts),
-                end=local_datetime(day, row.ends),
-                kind=changed.get((row.centre_id, day, row.starts, row.ends), row.kind),
-                label=row.label,
-                hours_id=row.pk,
-            )
-            if opening.start < end and opening.end > start:
-                result[row.centre_id].append(opening)
-    for run in planned:
-        openings = result[run.centre_id]
-        slot = next(
-            (
-                o
-                for o in openings
-                if o.kind != OpeningKind.STAFFED and o.start == run.starts and o.end == run.ends
-            ),
-            None,
-        )
-        if slot is not None:
-            openings.remove(slot)
-        openings.append(
+    with connection.cursor() as cursor:
+        cursor.execute(OPENINGS, [list(result), first, last, end, start])
+        rows = cursor.fetchall()
+    run_ids = [row[7] for row in rows if row[7] is not None]
+    runs = UserRunOpening.objects.select_related("key_holder").in_bulk(run_ids) if run_ids else {}
+    for pk, kind, starts, ends, hours, hours_id, label, run_id in rows:
+        result[pk].append(
             Opening(
-                centre_id=run.centre_id,
-                start=run.starts,
-                end=run.ends,
-                kind=OpeningKind.USER_RUN,
-                label=slot.label if slot else "",
-                hours_id=slot.hours_id if slot else None,
-                user_run=run,
+                centre_id=pk,
+                start=starts,
+                end=ends,
+                kind=kind,
+                label=label,
+                hours_id=hours_id,
+                user_run=runs.get(run_id),
+                hours=hours,
             )
         )
-    for openings in result.values():
-        openings.sort(key=lambda o: (o.start, o.end))
     return result
 
 
@@ -191,24 +159,11 @@ def week_bounds(monday):
 
 
 def hours_per_kind(openings):
-    """Return {kind: hours} summed over `openings` (real hours, DST included)."""
+    """Return {kind: hours} summed over `openings` (as the opening rules count them)."""
     totals = dict.fromkeys(OpeningKind.values, 0.0)
     for opening in openings:
         totals[opening.kind] += opening.hours
     return totals
-
-
-def fewest_staff(opening, shifts):
-    """The fewest distinct staff on shift at any moment of `opening`."""
-    relevant = [s for s in shifts if s.starts < opening.end and s.ends > opening.start]
-    moments = {opening.start} | {
-        t for s in relevant for t in (s.starts, s.ends) if opening.start < t < opening.end
-    }
-    fewest = None
-    for moment in moments:
-        present = {s.worker_id for s in relevant if s.starts <= moment < s.ends}
-        fewest = len(present) if fewest is None else min(fewest, len(present))
-    return fewest or 0
 
 
 @dataclass

@@ -325,21 +325,15 @@ HOURS_AND_CLOSURES = [
          WHERE extract(isodow FROM d) < 6 ORDER BY extract(year FROM d), d) h
     WHERE c.variant = 1
     """,
-    # The days each centre is closed, as openings_for() sees them.
+    # The days each centre is closed, by the opening rules (centres_closed_days).
     """
     CREATE TEMP TABLE scale_closed ON COMMIT DROP AS
-    SELECT c.id AS centre_id, d AS day
-    FROM scale_centre c, unnest(%(holidays)s::date[]) AS d
-    UNION
-    SELECT cl.centre_id, generate_series(cl.starts, cl.ends, interval '1 day')::date
-    FROM centres_closure cl JOIN scale_centre c ON c.id = cl.centre_id
-    EXCEPT
-    SELECT od.centre_id, od.date FROM centres_openday od JOIN scale_centre c
-        ON c.id = od.centre_id
+    SELECT x.centre_id, x.day
+    FROM centres_closed_days(ARRAY(SELECT id FROM scale_centre), %(first)s, %(horizon)s) AS x
     """,
     "CREATE INDEX ON scale_closed (centre_id, day)",
     # Every concrete opening from the first day to the horizon, by the opening rules
-    # (centres_openings, migration centres/0028); a maybe-open slot happened on about
+    # (centres_openings, migrations centres/0029 and 0030); a maybe-open slot happened on about
     # four days in ten.
     """
     CREATE TEMP TABLE scale_opening ON COMMIT DROP AS

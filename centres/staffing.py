@@ -4,7 +4,8 @@ rule counted over qualified people.
 The planned shifts of a day are the rota's shifts valid that day plus the one-off shifts,
 less every shift of a person absent that day. A staffed opening is at risk when fewer than
 two people whose qualification counts for the organisation
-(Organisation.qualifications_for_two_staff) are planned at some moment of it.
+(Organisation.qualifications_for_two_staff) are planned at some moment of it; that count
+is the opening rules' own, in SQL (centres_staffed_openings, migration centres/0029).
 """
 
 import datetime
@@ -12,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +24,8 @@ from centres.models import (
     RotaShift,
     Shift,
     StaffAbsence,
-    User,
 )
-from centres.openings import closed_days, days, fewest_staff, local_datetime, openings_for
+from centres.openings import closed_days, days, local_datetime, openings_for
 
 # How far ahead the leader's list of openings at risk and "my shifts" look.
 LOOKAHEAD_DAYS = 28
@@ -55,7 +55,7 @@ class PlannedShift:
 def planned_shifts(centres, first, last, *, worker=None, closed=None):
     """{centre pk: [PlannedShift]} on the local days `first` to `last`, sorted by start:
     rota shifts on days the centre is open and one-off shifts, less those of absent
-    people. Five queries (three given `closed`, closed_days covering those days)."""
+    people. Four queries (three given `closed`, closed_days covering those days)."""
     ids = [c.pk for c in centres]
     start = local_datetime(first, datetime.time())
     end = local_datetime(last + datetime.timedelta(days=1), datetime.time())
@@ -111,13 +111,15 @@ def planned_shifts(centres, first, last, *, worker=None, closed=None):
     return result
 
 
-def qualified_workers(organisation_ids):
-    """Ids of the people of the organisations whose qualification counts for their
-    organisation's two-staff rule."""
-    people = User.objects.filter(organisation_id__in=organisation_ids).values_list(
-        "pk", "qualification", "organisation__qualifications_for_two_staff"
-    )
-    return {pk for pk, qualification, counting in people if qualification in counting}
+def fewest_qualified(centres, first, last):
+    """{(centre pk, start): the fewest qualified people present} of every staffed opening
+    on the local days `first` to `last`: one query (centres_staffed_openings)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT centre_id, starts, staff FROM centres_staffed_openings(%s::bigint[], %s, %s)",
+            [[c.pk for c in centres], first, last],
+        )
+        return {(pk, starts): staff for pk, starts, staff in cursor}
 
 
 @dataclass
@@ -149,7 +151,7 @@ def _openings_and_closed(centres, first, last):
     closed = closed_days(centres, first - ONE_DAY, last + ONE_DAY)
     start = local_datetime(first, datetime.time())
     end = local_datetime(last + ONE_DAY, datetime.time())
-    return openings_for(centres, start, end, closed=closed), closed
+    return openings_for(centres, start, end), closed
 
 
 def week_staffing(centre, monday):
@@ -163,18 +165,18 @@ def week_staffing(centre, monday):
 def _staffing(centres, first, last, openings, closed):
     # A shift may begin the day before an opening (a night shift): a day's margin.
     shifts = planned_shifts(centres, first - ONE_DAY, last, closed=closed)
-    qualified = qualified_workers({c.organisation_id for c in centres})
+    fewest = fewest_qualified(centres, first, last)
     result = []
     for centre in centres:
         centre_shifts = shifts[centre.pk]
-        counted = [s for s in centre_shifts if s.worker_id in qualified]
         for opening in openings[centre.pk]:
             if opening.kind != OpeningKind.STAFFED:
                 continue
             present = [
                 s for s in centre_shifts if s.starts < opening.end and s.ends > opening.start
             ]
-            result.append(Staffing(centre, opening, fewest_staff(opening, counted), present))
+            qualified = fewest.get((centre.pk, opening.start), 0)
+            result.append(Staffing(centre, opening, qualified, present))
     return result
 
 

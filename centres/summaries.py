@@ -10,6 +10,7 @@ counts reach zero are kept.
 
 import datetime
 import zoneinfo
+from collections import Counter
 from dataclasses import dataclass
 
 import pgtrigger
@@ -121,3 +122,40 @@ def union(*querysets):
     """UNION ALL of the querysets that are not None, as one query."""
     present = [q for q in querysets if q is not None]
     return present[0].union(*present[1:], all=True) if len(present) > 1 else present[0]
+
+
+@dataclass(frozen=True)
+class Recount:
+    """How to check a summary table: `sql` gives the rows it should hold, its `columns` in
+    order, counted afresh from the rows it sums (plain GROUP BY, or the SQL function that
+    works the figures out). Rows whose counts are all zero are left out of both sides
+    (the triggers keep such rows), unless `zeros` says a row is there to be checked
+    whatever its counts (the opening months). Found by `centres.recounts.recounts`."""
+
+    table: str
+    columns: tuple[str, ...]
+    counts: int
+    sql: str
+    zeros: bool = False
+
+    def _rows(self, cursor, sql):
+        cursor.execute(sql)
+        rows = Counter(tuple(_comparable(v) for v in row) for row in cursor.fetchall())
+        if self.zeros:
+            return rows
+        return Counter({row: n for row, n in rows.items() if any(row[-self.counts :])})
+
+    def stored(self, cursor):
+        return self._rows(cursor, f"SELECT {', '.join(self.columns)} FROM {self.table}")
+
+    def counted(self, cursor):
+        return self._rows(cursor, self.sql)
+
+
+def _comparable(value):
+    # Hours are sums of floats: added up in another order they differ in the last bits.
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, list):
+        return tuple(value)
+    return value

@@ -3,7 +3,13 @@ kept by the triggers on Incident (see centres.summaries). Read by incidents.stat
 
 from django.db import models
 
-from centres.summaries import LOCAL_MONTH, Summary, key_to, summary_triggers
+from centres.summaries import LOCAL_MONTH, Recount, Summary, key_to, summary_triggers
+
+# The kinds as the summary keys them; the same SQL backfills it (migration 0012).
+KINDS = (
+    "(SELECT coalesce(jsonb_agg(DISTINCT k ORDER BY k), '[]'::jsonb)"
+    " FROM jsonb_array_elements_text({rows}.kinds) AS k)"
+)
 
 
 class IncidentMonth(models.Model):
@@ -16,6 +22,17 @@ class IncidentMonth(models.Model):
     kinds = models.JSONField()
     n = models.IntegerField(default=0)
 
+    recount = Recount(
+        table="incidents_incidentmonth",
+        columns=("centre_id", "month", "severity", "kinds", "n"),
+        counts=1,
+        sql=(
+            f"SELECT centre_id, {LOCAL_MONTH.format('occurred_at')}, severity, "
+            f"{KINDS.format(rows='incidents_incident')}, count(*) "
+            "FROM incidents_incident GROUP BY 1, 2, 3, 4"
+        ),
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -26,12 +43,6 @@ class IncidentMonth(models.Model):
     def __str__(self):
         return f"{self.centre_id} {self.month} {self.severity} {self.kinds}: {self.n}"
 
-
-# The kinds as the summary keys them; the same SQL backfills it (migration 0012).
-KINDS = (
-    "(SELECT coalesce(jsonb_agg(DISTINCT k ORDER BY k), '[]'::jsonb)"
-    " FROM jsonb_array_elements_text({rows}.kinds) AS k)"
-)
 
 INCIDENT_MONTHS = Summary(
     table="incidents_incidentmonth",

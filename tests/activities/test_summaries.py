@@ -17,32 +17,12 @@ from activities import stats
 from activities.models import Activity, Occurrence, _aware
 from activities.summaries import OccurrenceMonth
 from tests.activities.factories import ActivityFactory
+from tests.summary_support import assert_recounted
 
 pytestmark = pytest.mark.any_day
 
 # Midnight between March and April in Copenhagen.
 MONTH_EDGE = datetime.datetime(2026, 3, 31, 22, tzinfo=datetime.UTC)
-RECOUNT = """
-SELECT activity_id, date_trunc('month', start AT TIME ZONE 'Europe/Copenhagen')::date,
-    count(*), count(*) FILTER (WHERE cancelled),
-    count(*) FILTER (WHERE NOT cancelled AND attendance IS NOT NULL),
-    coalesce(sum(attendance) FILTER (WHERE NOT cancelled), 0)
-FROM activities_occurrence GROUP BY 1, 2
-"""
-
-
-def recount():
-    with connection.cursor() as cursor:
-        cursor.execute(RECOUNT)
-        return {(a, m): tuple(counts) for a, m, *counts in cursor.fetchall()}
-
-
-def summary():
-    return {
-        (row.activity_id, row.month): (row.planned, row.cancelled, row.recorded, row.attendance)
-        for row in OccurrenceMonth.objects.all()
-        if any((row.planned, row.cancelled, row.recorded, row.attendance))
-    }
 
 
 def occurrence(activity, start, cancelled=False, attendance=None):
@@ -114,9 +94,9 @@ def test_any_mix_of_writes_keeps_the_summary_equal_to_a_recount(world, writes):
             Occurrence.objects.filter(pk=pk, cancelled=False).update(attendance=args[1])
         else:
             Occurrence.objects.get(pk=pk).delete()
-        assert summary() == recount()
+        assert_recounted(OccurrenceMonth)
     activities[0].delete()
-    assert summary() == recount()
+    assert_recounted(OccurrenceMonth)
 
 
 # The figures as they were counted before the summary: from the occurrences alone.

@@ -66,16 +66,16 @@ def test_sessions_of_other_centres_are_left_out(world):
     )
 
 
-def test_sessions_take_four_queries_however_many(world, django_assert_num_queries):
-    """Hours, absences, and the centres' closures and open days; the last two not when
-    the caller has the closed days already."""
+def test_sessions_take_three_queries_however_many(world, django_assert_num_queries):
+    """Hours, absences, and the centres' closed days; the last not when the caller has
+    the closed days already."""
     for weekday in range(5):
         hours = OutreachHoursFactory(centre=world.centre_a, weekday=weekday)
         OutreachAbsenceFactory(hours=hours)
         day = D(2026, 6, 1 + weekday)
         ClosureFactory(centre=world.centre_a, starts=day, ends=day)
     OpenDay.objects.create(centre=world.centre_a, date=D(2026, 12, 25))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         sessions = OutreachHours.objects.for_centre(world.centre_a).between(
             D(2026, 1, 1), D(2026, 12, 31)
         )

@@ -8,8 +8,6 @@ from collections import Counter
 
 import pytest
 from django.db import connections, transaction
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,48 +24,12 @@ from advice.models import (
 )
 from advice.summaries import ContactMonth, ContactMonthTotal, ContactTopicMonth
 from tests.advice.factories import ContactFactory
+from tests.summary_support import assert_recounted
 
 pytestmark = pytest.mark.any_day
 
 D = datetime.date
-ANSWERS = ["channel", "duration", "outcome", "helper_role", "new_to_service"]
-
-
-def grouped(queryset, month, *fields):
-    """{(*fields, month): n} counted with GROUP BY, the month truncated from `month`."""
-    rows = (
-        queryset.annotate(month=TruncMonth(month))
-        .values(*fields, "month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return Counter({(*(row[f] for f in fields), row["month"]): row["n"] for row in rows})
-
-
-def recount():
-    """The summaries as they should be: GROUP BY over the contacts and their topics."""
-    return (
-        grouped(Contact.objects.all(), "date", "centre_id", *ANSWERS),
-        grouped(Contact.objects.all(), "date", "centre_id", "new_to_service"),
-        grouped(ContactTopic.objects.all(), "contact__date", "contact__centre_id", "topic_id"),
-    )
-
-
-def summarised(model, *fields):
-    counts = Counter()
-    for row in model.objects.values(*fields, "month", "n"):
-        counts[(*(row[f] for f in fields), row["month"])] += row["n"]
-    return +counts
-
-
-def summaries():
-    return (
-        summarised(ContactMonth, "centre_id", *ANSWERS),
-        summarised(ContactMonthTotal, "centre_id", "new_to_service"),
-        summarised(ContactTopicMonth, "centre_id", "topic_id"),
-    )
-
-
+SUMMARIES = (ContactMonth, ContactMonthTotal, ContactTopicMonth)
 day = st.integers(-40, 40).map(lambda d: D(2026, 3, 31) + datetime.timedelta(days=d))
 topic_picks = st.lists(st.integers(0, 4), max_size=3, unique=True)
 write = st.one_of(
@@ -132,7 +94,7 @@ def test_any_mix_of_writes_keeps_the_summaries_equal_to_a_recount(world, writes)
             ContactTopic.objects.filter(contact=contact).delete()
         else:
             contact.delete()
-        assert summaries() == recount()
+        assert_recounted(*SUMMARIES)
 
 
 def make_contacts(world, specs):
@@ -242,6 +204,6 @@ def test_two_writers_at_once_keep_the_summaries_exact(world):
     for thread in threads:
         thread.join()
     assert not errors
-    assert summaries() == recount()
+    assert_recounted(*SUMMARIES)
     # Three contacts a transaction, one deleted in every fifth.
     assert Contact.objects.count() == 2 * (25 * 3 - 5)

@@ -1,5 +1,5 @@
-"""The opening rules in SQL as planned for speed (migration 0030) give the very rows of
-their first, plainer form (migration 0029), kept here as the reference."""
+"""The opening rules in SQL as planned for speed (migration 0031) give the very rows of
+their plainer form before it (migrations 0029 and 0030), kept here as the reference."""
 
 import datetime
 import importlib
@@ -18,9 +18,12 @@ FUNCTIONS = ("centres_openings", "centres_staffed_openings", "centres_opening_mo
 
 
 def create_reference_functions():
-    """0029's functions, each named centres_before_* and calling only its own kind."""
+    """The functions before migration 0031, each named centres_before_* and calling only its
+    own kind: 0030's centres_openings (its closed days from centres_closed_days) and
+    0029's centres_staffed_openings and centres_opening_months."""
+    closed_days = importlib.import_module("centres.migrations.0030_closed_days_in_sql")
     first_form = importlib.import_module("centres.migrations.0029_opening_months_kept_by_triggers")
-    sql = first_form.OPENINGS + first_form.STAFFED + first_form.MONTHS
+    sql = closed_days.OPENINGS + first_form.STAFFED + first_form.MONTHS
     names = r"\bcentres_(openings|staffed_openings|opening_months)\("
     sql = re.sub(names, r"centres_before_\1(", sql)
     with connection.cursor() as cursor:

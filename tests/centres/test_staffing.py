@@ -7,11 +7,12 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from centres.models import Shift
-from centres.openings import Opening, fewest_staff, understaffed
+from centres.openings import understaffed
+from centres.staffing import staffing_at
 from tests.centres.factories import OpeningHoursFactory, ShiftFactory
 from tests.factories import UserFactory
 
@@ -26,44 +27,61 @@ def at(day, hour, minute=0):
     return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=CPH)
 
 
-class FakeShift:
-    def __init__(self, worker_id, starts, ends):
-        self.worker_id, self.starts, self.ends = worker_id, starts, ends
-
-
-def test_fewest_staff_finds_the_gap():
-    opening = Opening(1, at(TUESDAY, 8), at(TUESDAY, 16), "staffed")
-    shifts = [
-        FakeShift(1, at(TUESDAY, 8), at(TUESDAY, 16)),
-        FakeShift(2, at(TUESDAY, 8), at(TUESDAY, 12)),
-        FakeShift(3, at(TUESDAY, 12, 30), at(TUESDAY, 16)),
+def tuesday_staffed(world, count):
+    """A staffed opening on Tuesday 8-16 at centre A and `count` people who count for two
+    staff there."""
+    OpeningHoursFactory(centre=world.centre_a, weekday=1)
+    return [
+        UserFactory(organisation=world.org_a, qualification=world.staff_a.qualification)
+        for _ in range(count)
     ]
-    assert fewest_staff(opening, shifts) == 1  # 12:00-12:30 only one
-    shifts.append(FakeShift(3, at(TUESDAY, 12), at(TUESDAY, 12, 30)))
-    assert fewest_staff(opening, shifts) == 2
-    assert fewest_staff(opening, []) == 0
 
 
+def fewest_on_tuesday(world):
+    [staffing] = staffing_at([world.centre_a], TUESDAY, TUESDAY)
+    return staffing.qualified
+
+
+def test_the_fewest_qualified_staff_finds_the_gap(world):
+    one, two, three = tuesday_staffed(world, 3)
+    assert fewest_on_tuesday(world) == 0
+    ShiftFactory(centre=world.centre_a, worker=one, starts=at(TUESDAY, 8), ends=at(TUESDAY, 16))
+    ShiftFactory(centre=world.centre_a, worker=two, starts=at(TUESDAY, 8), ends=at(TUESDAY, 12))
+    ShiftFactory(
+        centre=world.centre_a, worker=three, starts=at(TUESDAY, 12, 30), ends=at(TUESDAY, 16)
+    )
+    assert fewest_on_tuesday(world) == 1  # 12:00-12:30 only one
+    ShiftFactory(
+        centre=world.centre_a, worker=three, starts=at(TUESDAY, 12), ends=at(TUESDAY, 12, 30)
+    )
+    assert fewest_on_tuesday(world) == 2
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     shifts=st.lists(
-        st.tuples(st.integers(1, 4), st.integers(6 * 4, 18 * 4), st.integers(1, 40)), max_size=8
+        st.tuples(st.integers(0, 3), st.integers(6 * 4, 18 * 4), st.integers(1, 40)), max_size=8
     )
 )
-def test_fewest_staff_matches_a_minute_by_minute_count(shifts):
-    opening = Opening(1, at(TUESDAY, 8), at(TUESDAY, 16), "staffed")
-    fakes = [
-        FakeShift(
-            w,
-            at(TUESDAY, 0) + datetime.timedelta(minutes=15 * s),
-            at(TUESDAY, 0) + datetime.timedelta(minutes=15 * (s + n)),
+def test_the_fewest_qualified_staff_matches_a_minute_by_minute_count(world, shifts):
+    with transaction.atomic():
+        people = tuesday_staffed(world, 4)
+        planned = []
+        for person, start, length in shifts:
+            starts = at(TUESDAY, 0) + datetime.timedelta(minutes=15 * start)
+            ends = at(TUESDAY, 0) + datetime.timedelta(minutes=15 * (start + length))
+            if any(p == person and s < ends and e > starts for p, s, e in planned):
+                continue  # nobody is in two places at once
+            planned.append((person, starts, ends))
+            ShiftFactory(centre=world.centre_a, worker=people[person], starts=starts, ends=ends)
+        expected = min(
+            len({p for p, s, e in planned if s <= minute < e})
+            for minute in (at(TUESDAY, 8) + datetime.timedelta(minutes=m) for m in range(0, 480, 5))
         )
-        for w, s, n in shifts
-    ]
-    expected = min(
-        len({f.worker_id for f in fakes if f.starts <= minute < f.ends})
-        for minute in (opening.start + datetime.timedelta(minutes=m) for m in range(0, 8 * 60, 5))
-    )
-    assert fewest_staff(opening, fakes) == expected
+        assert fewest_on_tuesday(world) == expected
+        transaction.set_rollback(True)
 
 
 def test_understaffed_openings_are_flagged_until_two_are_planned(world):

@@ -15,32 +15,11 @@ from hypothesis import strategies as st
 from centres import services, stats
 from centres.models import Centre, DayEntry, VisitCount, VisitDay, VisitHeat, VisitKind
 from tests.centres.factories import CentreFactory
+from tests.summary_support import assert_recounted
 
 pytestmark = pytest.mark.any_day
 
 DAY = datetime.date(2026, 3, 30)  # the last Monday of March: the next day is April
-
-
-def recount():
-    """The summaries as they should be, worked out in Python from the tallies."""
-    days, heat = Counter(), Counter()
-    for row in VisitCount.objects.all():
-        days[(row.centre_id, row.date, row.kind)] += row.visits
-        days[(row.centre_id, row.date, row.kind, "new")] += row.new_visits
-        if row.hour is not None:
-            month = row.date.replace(day=1)
-            heat[(row.centre_id, month, row.date.weekday(), row.hour)] += row.visits
-    return +days, +heat
-
-
-def summaries():
-    days, heat = Counter(), Counter()
-    for row in VisitDay.objects.all():
-        days[(row.centre_id, row.date, row.kind)] += row.visits
-        days[(row.centre_id, row.date, row.kind, "new")] += row.new_visits
-    for row in VisitHeat.objects.all():
-        heat[(row.centre_id, row.month, row.weekday, row.hour)] += row.visits
-    return +days, +heat
 
 
 def at(date, hour):
@@ -54,12 +33,12 @@ def test_taps_and_undo_keep_the_summaries(world):
         services.record_tap(centre=centre, at=at(DAY, 9), kind=VisitKind.STAFFED, new=True),
         services.record_tap(centre=centre, at=at(DAY, 10), kind=VisitKind.USER_RUN),
     ]
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
     assert VisitDay.objects.get(centre=centre, date=DAY, kind=VisitKind.STAFFED).visits == 2
     assert services.undo_tap(centre=centre, tap=taps[1])
     assert services.undo_tap(centre=centre, tap=taps[2])
     assert not services.undo_tap(centre=centre, tap=taps[2])
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
     assert VisitDay.objects.get(centre=centre, date=DAY, kind=VisitKind.STAFFED).new_visits == 0
 
 
@@ -72,7 +51,7 @@ def test_day_figures_entered_and_corrected_count_in_the_day_not_the_heat_map(wor
     services.set_day_figures(
         centre=centre, date=DAY, kind=VisitKind.STAFFED, visits=5, new_visits=1, entry="replace"
     )
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
     day = VisitDay.objects.get(centre=centre, date=DAY, kind=VisitKind.STAFFED)
     assert (day.visits, day.new_visits) == (5, 1)
     assert sum(VisitHeat.objects.values_list("visits", flat=True)) == 1
@@ -87,7 +66,7 @@ def test_bulk_inserts_set_based_sql_updates_and_deletes_keep_the_summaries(world
         for h in (None, 10, 11)
         for k in VisitKind.values
     )
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO centres_visitcount (centre_id, date, hour, kind, visits, new_visits) "
@@ -100,11 +79,11 @@ def test_bulk_inserts_set_based_sql_updates_and_deletes_keep_the_summaries(world
             "UPDATE centres_visitcount SET date = date + 1, hour = 12, kind = 'user_run' "
             "WHERE id = (SELECT min(id) FROM centres_visitcount WHERE hour = 11)"
         )
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
     VisitCount.objects.filter(centre=b, hour=11).delete()
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
     VisitCount.objects.filter(date=DAY).delete()
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
 
 
 def test_deleting_a_centre_takes_its_summaries_and_leaves_the_rest(world):
@@ -112,7 +91,7 @@ def test_deleting_a_centre_takes_its_summaries_and_leaves_the_rest(world):
     for centre in (doomed, world.centre_a):
         services.record_tap(centre=centre, at=at(DAY, 9), kind=VisitKind.STAFFED)
     Centre.objects.filter(pk=doomed.pk).delete()
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
     assert not VisitDay.objects.filter(centre_id=doomed.pk).exists()
     assert not VisitHeat.objects.filter(centre_id=doomed.pk).exists()
 
@@ -182,7 +161,7 @@ def test_any_mix_of_writes_keeps_the_summaries_equal_to_a_recount(world, writes)
         elif op == "delete":
             date = DAY - datetime.timedelta(days=20) + datetime.timedelta(days=args[0])
             VisitCount.objects.filter(date=date).delete()
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
 
 
 @settings(

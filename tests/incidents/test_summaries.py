@@ -2,12 +2,10 @@
 writes them, and the dashboard's figures read from it agree with the incidents."""
 
 import datetime
-from collections import Counter
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,30 +13,13 @@ from incidents import stats
 from incidents.models import FollowUpItem, Incident, Kind, Severity
 from incidents.summaries import IncidentMonth
 from tests.incidents.factories import FollowUpItemFactory, IncidentFactory
+from tests.summary_support import assert_recounted
 
 pytestmark = pytest.mark.any_day
 
 # Midnight between March and April in Copenhagen, 22:00 UTC: hours either side of it fall
 # in different local months, and a few in the same UTC day.
 MONTH_EDGE = datetime.datetime(2026, 3, 31, 22, tzinfo=datetime.UTC)
-
-
-def recount():
-    """The summary as it should be, worked out in Python from the incidents."""
-    counts = Counter()
-    for centre_id, occurred_at, severity, kinds in Incident.objects.values_list(
-        "centre_id", "occurred_at", "severity", "kinds"
-    ):
-        month = timezone.localtime(occurred_at).date().replace(day=1)
-        counts[(centre_id, month, severity, tuple(sorted(set(kinds))))] += 1
-    return counts
-
-
-def summary():
-    counts = Counter()
-    for row in IncidentMonth.objects.all():
-        counts[(row.centre_id, row.month, row.severity, tuple(row.kinds))] += row.n
-    return +counts
 
 
 kinds = st.lists(st.sampled_from(Kind.values), min_size=1, max_size=3)
@@ -94,7 +75,7 @@ def test_any_mix_of_writes_keeps_the_summary_equal_to_a_recount(world, writes):
             Incident.objects.filter(pk=pk).update(kinds=args[1])
         else:
             Incident.objects.get(pk=pk).delete()
-        assert summary() == recount()
+        assert_recounted(IncidentMonth)
 
 
 def raw_totals(centre_ids, first, last):

@@ -1,8 +1,8 @@
 import django.db.models.expressions
 from django.db import migrations, models
 
-# The opening rules of 0029, same results, planned for speed: the days' closures, reopened
-# days and public holidays looked up once per centre and day by joins instead of per slot,
+# The opening rules of 0030, same results, planned for speed: the days closed by
+# centres_closed_days worked out once and joined to the slots instead of asked per slot,
 # a slot taken by a planned user-run opening found by a join, the staffed openings worked
 # out once per call of centres_opening_months instead of twice, and the shifts found by
 # their start: a shift that ends after a moment started no earlier than the longest shift
@@ -21,18 +21,11 @@ TZ = "'Europe/Copenhagen'"
 OPENINGS_CTES = f"""
 ids AS MATERIALIZED (SELECT DISTINCT unnest(centre_ids) AS id),
 days AS MATERIALIZED (
-    SELECT d::date AS day, EXTRACT(ISODOW FROM d::date)::integer - 1 AS weekday,
-           EXISTS (SELECT 1 FROM centres_publicholiday p WHERE p.date = d::date) AS holiday
+    SELECT d::date AS day, EXTRACT(ISODOW FROM d::date)::integer - 1 AS weekday
     FROM generate_series(from_date, until_date, interval '1 day') AS d
 ),
-shut AS MATERIALIZED (
-    SELECT DISTINCT c.centre_id, days.day
-    FROM centres_closure c JOIN days ON c.starts <= days.day AND c.ends >= days.day
-    WHERE c.centre_id IN (SELECT ids.id FROM ids) AND c.starts <= until_date AND c.ends >= from_date
-),
-reopened AS MATERIALIZED (
-    SELECT o.centre_id, o.date AS day FROM centres_openday o
-    WHERE o.centre_id IN (SELECT ids.id FROM ids) AND o.date >= from_date AND o.date <= until_date
+closed AS MATERIALIZED (
+    SELECT cd.centre_id, cd.day FROM centres_closed_days(centre_ids, from_date, until_date) cd
 ),
 slots AS MATERIALIZED (
     SELECT h.centre_id, coalesce(k.kind, h.kind) AS kind, days.day,
@@ -46,14 +39,18 @@ slots AS MATERIALIZED (
         AND (h.valid_until IS NULL OR h.valid_until >= days.day)
     LEFT JOIN centres_openingkindchange k ON k.centre_id = h.centre_id AND k.date = days.day
         AND k.starts = h.starts AND k.ends = h.ends
-    LEFT JOIN shut ON shut.centre_id = h.centre_id AND shut.day = days.day
-    LEFT JOIN reopened ON reopened.centre_id = h.centre_id AND reopened.day = days.day
-    WHERE h.centre_id IN (SELECT ids.id FROM ids)
-      AND (NOT (days.holiday OR shut.day IS NOT NULL) OR reopened.day IS NOT NULL)
+    LEFT JOIN closed ON closed.centre_id = h.centre_id AND closed.day = days.day
+    WHERE h.centre_id IN (SELECT ids.id FROM ids) AND closed.day IS NULL
 )"""
 
-# A planned user-run opening at exactly a user-run or maybe-open slot takes its place.
+# A planned user-run opening at exactly a user-run or maybe-open slot takes its place and
+# gives the slot's weekly-hours row as its hours_id.
 RUNS_CTES = f"""
+fillable AS (
+    SELECT s.centre_id, s.slot_start, s.slot_end, min(s.hours_id) AS hours_id
+    FROM slots s WHERE s.kind <> 'staffed'
+    GROUP BY s.centre_id, s.slot_start, s.slot_end
+),
 runs AS MATERIALIZED (
     SELECT DISTINCT ON (r.centre_id, r.starts, r.ends) r.centre_id, r.id, r.starts, r.ends,
            (r.starts AT TIME ZONE {TZ})::date AS day,
@@ -72,7 +69,10 @@ openings AS (
         AND r.starts = s.slot_start AND r.ends = s.slot_end
     WHERE r.id IS NULL
     UNION ALL
-    SELECT r.centre_id, r.day, 'user_run', r.starts, r.ends, r.hours, NULL, r.id FROM runs r
+    SELECT r.centre_id, r.day, 'user_run', r.starts, r.ends, r.hours, f.hours_id, r.id
+    FROM runs r
+    LEFT JOIN fillable f
+        ON f.centre_id = r.centre_id AND f.slot_start = r.starts AND f.slot_end = r.ends
 )"""
 
 # The staffed openings are the staffed slots: a user-run opening never takes their place.
@@ -218,11 +218,173 @@ $body$;
 
 FUNCTIONS = OPENINGS + STAFFED + MONTHS
 
+# Back to 0030: its centres_openings, and 0029's centres_staffed_openings and
+# centres_opening_months, which read the openings from it.
+OPENINGS_0030 = r"""
+CREATE OR REPLACE FUNCTION centres_openings(centre_ids bigint[], from_date date,
+                                            until_date date)
+RETURNS TABLE (centre_id bigint, day date, kind varchar, starts timestamptz,
+               ends timestamptz, hours double precision, hours_id bigint,
+               user_run_id bigint)
+LANGUAGE sql STABLE AS $body$
+WITH days AS (
+    SELECT d::date AS day FROM generate_series(from_date, until_date, interval '1 day') AS d
+),
+closed AS (
+    SELECT cd.centre_id, cd.day FROM centres_closed_days(centre_ids, from_date, until_date) cd
+),
+slots AS (
+    SELECT h.centre_id, coalesce(k.kind, h.kind) AS kind, days.day,
+           (days.day + h.starts) AT TIME ZONE 'Europe/Copenhagen' AS slot_start,
+           (days.day + h.ends) AT TIME ZONE 'Europe/Copenhagen' AS slot_end,
+           EXTRACT(EPOCH FROM (h.ends - h.starts))::double precision / 3600 AS hours,
+           h.id AS hours_id
+    FROM centres_openinghours h
+    JOIN days ON EXTRACT(ISODOW FROM days.day) - 1 = h.weekday
+        AND h.valid_from <= days.day
+        AND (h.valid_until IS NULL OR h.valid_until >= days.day)
+    LEFT JOIN centres_openingkindchange k ON k.centre_id = h.centre_id AND k.date = days.day
+        AND k.starts = h.starts AND k.ends = h.ends
+    WHERE h.centre_id = ANY(centre_ids)
+      AND NOT EXISTS (
+        SELECT 1 FROM closed c WHERE c.centre_id = h.centre_id AND c.day = days.day
+      )
+),
+fillable AS (
+    SELECT s.centre_id, s.slot_start, s.slot_end, min(s.hours_id) AS hours_id
+    FROM slots s WHERE s.kind <> 'staffed'
+    GROUP BY s.centre_id, s.slot_start, s.slot_end
+),
+runs AS (
+    SELECT DISTINCT ON (r.centre_id, r.starts, r.ends) r.centre_id, r.id, r.starts, r.ends,
+           (r.starts AT TIME ZONE 'Europe/Copenhagen')::date AS day,
+           EXTRACT(EPOCH FROM (r.ends - r.starts))::double precision / 3600 AS hours,
+           f.hours_id, f.centre_id IS NOT NULL AS fills_slot
+    FROM centres_userrunopening r
+    LEFT JOIN fillable f
+        ON f.centre_id = r.centre_id AND f.slot_start = r.starts AND f.slot_end = r.ends
+    WHERE r.centre_id = ANY(centre_ids)
+      AND r.starts >= from_date::timestamp AT TIME ZONE 'Europe/Copenhagen'
+      AND r.starts < (until_date + 1)::timestamp AT TIME ZONE 'Europe/Copenhagen'
+    ORDER BY r.centre_id, r.starts, r.ends, r.id
+)
+SELECT s.centre_id, s.day, s.kind, s.slot_start, s.slot_end, s.hours, s.hours_id,
+       NULL::bigint
+FROM slots s
+WHERE NOT (s.kind <> 'staffed' AND EXISTS (
+    SELECT 1 FROM runs r WHERE r.fills_slot AND r.centre_id = s.centre_id
+      AND r.starts = s.slot_start AND r.ends = s.slot_end
+))
+UNION ALL
+SELECT r.centre_id, r.day, 'user_run', r.starts, r.ends, r.hours, r.hours_id, r.id
+FROM runs r
+$body$;
+"""
+
+STAFFED_0029 = r"""
+CREATE OR REPLACE FUNCTION centres_staffed_openings(centre_ids bigint[], from_date date,
+                                         until_date date)
+RETURNS TABLE (centre_id bigint, day date, starts timestamptz, staff bigint)
+LANGUAGE sql STABLE SET search_path FROM CURRENT AS $body$
+WITH days AS (
+    SELECT d::date AS day FROM generate_series(from_date, until_date, interval '1 day') AS d
+),
+staffed AS (
+    SELECT o.centre_id, o.starts AS slot_start, o.ends AS slot_end
+    FROM centres_openings(centre_ids, from_date, until_date) o WHERE o.kind = 'staffed'
+),
+planned AS (
+    SELECT s.centre_id, s.worker_id, s.starts, s.ends,
+           (s.starts AT TIME ZONE 'Europe/Copenhagen')::date AS day
+    FROM centres_shift s
+    WHERE s.centre_id = ANY(centre_ids)
+      AND s.ends > (from_date - 1)::timestamp AT TIME ZONE 'Europe/Copenhagen'
+      AND s.starts < (until_date + 2)::timestamp AT TIME ZONE 'Europe/Copenhagen'
+    UNION ALL
+    SELECT r.centre_id, r.worker_id, (days.day + r.starts) AT TIME ZONE 'Europe/Copenhagen',
+           (days.day + r.ends) AT TIME ZONE 'Europe/Copenhagen', days.day
+    FROM centres_rotashift r
+    JOIN days ON EXTRACT(ISODOW FROM days.day) - 1 = r.weekday
+        AND r.valid_from <= days.day
+        AND (r.valid_until IS NULL OR r.valid_until >= days.day)
+    WHERE r.centre_id = ANY(centre_ids)
+),
+shifts AS (
+    SELECT p.centre_id, p.starts, p.ends FROM planned p
+    JOIN centres_user u ON u.id = p.worker_id
+    JOIN centres_centre c ON c.id = p.centre_id
+    JOIN centres_organisation org ON org.id = c.organisation_id
+    WHERE u.qualification = ANY(org.qualifications_for_two_staff)
+      AND NOT EXISTS (
+        SELECT 1 FROM centres_staffabsence a
+        WHERE a.worker_id = p.worker_id AND a.first_day <= p.day AND a.last_day >= p.day
+      )
+),
+changes AS (
+    SELECT o.centre_id, o.slot_start, o.slot_start AS moment, 0 AS delta
+    FROM staffed o
+    UNION ALL
+    SELECT o.centre_id, o.slot_start, greatest(sh.starts, o.slot_start), 1
+    FROM staffed o JOIN shifts sh ON sh.centre_id = o.centre_id
+        AND sh.starts < o.slot_end AND sh.ends > o.slot_start
+    UNION ALL
+    SELECT o.centre_id, o.slot_start, sh.ends, -1
+    FROM staffed o JOIN shifts sh ON sh.centre_id = o.centre_id
+        AND sh.starts < o.slot_end AND sh.ends > o.slot_start AND sh.ends < o.slot_end
+),
+per_moment AS (
+    SELECT ch.centre_id, ch.slot_start, ch.moment, sum(ch.delta) AS delta
+    FROM changes ch GROUP BY ch.centre_id, ch.slot_start, ch.moment
+),
+present AS (
+    SELECT pm.centre_id, pm.slot_start,
+           sum(pm.delta) OVER (PARTITION BY pm.centre_id, pm.slot_start ORDER BY pm.moment)
+               AS staff
+    FROM per_moment pm
+)
+SELECT pr.centre_id, (pr.slot_start AT TIME ZONE 'Europe/Copenhagen')::date, pr.slot_start,
+       min(pr.staff)::bigint
+FROM present pr GROUP BY pr.centre_id, pr.slot_start
+$body$;
+"""
+
+MONTHS_0029 = r"""
+CREATE OR REPLACE FUNCTION centres_opening_months(centre_ids bigint[], from_date date, until_date date)
+RETURNS TABLE (centre_id bigint, month date, staffed double precision,
+               user_run double precision, maybe double precision, understaffed integer)
+LANGUAGE sql STABLE SET search_path FROM CURRENT AS $body$
+WITH hours AS (
+    SELECT o.centre_id, date_trunc('month', o.day)::date AS month,
+           sum(o.hours) FILTER (WHERE o.kind = 'staffed') AS staffed,
+           sum(o.hours) FILTER (WHERE o.kind = 'user_run') AS user_run,
+           sum(o.hours) FILTER (WHERE o.kind = 'maybe') AS maybe
+    FROM centres_openings(centre_ids, from_date, until_date) o
+    GROUP BY 1, 2
+),
+flagged AS (
+    SELECT s.centre_id, date_trunc('month', s.day)::date AS month, count(*) AS n
+    FROM centres_staffed_openings(centre_ids, from_date, until_date) s
+    WHERE s.staff < 2
+    GROUP BY 1, 2
+),
+months AS (
+    SELECT DISTINCT c.id AS centre_id, m::date AS month
+    FROM unnest(centre_ids) AS c (id),
+         generate_series(date_trunc('month', from_date), until_date, interval '1 month') AS m
+)
+SELECT m.centre_id, m.month, coalesce(h.staffed, 0), coalesce(h.user_run, 0),
+       coalesce(h.maybe, 0), coalesce(f.n, 0)::integer
+FROM months m
+LEFT JOIN hours h ON h.centre_id = m.centre_id AND h.month = m.month
+LEFT JOIN flagged f ON f.centre_id = m.centre_id AND f.month = m.month
+$body$;
+"""
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('centres', '0029_opening_months_kept_by_triggers'),
+        ('centres', '0030_closed_days_in_sql'),
     ]
 
     operations = [
@@ -235,6 +397,5 @@ class Migration(migrations.Migration):
                 name='shift_length',
             ),
         ),
-        # Back to 0029 the functions stay: they give the same rows, only the index goes.
-        migrations.RunSQL(FUNCTIONS, reverse_sql=migrations.RunSQL.noop),
+        migrations.RunSQL(FUNCTIONS, reverse_sql=OPENINGS_0030 + STAFFED_0029 + MONTHS_0029),
     ]
