@@ -401,6 +401,20 @@ def apply(operation, centre, people):
             ).delete()
 
 
+def centre_after(operations):
+    """A new centre with three staff and a key holder, after the operations."""
+    centre = make_centre()
+    people = {i: worker(centre, ("trained", "student")[i % 2]) for i in range(3)}
+    people["key holder"] = KeyHolderFactory(organisation=centre.organisation)
+    for operation in operations:
+        try:
+            with transaction.atomic():
+                apply(operation, centre, people)
+        except IntegrityError:
+            pass  # refused by a constraint (overlapping hours or shifts, say)
+    return centre
+
+
 @settings(
     max_examples=40,
     deadline=None,
@@ -409,15 +423,7 @@ def apply(operation, centre, people):
 @given(operations=st.lists(OPERATIONS, min_size=1, max_size=10))
 def test_kept_months_equal_a_recount_after_any_changes(db, operations):
     with transaction.atomic():
-        centre = make_centre()
-        people = {i: worker(centre, ("trained", "student")[i % 2]) for i in range(3)}
-        people["key holder"] = KeyHolderFactory(organisation=centre.organisation)
-        for operation in operations:
-            try:
-                with transaction.atomic():
-                    apply(operation, centre, people)
-            except IntegrityError:
-                pass  # refused by a constraint (overlapping hours or shifts, say)
+        centre = centre_after(operations)
         assert_recounted(OpeningMonth)
         assert months_kept(centre) == MONTHS
         kept = opening_figures([centre.pk], FIRST, LAST)
