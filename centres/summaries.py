@@ -115,9 +115,3 @@ def moments(first, last):
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=COPENHAGEN)
     end = datetime.datetime.combine(last + ONE_DAY, datetime.time.min, tzinfo=COPENHAGEN)
     return start, end
-
-
-def union(*querysets):
-    """UNION ALL of the querysets that are not None, as one query."""
-    present = [q for q in querysets if q is not None]
-    return present[0].union(*present[1:], all=True) if len(present) > 1 else present[0]
