@@ -13,20 +13,22 @@ from django.utils import timezone
 from activities.models import Meeting, MeetingKind
 from centres.summaries import moments, split
 
-# Per activity of the centres, the occurrences of the period: planned, held (not cancelled
-# and started before now), cancelled, held with attendance recorded, and its sum. Months
-# that ended before today come from the summary (all their occurrences started before
-# now), the other days from the occurrences.
+# Per activity of the centres, the occurrences of a period (the index `{period}` of the
+# periods read together): planned, held (not cancelled and started before now),
+# cancelled, held with attendance recorded, and its sum. Months that ended before today
+# come from the summary (all their occurrences started before now), the other days from
+# the occurrences.
 COUNTED = """
-SELECT s.activity_id, s.planned, s.planned - s.cancelled AS held, s.cancelled,
-    s.recorded, s.attendance
+SELECT {period} AS period, s.activity_id, s.planned, s.planned - s.cancelled AS held,
+    s.cancelled, s.recorded, s.attendance
 FROM activities_occurrencemonth AS s
-WHERE s.month >= %(first_month)s AND s.month < %(end_month)s AND s.planned > 0
+WHERE s.month >= %(first_month_{period})s AND s.month < %(end_month_{period})s
+    AND s.planned > 0
     AND EXISTS (SELECT FROM activities_activity_centres AS t
         WHERE t.activity_id = s.activity_id AND t.centre_id = ANY(%(centre_ids)s))
 UNION ALL
-SELECT o.activity_id, 1, (NOT o.cancelled AND o.start < %(now)s)::int, o.cancelled::int,
-    (NOT o.cancelled AND o.start < %(now)s AND o.attendance IS NOT NULL)::int,
+SELECT {period}, o.activity_id, 1, (NOT o.cancelled AND o.start < %(now)s)::int,
+    o.cancelled::int, (NOT o.cancelled AND o.start < %(now)s AND o.attendance IS NOT NULL)::int,
     CASE WHEN NOT o.cancelled AND o.start < %(now)s THEN coalesce(o.attendance, 0) ELSE 0 END
 FROM activities_occurrence AS o
 WHERE ({days})
@@ -34,11 +36,18 @@ WHERE ({days})
         WHERE t.activity_id = o.activity_id AND t.centre_id = ANY(%(centre_ids)s))
 """
 
+# Summed per activity first: a count of distinct activities per period would sort every
+# row of the periods.
 TOTALS = """
-SELECT coalesce(sum(planned), 0)::bigint, coalesce(sum(held), 0)::bigint,
-    coalesce(sum(cancelled), 0)::bigint, sum(attendance)::numeric / nullif(sum(recorded), 0),
-    count(DISTINCT activity_id)
-FROM ({counted}) AS counted
+SELECT period, sum(planned)::bigint, sum(held)::bigint, sum(cancelled)::bigint,
+    sum(attendance)::numeric / nullif(sum(recorded), 0), count(*)
+FROM (
+    SELECT period, activity_id, sum(planned) AS planned, sum(held) AS held,
+        sum(cancelled) AS cancelled, sum(recorded) AS recorded, sum(attendance) AS attendance
+    FROM ({counted}) AS counted
+    GROUP BY period, activity_id
+) AS per_activity
+GROUP BY period
 """
 
 BEST_ATTENDED = """
@@ -61,25 +70,24 @@ GROUP BY t.centre_id
 """
 
 
-def _counted(sql, centre_ids, first, last, now, **params):
-    """Run `sql` over COUNTED for the days `first` to `last` at the centres, with `now`
-    deciding what was held. Return its rows."""
+def _counted(sql, centre_ids, periods, now, **params):
+    """Run `sql` over COUNTED for each (first day, last day) of `periods` at the centres,
+    with `now` deciding what was held. Return its rows."""
     now = now or timezone.now()
-    first_month, end_month, spans = split(first, last, ended_by=timezone.localdate(now))
-    days = [f"(o.start >= %(from_{i})s AND o.start < %(until_{i})s)" for i in range(len(spans))]
-    for i, span in enumerate(spans):
-        params[f"from_{i}"], params[f"until_{i}"] = moments(*span)
-    counted = COUNTED.format(days=" OR ".join(days) or "false")
+    counted = []
+    for i, (first, last) in enumerate(periods):
+        first_month, end_month, spans = split(first, last, ended_by=timezone.localdate(now))
+        params[f"first_month_{i}"], params[f"end_month_{i}"] = first_month, end_month
+        days = []
+        for j, span in enumerate(spans):
+            start, end = f"from_{i}_{j}", f"until_{i}_{j}"
+            params[start], params[end] = moments(*span)
+            days.append(f"(o.start >= %({start})s AND o.start < %({end})s)")
+        counted.append(COUNTED.format(period=i, days=" OR ".join(days) or "false"))
     with connection.cursor() as cursor:
         cursor.execute(
-            sql.format(counted=counted),
-            {
-                "centre_ids": list(centre_ids),
-                "first_month": first_month,
-                "end_month": end_month,
-                "now": now,
-                **params,
-            },
+            sql.format(counted=" UNION ALL ".join(counted)),
+            {"centre_ids": list(centre_ids), "now": now, **params},
         )
         return cursor.fetchall()
 
@@ -90,14 +98,27 @@ def occurrence_totals(centre_ids, first, last, now=None):
     Held: not cancelled and already started. The average is over held occurrences whose
     attendance was recorded (None if there are none). One query.
     """
-    [(planned, held, cancelled, mean, activities)] = _counted(TOTALS, centre_ids, first, last, now)
-    return {
-        "planned": planned,
-        "held": held,
-        "cancelled": cancelled,
-        "average_attendance": None if mean is None else float(mean),
-        "activities": activities,
-    }
+    return occurrence_totals_per_period(centre_ids, [(first, last)], now=now)[0]
+
+
+def occurrence_totals_per_period(centre_ids, periods, now=None):
+    """Return occurrence_totals of each (first day, last day) of `periods`, in their
+    order. One query."""
+    totals = [
+        {"planned": 0, "held": 0, "cancelled": 0, "average_attendance": None, "activities": 0}
+        for _period in periods
+    ]
+    for period, planned, held, cancelled, mean, activities in _counted(
+        TOTALS, centre_ids, periods, now
+    ):
+        totals[period] = {
+            "planned": planned,
+            "held": held,
+            "cancelled": cancelled,
+            "average_attendance": None if mean is None else float(mean),
+            "activities": activities,
+        }
+    return totals
 
 
 def best_attended(centre_ids, first, last, limit=5, now=None):
@@ -106,7 +127,7 @@ def best_attended(centre_ids, first, last, limit=5, now=None):
     return [
         {"activity_id": pk, "activity__title": title, "attendance": attendance, "held": held}
         for pk, title, attendance, held in _counted(
-            BEST_ATTENDED, centre_ids, first, last, now, limit=limit
+            BEST_ATTENDED, centre_ids, [(first, last)], now, limit=limit
         )
     ]
 
@@ -121,7 +142,7 @@ def per_centre(centre_ids, first, last, now=None):
             "held": held,
         }
         for centre_id, activities, planned, held in _counted(
-            PER_CENTRE, centre_ids, first, last, now
+            PER_CENTRE, centre_ids, [(first, last)], now
         )
     }
 

@@ -10,7 +10,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, TruncMonth
 from django.db.models.lookups import In
 from django.db.models.sql.where import AND
@@ -27,7 +27,8 @@ from advice.models import (
     Topic,
 )
 from advice.summaries import ContactMonth, ContactMonthTotal, ContactTopicMonth
-from centres.summaries import split, union
+from centres.reads import union
+from centres.summaries import split
 from centres.suppression import suppress, suppress_line
 
 # --- Figures ----------------------------------------------------------------------------
@@ -247,18 +248,27 @@ def month_counts(contacts, months):
     return per_month
 
 
+# The organisation's topics with their contacts in the period: retired topics only where
+# used. {counted} is PeriodContacts.count_topics().
+TOPICS_WITH_COUNTS = """
+SELECT t.*, coalesce(c.n, 0) AS contacts_in_period
+FROM advice_topic AS t
+LEFT JOIN (
+    SELECT topic_id, sum("count")::bigint AS n FROM ({counted}) AS counted GROUP BY topic_id
+) AS c ON c.topic_id = t.id
+WHERE t.organisation_id = %s AND (NOT t.retired OR c.n > 0)
+ORDER BY t.position, t.name
+"""
+
+
 def topic_counts(contacts, organisation_id):
     """Return (topics shown, {topic id: contacts}): retired topics only where used in the
-    period. Two queries."""
-    per_topic = Counter()
-    for topic_id, n in contacts.count_topics():
-        per_topic[topic_id] += n
-    topics = [
-        t
-        for t in Topic.objects.filter(organisation_id=organisation_id)
-        if not t.retired or per_topic.get(t.pk)
-    ]
-    return topics, per_topic
+    period. One query."""
+    counted, params = contacts.count_topics().query.sql_with_params()
+    topics = list(
+        Topic.objects.raw(TOPICS_WITH_COUNTS.format(counted=counted), [*params, organisation_id])
+    )
+    return topics, {t.pk: t.contacts_in_period for t in topics}
 
 
 def centre_counts(contacts):
@@ -323,24 +333,33 @@ def month_table(months, per_month, per_meeting_month, suppressed, threshold):
 
 
 def compute(
-    *, contacts, meetings, centres, organisation_id, start, end, suppressed, threshold=None
+    *,
+    contacts,
+    meetings,
+    centres,
+    organisation_id,
+    start,
+    end,
+    suppressed,
+    threshold=None,
+    months=True,
 ):
     """Return the Figures of `contacts` and `meetings` (already scoped and filtered),
-    suppressed with `threshold` (the organisation's) when `suppressed`.
+    suppressed with `threshold` (the organisation's) when `suppressed`. Without `months`,
+    the tables alone: no month rows and no no-show rate.
 
     `contacts` that are all those of some centres (filtered on centre ids alone) are read
-    from the monthly summaries for whole months. Six queries: one over the answers, topics,
-    topic counts, centre counts, contacts per month and meetings per month.
+    from the monthly summaries for whole months. Up to five queries: one over the answers,
+    the topics with their counts, the centres' counts (only with `centres`), and with
+    `months` contacts per month and meetings per month.
     """
     if suppressed and threshold is None:
         raise ValueError("suppressed figures need the organisation's threshold")
     period = PeriodContacts.of(contacts, start, end)
-    months = list(months_between(start, end))
     counts = answer_counts(period)
-    per_month = month_counts(period, months)
     total = counts["total"]
     topics, per_topic = topic_counts(period, organisation_id)
-    per_centre = centre_counts(period)
+    per_centre = centre_counts(period) if centres else {}
 
     def table(key, title, labelled_counts, additive=True):
         return figure_table(
@@ -374,19 +393,26 @@ def compute(
         ),
         table("centre", _("Centre"), [(c.name, per_centre.get(c.pk, 0)) for c in centres]),
     ]
-    month_rows, month_sums = month_table(
-        months, per_month, meeting_months(meetings, start, end), suppressed, threshold
-    )
-    return Figures(
+    figures = Figures(
         start=start,
         end=end,
         suppressed=suppressed,
         total=None if suppressed and total < threshold else total,
         threshold=threshold if suppressed else None,
         tables=tables,
-        months=[Month(m, *row) for m, row in zip(months, month_rows, strict=True)],
-        month_totals=Month(None, *month_sums),
     )
+    if months:
+        in_period = list(months_between(start, end))
+        month_rows, month_sums = month_table(
+            in_period,
+            month_counts(period, in_period),
+            meeting_months(meetings, start, end),
+            suppressed,
+            threshold,
+        )
+        figures.months = [Month(m, *row) for m, row in zip(in_period, month_rows, strict=True)]
+        figures.month_totals = Month(None, *month_sums)
+    return figures
 
 
 def topics_per_centre(centre_ids, organisation_id, start, end):
@@ -408,9 +434,34 @@ def topics_per_centre(centre_ids, organisation_id, start, end):
 
 def contacts_and_no_show_rate(centre_ids, start, end):
     """Return (advice contacts, no-show rate) from `start` to `end`: the two figures that
-    `compute` gives as `total` and `no_show_rate`, without its tables. Two queries."""
-    total = sum(centre_counts(PeriodContacts.at_centres(centre_ids, start, end)).values())
-    meetings = MeetingTally.objects.filter(
-        centre_id__in=centre_ids, month__gte=start.replace(day=1), month__lte=end
-    ).aggregate(held=Sum("held"), no_show=Sum("no_show"))
-    return total, no_show_rate(meetings["held"] or 0, meetings["no_show"] or 0)
+    `compute` gives as `total` and `no_show_rate`, without its tables. One query."""
+    return contacts_and_no_show_rates(centre_ids, [(start, end)])[0]
+
+
+def contacts_and_no_show_rates(centre_ids, periods):
+    """Return contacts_and_no_show_rate of each (first day, last day) of `periods`, in
+    their order. One query: rows of (period's index, contacts, held, no-shows)."""
+    parts = []
+    for i, (start, end) in enumerate(periods):
+        contacts = PeriodContacts.at_centres(centre_ids, start, end)
+        for rows, counted in ((contacts.month_totals, Sum("n")), (contacts.rows, Count("pk"))):
+            if rows is not None:
+                parts.append(
+                    rows.annotate(period=Value(i))
+                    .values_list("period")
+                    .annotate(contacts=counted, held=Value(0), no_show=Value(0))
+                    .order_by()
+                )
+        parts.append(
+            MeetingTally.objects.filter(
+                centre_id__in=centre_ids, month__gte=start.replace(day=1), month__lte=end
+            )
+            .annotate(period=Value(i))
+            .values_list("period")
+            .annotate(contacts=Value(0), held=Sum("held"), no_show=Sum("no_show"))
+            .order_by()
+        )
+    totals = [[0, 0, 0] for _period in periods]
+    for period, *counts in union(*parts):
+        totals[period] = [a + (b or 0) for a, b in zip(totals[period], counts, strict=True)]
+    return [(contacts, no_show_rate(held, no_show)) for contacts, held, no_show in totals]

@@ -7,7 +7,7 @@ takes centre ids (already scoped by the caller) and dates (inclusive).
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -21,27 +21,56 @@ from centres.models import (
     VisitDay,
     VisitKind,
 )
+from centres.reads import one_row
 
 
 def visit_totals(centre_ids, first, last):
     """Return {"staffed", "user_run", "visits", "new_visits"} summed over the period."""
-    rows = (
-        VisitDay.objects.filter(centre_id__in=centre_ids, date__gte=first, date__lte=last)
-        .values("kind")
-        .annotate(visits=Sum("visits"), new=Sum("new_visits"))
-        .order_by()
-    )
-    totals = {VisitKind.STAFFED: 0, VisitKind.USER_RUN: 0, "visits": 0, "new_visits": 0}
-    for row in rows:
-        totals[row["kind"]] += row["visits"]
-        totals["visits"] += row["visits"]
-        totals["new_visits"] += row["new"]
-    return {
-        "staffed": totals[VisitKind.STAFFED],
-        "user_run": totals[VisitKind.USER_RUN],
-        "visits": totals["visits"],
-        "new_visits": totals["new_visits"],
+    return visit_totals_per_period(centre_ids, [(first, last)])[0]
+
+
+# Per period, the visits of its days by kind. A UNION ALL of a query per period is
+# planned as a parallel append, and days of several periods in one scan read each
+# centre's every day: each period is its own index range here.
+VISIT_TOTALS_SQL = """
+SELECT p.i, v.kind, v.visits, v.new_visits
+FROM unnest(%(firsts)s::date[], %(lasts)s::date[]) WITH ORDINALITY AS p (first, last, i)
+CROSS JOIN LATERAL (
+    SELECT kind, sum(visits) AS visits, sum(new_visits) AS new_visits FROM centres_visitday
+    WHERE centre_id = ANY(%(ids)s::bigint[]) AND date >= p.first AND date <= p.last
+    GROUP BY kind
+) AS v
+"""
+
+
+def visit_totals_per_period(centre_ids, periods):
+    """Return visit_totals of each (first day, last day) of `periods`, in their order.
+    One query."""
+    totals = [
+        {VisitKind.STAFFED: 0, VisitKind.USER_RUN: 0, "visits": 0, "new_visits": 0}
+        for _period in periods
+    ]
+    params = {
+        "firsts": [first for first, _last in periods],
+        "lasts": [last for _first, last in periods],
+        "ids": list(centre_ids),
     }
+    with connection.cursor() as cursor:
+        cursor.execute(VISIT_TOTALS_SQL, params)
+        for i, kind, visits, new in cursor.fetchall():
+            period = totals[i - 1]
+            period[kind] += visits
+            period["visits"] += visits
+            period["new_visits"] += new
+    return [
+        {
+            "staffed": t[VisitKind.STAFFED],
+            "user_run": t[VisitKind.USER_RUN],
+            "visits": t["visits"],
+            "new_visits": t["new_visits"],
+        }
+        for t in totals
+    ]
 
 
 def visits_per_day(centre_ids, first, last):
@@ -157,18 +186,33 @@ def heat_map(centre_ids, first, last):
 def census_at(centre_ids, date):
     """Return the sum over centres of each one's latest census on or before `date`:
     {"weekly", "monthly", "occasional", "total", "centres"} (zeros when none)."""
-    latest = (
-        Census.objects.filter(centre_id__in=centre_ids, date__lte=date)
-        .order_by("centre_id", "-date")
-        .distinct("centre_id")
-        .values("weekly", "monthly", "occasional")
-    )
-    result = {"weekly": 0, "monthly": 0, "occasional": 0, "centres": 0}
-    for row in latest:
-        for key in ("weekly", "monthly", "occasional"):
-            result[key] += row[key]
-        result["centres"] += 1
-    result["total"] = result["weekly"] + result["monthly"] + result["occasional"]
+    return census_at_dates(centre_ids, [date])[0]
+
+
+# Each centre's latest census on or before a date, per date: a DISTINCT ON per date, so
+# each is planned with its date known.
+CENSUS_AT_SQL = """
+(SELECT DISTINCT ON (centre_id) {i} AS i, weekly, monthly, occasional FROM centres_census
+WHERE centre_id = ANY(%(ids)s::bigint[]) AND date <= %(date_{i})s
+ORDER BY centre_id, date DESC)
+"""
+
+
+def census_at_dates(centre_ids, dates):
+    """Return census_at of each of `dates`, in their order. One query."""
+    latest = " UNION ALL ".join(CENSUS_AT_SQL.format(i=i) for i in range(len(dates)))
+    params = {"ids": list(centre_ids), **{f"date_{i}": date for i, date in enumerate(dates)}}
+    result = [{"weekly": 0, "monthly": 0, "occasional": 0, "centres": 0} for _date in dates]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i, sum(weekly), sum(monthly), sum(occasional), count(*) "
+            f"FROM ({latest}) AS latest GROUP BY i",
+            params,
+        )
+        for i, weekly, monthly, occasional, centres in cursor.fetchall():
+            result[i].update(weekly=weekly, monthly=monthly, occasional=occasional, centres=centres)
+    for figures in result:
+        figures["total"] = figures["weekly"] + figures["monthly"] + figures["occasional"]
     return result
 
 
@@ -375,17 +419,18 @@ def opening_hours_changes(centre_ids, first, last):
     )
 
 
-def keys(centre_ids, organisation_id):
-    """Return {"fobs_out", "holders_without_briefing"}: fobs opening one of the centres
-    that are lent out now, and active key holders of the organisation who hold such a
-    fob and were never given the safety briefing. Two queries."""
+def key_figures(centre_ids, organisation_id):
+    """Return rows to read with others (centres.reads.one_statement) of "fobs_out": fobs
+    opening one of the centres that are lent out now, and "holders_without_briefing":
+    active key holders of the organisation who hold such a fob and were never given the
+    safety briefing."""
     loans = KeyLoan.objects.open().filter(
         fob__organisation_id=organisation_id, fob__centres__in=centre_ids
     )
     holders = KeyHolder.objects.without_safety_briefing().filter(
         organisation_id=organisation_id, loans__in=loans
     )
-    return {
-        "fobs_out": loans.values("fob_id").distinct().count(),
-        "holders_without_briefing": holders.distinct().count(),
-    }
+    return [
+        one_row(loans, fobs_out=Count("fob_id", distinct=True)),
+        one_row(holders, holders_without_briefing=Count("pk", distinct=True)),
+    ]

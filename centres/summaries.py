@@ -118,12 +118,6 @@ def moments(first, last):
     return start, end
 
 
-def union(*querysets):
-    """UNION ALL of the querysets that are not None, as one query."""
-    present = [q for q in querysets if q is not None]
-    return present[0].union(*present[1:], all=True) if len(present) > 1 else present[0]
-
-
 @dataclass(frozen=True)
 class Recount:
     """How to check a summary table: `sql` gives the rows it should hold, its `columns` in

@@ -2,14 +2,26 @@
 
 import datetime
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from centres.exports import Workbook
 from centres.models import Centre, KeyLoan, Role, User
-from centres.summaries import moments, split, union
+from centres.reads import one_row, union
+from centres.summaries import moments, split
 from incidents.models import (
     Acknowledgement,
     Ban,
@@ -274,62 +286,74 @@ def quarter_figures_xlsx(user, start, end):
 # --- Dashboard and report pack ----------------------------------------------------------
 
 
-def _counted(centre_ids, first, last, *fields):
-    """The incidents of the days `first` to `last` at the centres counted per `fields`:
-    whole months from the summary, the days around them from the incidents. Rows of
-    (*fields, n) in which a key may come twice. One query."""
-    first_month, end_month, spans = split(first, last)
-    whole = None
-    if first_month < end_month:
-        whole = (
-            IncidentMonth.objects.filter(
-                centre_id__in=centre_ids, month__gte=first_month, month__lt=end_month
+def _counted(centre_ids, periods, *fields):
+    """The incidents of each (first day, last day) of `periods` at the centres counted per
+    `fields`: whole months from the summary, the days around them from the incidents.
+    Rows of (period's index, *fields, n) in which a key may come twice. One query."""
+    parts = []
+    for i, (first, last) in enumerate(periods):
+        first_month, end_month, spans = split(first, last)
+        if first_month < end_month:
+            parts.append(
+                IncidentMonth.objects.filter(
+                    centre_id__in=centre_ids, month__gte=first_month, month__lt=end_month
+                )
+                .exclude(n=0)
+                .annotate(period=Value(i))
+                .values_list("period", *fields)
+                .annotate(count=Sum("n"))
+                .order_by()
             )
-            .exclude(n=0)
-            .values_list(*fields)
-            .annotate(count=Sum("n"))
-            .order_by()
-        )
-    part = None
-    if spans:
-        days = Q()
-        for span in spans:
-            start, end = moments(*span)
-            days |= Q(occurred_at__gte=start, occurred_at__lt=end)
-        part = (
-            Incident.objects.filter(days, centre_id__in=centre_ids)
-            .values_list(*fields)
-            .annotate(count=Count("pk"))
-            .order_by()
-        )
-    return union(whole, part)
+        if spans:
+            days = Q()
+            for span in spans:
+                start, end = moments(*span)
+                days |= Q(occurred_at__gte=start, occurred_at__lt=end)
+            parts.append(
+                Incident.objects.filter(days, centre_id__in=centre_ids)
+                .annotate(period=Value(i))
+                .values_list("period", *fields)
+                .annotate(count=Count("pk"))
+                .order_by()
+            )
+    return union(*parts)
 
 
 def incident_totals(centre_ids, first, last):
     """Return {"total", "kind": {value: n}, "severity": {value: n}} of the episodes of
     the days `first` to `last` at the centres. One query."""
+    return incident_totals_per_period(centre_ids, [(first, last)])[0]
+
+
+def incident_totals_per_period(centre_ids, periods):
+    """Return incident_totals of each (first day, last day) of `periods`, in their order.
+    One query."""
     # One row per severity and set of kinds, added up here: a filtered count per kind
     # and severity took the ORM longer to compile than the database to run.
-    result = {
-        "total": 0,
-        "kind": dict.fromkeys(Kind.values, 0),
-        "severity": dict.fromkeys(Severity.values, 0),
-    }
-    for severity, kinds, n in _counted(centre_ids, first, last, "severity", "kinds"):
+    results = [
+        {
+            "total": 0,
+            "kind": dict.fromkeys(Kind.values, 0),
+            "severity": dict.fromkeys(Severity.values, 0),
+        }
+        for _period in periods
+    ]
+    for period, severity, kinds, n in _counted(centre_ids, periods, "severity", "kinds"):
+        result = results[period]
         result["total"] += n
         if severity in result["severity"]:
             result["severity"][severity] += n
         for kind in set(kinds or ()):
             if kind in result["kind"]:
                 result["kind"][kind] += n
-    return result
+    return results
 
 
 def incidents_per_centre(centre_ids, first, last):
     """Return {centre id: {"total", "kind": {value: n}, "follow_ups", "follow_ups_done"}}
     of the episodes in the period and their follow-up items. Two queries."""
     result = {}
-    for centre_id, kinds, n in _counted(centre_ids, first, last, "centre_id", "kinds"):
+    for _period, centre_id, kinds, n in _counted(centre_ids, [(first, last)], "centre_id", "kinds"):
         row = result.setdefault(
             centre_id,
             {
@@ -357,36 +381,34 @@ def incidents_per_centre(centre_ids, first, last):
     return result
 
 
-def follow_up_state(centre_ids, organisation_id, today=None):
-    """Return the state of follow-up at the centres on `today`: open follow-up items,
-    work-injury reports due, bans in force (the centres' own and the organisation's) and
-    centres whose risk assessment is overdue or missing. Three queries."""
-    today = today or timezone.localdate()
-    items = FollowUpItem.objects.filter(incident__centre_id__in=centre_ids).aggregate(
-        open=Count("pk", filter=Q(done_on__isnull=True)),
-        overdue=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=today)),
-    )
-    work_injuries = Incident.objects.filter(centre_id__in=centre_ids).work_injury_pending().count()
+def follow_up_figures(centre_ids, organisation_id, today):
+    """Return rows to read with others (centres.reads.one_statement) of the state of
+    follow-up at the centres on `today`: open and overdue follow-up items, work-injury
+    reports due, bans in force (the centres' own and the organisation's) and centres
+    whose risk assessment is overdue or missing."""
+    items = FollowUpItem.objects.filter(incident__centre_id__in=centre_ids)
+    work_injuries = Incident.objects.filter(centre_id__in=centre_ids).work_injury_pending()
     bans = (
         Ban.objects.filter(organisation_id=organisation_id)
         .filter(Q(scope=BanScope.ORGANISATION) | Q(centre_id__in=centre_ids))
         .active(today)
-        .count()
     )
     latest = RiskAssessment.objects.filter(centre=OuterRef("pk")).order_by("-assessed_on", "-pk")
     risk_overdue = (
         Centre.objects.filter(pk__in=centre_ids)
         .annotate(review_on=Subquery(latest.values("review_on")[:1]))
         .filter(Q(review_on__isnull=True) | Q(review_on__lt=today))
-        .count()
     )
-    return {
-        "open_follow_ups": items["open"],
-        "overdue_follow_ups": items["overdue"],
-        "work_injuries_due": work_injuries,
-        "active_bans": bans,
-        "risk_assessments_overdue": risk_overdue,
-    }
+    return [
+        one_row(
+            items,
+            open_follow_ups=Count("pk", filter=Q(done_on__isnull=True)),
+            overdue_follow_ups=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=today)),
+        ),
+        one_row(work_injuries, work_injuries_due=Count("pk")),
+        one_row(bans, active_bans=Count("pk")),
+        one_row(risk_overdue, risk_assessments_overdue=Count("pk")),
+    ]
 
 
 def risk_assessments(centre_ids):

@@ -16,6 +16,7 @@ from advice import stats as advice_stats
 from advice.models import Contact, MeetingTally
 from centres import stats as centre_stats
 from centres.models import OpeningKind
+from centres.reads import one_statement
 from config.dashboard import charts
 from incidents import stats as incident_stats
 from incidents.models import Kind, Severity
@@ -67,48 +68,55 @@ def per_thousand(incidents, visits):
     return incident_stats.per_thousand(incidents, visits)
 
 
-def period_figures(centre_ids, organisation_id, period, now, tables=True):
-    """The figures of one period that the dashboard compares year on year; with `tables`,
-    also the advice tables the dashboard shows for its own period only."""
-    first, last = period.start, period.end
-    visits = centre_stats.visit_totals(centre_ids, first, last)
-    hours, understaffed = centre_stats.opening_figures(centre_ids, first, last)
-    activities = activity_stats.occurrence_totals(centre_ids, first, last, now=now)
-    incidents = incident_stats.incident_totals(centre_ids, first, last)
-    if tables:
-        advice = advice_stats.compute(
-            contacts=Contact.objects.filter(centre_id__in=centre_ids),
-            meetings=MeetingTally.objects.filter(centre_id__in=centre_ids),
-            centres=[],
-            organisation_id=organisation_id,
-            start=first,
-            end=last,
-            suppressed=False,
+def period_figures(centre_ids, organisation_id, periods, now):
+    """The figures that the dashboard compares year on year, for each of `periods` in
+    their order; for the first, also the advice tables the dashboard shows for its own
+    period only. Each app's figures of all the periods in one query, but the opening
+    hours."""
+    spans = [(period.start, period.end) for period in periods]
+    visits = centre_stats.visit_totals_per_period(centre_ids, spans)
+    census = centre_stats.census_at_dates(centre_ids, [last for _first, last in spans])
+    activities = activity_stats.occurrence_totals_per_period(centre_ids, spans, now=now)
+    incidents = incident_stats.incident_totals_per_period(centre_ids, spans)
+    advice = advice_stats.contacts_and_no_show_rates(centre_ids, spans)
+    first, last = spans[0]
+    tables = advice_stats.compute(
+        contacts=Contact.objects.filter(centre_id__in=centre_ids),
+        meetings=MeetingTally.objects.filter(centre_id__in=centre_ids),
+        centres=[],
+        organisation_id=organisation_id,
+        start=first,
+        end=last,
+        suppressed=False,
+        months=False,
+    )
+    figures = []
+    for i, (first, last) in enumerate(spans):
+        hours, understaffed = centre_stats.opening_figures(centre_ids, first, last)
+        contacts, no_show_rate = advice[i]
+        figures.append(
+            {
+                "contacts": contacts,
+                "no_show_rate": no_show_rate,
+                "visits": visits[i],
+                "census": census[i],
+                "hours": hours,
+                "understaffed": understaffed,
+                "activities": activities[i],
+                "incidents": incidents[i],
+                "advice": tables if i == 0 else None,
+                "rate": per_thousand(incidents[i]["total"], visits[i]["visits"]),
+            }
         )
-        contacts, no_show_rate = advice.total, advice.no_show_rate
-    else:
-        advice = None
-        contacts, no_show_rate = advice_stats.contacts_and_no_show_rate(centre_ids, first, last)
-    return {
-        "contacts": contacts,
-        "no_show_rate": no_show_rate,
-        "visits": visits,
-        "census": centre_stats.census_at(centre_ids, last),
-        "hours": hours,
-        "understaffed": understaffed,
-        "activities": activities,
-        "incidents": incidents,
-        "advice": advice,
-        "rate": per_thousand(incidents["total"], visits["visits"]),
-    }
+    return figures
 
 
 def right_now(centre_ids, organisation_id, today):
-    """(follow-up state, keys) of the "Right now" section: figures of the day and the
-    data, whatever the period."""
-    return (
-        incident_stats.follow_up_state(centre_ids, organisation_id, today),
-        centre_stats.keys(centre_ids, organisation_id),
+    """The figures of the "Right now" section, of the day and the data whatever the
+    period: each app's own, read in one statement."""
+    return one_statement(
+        *incident_stats.follow_up_figures(centre_ids, organisation_id, today),
+        *centre_stats.key_figures(centre_ids, organisation_id),
     )
 
 
@@ -122,8 +130,7 @@ def dashboard(*, centre_ids, organisation_id, period, now=None):
     today = timezone.localdate(now)
     period = period.so_far(today)
     earlier = period.year_earlier()
-    current = period_figures(centre_ids, organisation_id, period, now)
-    previous = period_figures(centre_ids, organisation_id, earlier, now, tables=False)
+    current, previous = period_figures(centre_ids, organisation_id, [period, earlier], now)
     state = right_now(centre_ids, organisation_id, today)
     return {
         "period": period,
@@ -147,7 +154,7 @@ def sections(current, previous, now, period, earlier):
             advice_section(compare),
             incidents_section(compare),
         ],
-        "now_section": now_section(*now),
+        "now_section": now_section(now),
     }
 
 
@@ -292,19 +299,19 @@ def incidents_section(compare):
     )
 
 
-def now_section(state, keys):
-    """The "Right now" section from right_now's (follow-up state, keys): not compared."""
+def now_section(now):
+    """The "Right now" section from right_now's figures: not compared."""
     figures = [
-        (_("Open follow-up items"), state["open_follow_ups"]),
-        (_("Overdue follow-up items"), state["overdue_follow_ups"]),
-        (_("Work-injury reports due"), state["work_injuries_due"]),
-        (_("Bans in force"), state["active_bans"]),
+        (_("Open follow-up items"), now["open_follow_ups"]),
+        (_("Overdue follow-up items"), now["overdue_follow_ups"]),
+        (_("Work-injury reports due"), now["work_injuries_due"]),
+        (_("Bans in force"), now["active_bans"]),
         (
             _("Centres with an overdue or missing risk assessment"),
-            state["risk_assessments_overdue"],
+            now["risk_assessments_overdue"],
         ),
-        (_("Key fobs lent out"), keys["fobs_out"]),
-        (_("Key holders without a safety briefing"), keys["holders_without_briefing"]),
+        (_("Key fobs lent out"), now["fobs_out"]),
+        (_("Key holders without a safety briefing"), now["holders_without_briefing"]),
     ]
     return Section(
         "now", _("Right now"), [Figure(label, value, compared=False) for label, value in figures]

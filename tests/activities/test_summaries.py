@@ -217,6 +217,12 @@ def test_figures_of_any_period_and_moment_agree_with_the_occurrences(
         )
     with time_machine.travel(moment, tick=False):
         assert stats.occurrence_totals(ids, first, last) == raw_totals(ids, first, last, moment)
+    # Several periods in one query, overlapping ones too.
+    wider = (first - datetime.timedelta(days=40), last + datetime.timedelta(days=20))
+    assert stats.occurrence_totals_per_period(ids, [(first, last), wider], now=moment) == [
+        raw_totals(ids, first, last, moment),
+        raw_totals(ids, *wider, moment),
+    ]
 
 
 def test_a_year_of_whole_and_part_months_in_one_query_each(world):

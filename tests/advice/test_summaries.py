@@ -161,6 +161,12 @@ def test_figures_of_any_period_agree_with_the_contacts(world, specs, start, leng
     assert per_centre == expected
     assert totals == dict(Counter(contacts.values_list("centre_id", flat=True)))
     assert stats.contacts_and_no_show_rate(ids, first, last) == (contacts.count(), None)
+    # Several periods in one query, overlapping ones too.
+    wider = (first - datetime.timedelta(days=40), last + datetime.timedelta(days=20))
+    assert stats.contacts_and_no_show_rates(ids, [(first, last), wider]) == [
+        (contacts.count(), None),
+        (Contact.objects.filter(date__gte=wider[0], date__lte=wider[1]).count(), None),
+    ]
 
 
 def test_other_filters_read_the_contacts(world):

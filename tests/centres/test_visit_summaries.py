@@ -207,3 +207,9 @@ def test_heat_map_and_day_figures_of_any_period_agree_with_the_tallies(
     assert {cell: n for cell, n in shown.items() if n} == +heat
     totals = stats.visit_totals([world.centre_a.pk], first, last)
     assert totals["staffed"] == sum(n for _d, _h, n in inside)
+    # Several periods in one query, overlapping ones too.
+    wider = (first - datetime.timedelta(days=40), last + datetime.timedelta(days=20))
+    assert stats.visit_totals_per_period([world.centre_a.pk], [(first, last), wider]) == [
+        totals,
+        stats.visit_totals([world.centre_a.pk], *wider),
+    ]

@@ -64,7 +64,7 @@ def english():
 
 
 def made():
-    return sections(CURRENT, EARLIER, (STATE, KEYS), MARCH, MARCH_BEFORE)
+    return sections(CURRENT, EARLIER, STATE | KEYS, MARCH, MARCH_BEFORE)
 
 
 def shown(section):

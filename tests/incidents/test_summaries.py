@@ -136,6 +136,12 @@ def test_figures_of_any_period_agree_with_the_incidents(world, days, start, leng
     first = datetime.date(2026, 4, 1) + datetime.timedelta(days=start)
     last = first + datetime.timedelta(days=length)
     assert stats.incident_totals(centres, first, last) == raw_totals(centres, first, last)
+    # Several periods in one query, overlapping ones too.
+    wider = (first - datetime.timedelta(days=40), last + datetime.timedelta(days=20))
+    assert stats.incident_totals_per_period(centres, [(first, last), wider]) == [
+        raw_totals(centres, first, last),
+        raw_totals(centres, *wider),
+    ]
     assert stats.incidents_per_centre(centres, first, last) == raw_per_centre(centres, first, last)
 
 
