@@ -93,7 +93,7 @@ def openings_for(centres, start, end):
 
     The rows of centres_openings for the local days from the day before `start` to that
     of `end`: one query whatever the number of centres or days, and one more for the
-    planned user-run openings among them, if any.
+    planned user-run openings of those days, so the count never depends on the data.
     """
     result = {c.pk: [] for c in centres}
     first = timezone.localtime(start).date() - datetime.timedelta(days=1)
@@ -101,8 +101,12 @@ def openings_for(centres, start, end):
     with connection.cursor() as cursor:
         cursor.execute(OPENINGS, [list(result), first, last, end, start])
         rows = cursor.fetchall()
-    run_ids = [row[7] for row in rows if row[7] is not None]
-    runs = UserRunOpening.objects.select_related("key_holder").in_bulk(run_ids) if run_ids else {}
+    planned = UserRunOpening.objects.select_related("key_holder").filter(
+        centre_id__in=list(result),
+        starts__gte=local_datetime(first, datetime.time()),
+        starts__lt=local_datetime(last + datetime.timedelta(days=1), datetime.time()),
+    )
+    runs = {run.pk: run for run in planned}
     for pk, kind, starts, ends, hours, hours_id, label, run_id in rows:
         result[pk].append(
             Opening(

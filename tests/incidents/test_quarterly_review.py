@@ -251,8 +251,8 @@ def test_figures_take_the_same_queries_for_3_or_30_reports(world, django_assert_
         if n < 28:
             day_sheet(a, datetime.date(2027, 2, 1 + n), world.staff_a, [(Kind.THREAT, 10, 1)])
     # incidents, day-sheet entries, day sheets, follow-ups, risk assessments, openings (one
-    # from the opening rules; one more would fetch planned user-run openings, none here)
-    with django_assert_num_queries(6):
+    # from the opening rules, one for the planned user-run openings of those days)
+    with django_assert_num_queries(7):
         figures = review.quarter_figures(a, 2027, 1)
     assert figures["reports"] == count
 

@@ -293,10 +293,10 @@ def test_the_review_page_takes_the_same_queries_for_3_or_30(
     assert response.status_code == 200
 
 
-# Signing in (session, user, two-factor device), the centre, the figures (six), the review
+# Signing in (session, user, two-factor device), the centre, the figures (seven), the review
 # with its signatures and decisions, their history (two), risk assessments, follow-ups,
 # the form's owners, and the navigation's own.
-QUERIES_OF_THE_REVIEW_PAGE = 19
+QUERIES_OF_THE_REVIEW_PAGE = 20
 
 
 @time_machine.travel(APRIL, tick=False)
