@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from centres import services
-from centres.models import DayEntry, DayFigures, VisitCount, VisitHeat, VisitKind
-from tests.centres.test_visit_summaries import recount, summaries
+from centres.models import DayEntry, DayFigures, VisitCount, VisitDay, VisitHeat, VisitKind
+from tests.summary_support import assert_recounted
 
 pytestmark = pytest.mark.any_day
 
@@ -189,7 +189,7 @@ def test_any_taps_and_any_number(world, taps, earlier, visits, new_share, entry)
             assert (figures.total, figures.total_new) == (visits, new_visits)
     assert day_of(centre, day) == figures
     assert hours_of(centre, day) == hours
-    assert summaries() == recount()
+    assert_recounted(VisitDay, VisitHeat)
 
 
 # --- The page -----------------------------------------------------------------------------
