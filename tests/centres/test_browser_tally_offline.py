@@ -241,5 +241,6 @@ def test_a_counter_kept_from_yesterday_counts_today_from_nothing(
     expect(number).to_have_text("1")
     expect(page.locator(".tally-waiting")).to_have_text("1 ikke sendt endnu")
     assert_accessible(page)
-    page.context.set_offline(False)
+    # Left offline: back online the page would send its tap while the test database is
+    # emptied after the test, and the two would wait on each other's tables.
     assert csp_violations == []
