@@ -137,6 +137,25 @@ def in_progress(openings, moment):
     return current[0] if current else None
 
 
+KIND_AT = """
+SELECT o.kind FROM centres_openings(ARRAY[%s]::bigint[], %s, %s) o
+WHERE o.starts <= %s AND o.ends > %s
+ORDER BY o.kind <> 'staffed', o.starts, o.ends, o.kind
+LIMIT 1
+"""
+
+
+def kind_at(centre, moment):
+    """The kind of the opening of `centre` in progress at `moment`, staffed first, or
+    None: what open_at(...).kind says, in one query that reads nothing else (every tap
+    asks it)."""
+    day = timezone.localdate(moment)
+    with connection.cursor() as cursor:
+        cursor.execute(KIND_AT, [centre.pk, day - datetime.timedelta(days=1), day, moment, moment])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def open_at(centre, moment):
     """The opening of `centre` in progress at `moment`, staffed first, or None.
 

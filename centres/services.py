@@ -34,10 +34,8 @@ UPSERT_VISITS = """
 def visit_kind_at(centre, moment):
     """The tally kind for a visit at `moment`: user-run during a user-run or maybe-open
     opening without staff, otherwise staffed (staff are the ones tapping)."""
-    opening = openings.in_progress(
-        openings.day_openings(centre, timezone.localdate(moment)), moment
-    )
-    if opening is not None and opening.kind != OpeningKind.STAFFED:
+    kind = openings.kind_at(centre, moment)
+    if kind is not None and kind != OpeningKind.STAFFED:
         return VisitKind.USER_RUN
     return VisitKind.STAFFED
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from centres import services
 from centres.models import OpenDay, OpeningHours, OpeningKind, VisitCount, VisitKind
-from centres.openings import local_datetime, open_at, openings_for
+from centres.openings import kind_at, local_datetime, open_at, openings_for
 from centres.views import tally_session_key
 from tests.centres.factories import ClosureFactory, OpeningHoursFactory, UserRunOpeningFactory
 
@@ -146,6 +146,7 @@ def test_the_day_gives_the_opening_of_the_moment(world, day, rules, runs, closed
         for moment in moments:
             expected = in_one_second(centre, moment)
             assert described(open_at(centre, moment)) == described(expected), moment
+            assert kind_at(centre, moment) == (expected.kind if expected else None), moment
             kind = VisitKind.USER_RUN if expected and expected.kind != "staffed" else "staffed"
             assert services.visit_kind_at(centre, moment) == kind, moment
         transaction.set_rollback(True)
