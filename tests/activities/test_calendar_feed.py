@@ -103,8 +103,9 @@ def test_shared_calendar_query_count_is_constant(world, client, django_assert_nu
         organisation=world.org_a, centres=[world.centre_a], schedule__weekdays="0123456"
     ).materialise(since=dt.datetime.combine(first_of_month, dt.time(), tzinfo=COPENHAGEN))
     # Link, centres; occurrences, activities' centres, meetings; openings (two: the
-    # opening rules and the planned user-run openings) and closed days; outreach hours registered by the project, with
-    # the closed days they are cancelled on (2). The same every time.
+    # opening rules and the planned user-run openings) and closed days; outreach hours
+    # registered by the project, with the closed days they are cancelled on (2). The same
+    # every time.
     for _ in range(2):
         with django_assert_num_queries(10):
             client.get(url)
