@@ -386,7 +386,9 @@ def follow_up_figures(centre_ids, organisation_id, today):
     follow-up at the centres on `today`: open and overdue follow-up items, work-injury
     reports due, bans in force (the centres' own and the organisation's) and centres
     whose risk assessment is overdue or missing."""
-    items = FollowUpItem.objects.filter(incident__centre_id__in=centre_ids)
+    # Only open items are counted: the (done_on, due_on) index finds them among all
+    # the years of done ones.
+    items = FollowUpItem.objects.filter(incident__centre_id__in=centre_ids).open()
     work_injuries = Incident.objects.filter(centre_id__in=centre_ids).work_injury_pending()
     bans = (
         Ban.objects.filter(organisation_id=organisation_id)
@@ -402,8 +404,8 @@ def follow_up_figures(centre_ids, organisation_id, today):
     return [
         one_row(
             items,
-            open_follow_ups=Count("pk", filter=Q(done_on__isnull=True)),
-            overdue_follow_ups=Count("pk", filter=Q(done_on__isnull=True, due_on__lt=today)),
+            open_follow_ups=Count("pk"),
+            overdue_follow_ups=Count("pk", filter=Q(due_on__lt=today)),
         ),
         one_row(work_injuries, work_injuries_due=Count("pk")),
         one_row(bans, active_bans=Count("pk")),

@@ -381,6 +381,9 @@ def test_state_figures_count_what_is_open_now(world):
     report = IncidentFactory(centre=world.centre_a, absence_first_day=today, injury=True)
     FollowUpItemFactory(incident=report, owner=world.leader)
     FollowUpItemFactory(incident=report, owner=world.leader, done_on=today)
+    yesterday = today - datetime.timedelta(days=1)
+    FollowUpItemFactory(incident=report, owner=world.leader, due_on=yesterday)
+    FollowUpItemFactory(incident=report, owner=world.leader, due_on=yesterday, done_on=today)
     IncidentFactory(centre=world.centre_b, absence_first_day=today, injury=True)
     BanFactory(decided_by=world.leader, centre=world.centre_a)
     unbriefed = KeyHolderFactory(organisation=world.org_a, safety_briefing=None)
@@ -396,7 +399,8 @@ def test_state_figures_count_what_is_open_now(world):
             )
         )
     now = {label: f.current for (key, label), f in got.items() if key == "now"}
-    assert now["Open follow-up items"] == 1
+    assert now["Open follow-up items"] == 2
+    assert now["Overdue follow-up items"] == 1
     assert now["Work-injury reports due"] == 1
     assert now["Bans in force"] == 1
     assert now["Centres with an overdue or missing risk assessment"] == 1
