@@ -377,6 +377,11 @@ def _aware(value):
     return datetime.combine(value, time.min, tzinfo=recurrence.COPENHAGEN)
 
 
+def occurrence_uid(activity_id, original_start):
+    """An occurrence's stable identity (iCal UID): its activity and where the rule put it."""
+    return f"occurrence-{activity_id}-{original_start:%Y%m%dT%H%M%SZ}@vaerested"
+
+
 class Occurrence(models.Model):
     """One time an activity takes place; cancelled, moved and counted here."""
 
@@ -434,7 +439,7 @@ class Occurrence(models.Model):
 
     @property
     def uid(self):
-        return f"occurrence-{self.activity_id}-{self.original_start:%Y%m%dT%H%M%SZ}@vaerested"
+        return occurrence_uid(self.activity_id, self.original_start)
 
     @property
     def is_past(self):

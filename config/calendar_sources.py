@@ -8,16 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.calendar import Event
 from advice.models import OutreachHours
-from centres import openings, signals
+from centres import signals
 
 
-def outreach_events(centres, start, end):
+def outreach_events(centres, start, end, closed):
     """Outreach hours at `centres` from `start` to `end` (dates, end excluded) as events,
-    absences left out and those on a day the centre is closed cancelled: who is there
-    when, as users must always know."""
+    absences left out and those on a day the centre is closed cancelled (`closed`: the
+    closed days the calendar's closures come from, so the hours agree with them): who is
+    there when, as users must always know."""
     last = end - timedelta(days=1)
-    # The closed days the calendar's closures come from, so the hours agree with them.
-    closed = openings.closed_days(centres, start, last)
     sessions = OutreachHours.objects.filter(centre__in=centres).between(start, last, closed)
     # get_role_display() looks the label up anew for each of a month's sessions.
     roles = {value: str(label) for value, label in OutreachHours._meta.get_field("role").choices}
