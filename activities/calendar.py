@@ -24,7 +24,7 @@ from activities.models import (
 )
 from activities.recurrence import COPENHAGEN
 from centres import openings
-from centres.calendar_days import week_start
+from centres.calendar_days import uid_stamp, week_start
 from centres.models import Centre, OpeningKind
 from centres.signals import calendar_sources
 
@@ -254,7 +254,7 @@ def _openings(found, names):
             end=ends,
             centres=centres[pk],
             note=kinds[kind],
-            uid=f"opening-{pk}-{starts:%Y%m%dT%H%M%SZ}@vaerested",
+            uid=f"opening-{pk}-{uid_stamp(starts)}@vaerested",
         )
         for pk, kind, starts, ends, label in found
     ]
@@ -263,17 +263,18 @@ def _openings(found, names):
 def _closures(closed, names):
     """Each day a centre is closed ({centre pk: {date: reason}}: its closures and public
     holidays) as an all-day event."""
+    title = _("Closed")
     return [
         Event(
             kind="closure",
             category="closure",
-            title=_("Closed"),
+            title=title,
             start=_midnight(day),
             end=_midnight(day + timedelta(days=1)),
             centres=[names[pk]],
             note=reason,
             all_day=True,
-            uid=f"closure-{pk}-{day:%Y%m%d}@vaerested",
+            uid=f"closure-{pk}-{uid_stamp(day)}@vaerested",
         )
         for pk, days_closed in closed.items()
         for day, reason in sorted(days_closed.items())

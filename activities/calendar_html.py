@@ -9,17 +9,28 @@ value is escaped as format_html would (conditional_escape), without its cost per
 from html import escape
 
 from django.utils import timezone
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 
 def day_events(cells, *, compact, several_centres):
     """Set each day's "events_html": its events' <li>s, compact in the month (the start
-    alone; the centres short, and only if `several_centres`) or in full in a list."""
+    alone; the centres short, and only if `several_centres`) or in full in a list; and
+    its "heading", as the date filter's "l j. F" with a capital ("Torsdag 3. december"):
+    the names of weekdays and months looked up once, not for every day."""
     html = _Builder(compact, several_centres).html
+    weekdays, months = {}, {}
     for cell in cells:
         if cell:
             cell["events_html"] = mark_safe("\n".join([html(e) for e in cell["events"]]))
+            day = cell["date"]
+            if day.weekday() not in weekdays:
+                weekdays[day.weekday()] = capfirst(str(WEEKDAYS[day.weekday()]))
+            if day.month not in months:
+                months[day.month] = str(MONTHS[day.month])
+            cell["heading"] = f"{weekdays[day.weekday()]} {day.day}. {months[day.month]}"
     return cells
 
 
