@@ -14,11 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.models import Activity, Category, Meeting, Occurrence
+from activities.models import (
+    Activity,
+    Category,
+    Meeting,
+    MeetingKind,
+    Occurrence,
+    occurrence_uid,
+)
 from activities.recurrence import COPENHAGEN
 from centres import openings
-from centres.calendar_days import week_start
-from centres.models import Centre
+from centres.calendar_days import uid_stamp, week_start
+from centres.models import Centre, OpeningKind
 from centres.signals import calendar_sources
 
 VIEWS = ("month", "week", "agenda")
@@ -26,7 +33,7 @@ AGENDA_DAYS = 28
 MEETING_LENGTH = timedelta(hours=2)
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     kind: str  # "activity", "meeting", "opening", "closure" or a registered source
     category: str
@@ -50,7 +57,8 @@ class Event:
 def sources():
     """Other sources of events, connected to centres.signals.calendar_sources by the
     project (config/) so that activities imports nothing but centres: (kind, label,
-    function(centres, start, end) -> [Event])."""
+    function(centres, start, end, closed) -> [Event]), `closed` the centres' closed days
+    (centres.openings.closed_days) that the calendar's closures come from."""
     return calendar_sources.items()
 
 
@@ -106,14 +114,18 @@ def events(
         occurrences = occurrences.filter(activity__category=kind)
     if kind and kind != "meeting":
         meetings = meetings.none()
+    shown_sources = [s for k, _label, s in other_sources if kind in ("", k) and open_centres]
+    # The visible centres' closed days, read once for their closures and the sources.
+    closed = None
+    if open_centres and (kind in ("", "closure") or shown_sources):
+        closed = openings.closed_days(open_centres, start, end - timedelta(days=1))
     result = [
         *_activities(occurrences, link_urls),
         *_meetings(meetings, link_urls),
-        *_centre_events(open_centres, closed_centres, start, end, kind),
+        *_centre_events(open_centres, closed_centres, start, end, kind, closed),
     ]
-    for source_kind, _label, source in other_sources:
-        if kind in ("", source_kind) and open_centres:
-            result.extend(source(open_centres, start, end))
+    for source in shown_sources:
+        result.extend(source(open_centres, start, end, closed))
     labels = short_names({*(c.name for c in open_centres), *(n for e in result for n in e.centres)})
     for event in result:
         event.centre_labels = [labels[name] for name in event.centres]
@@ -122,74 +134,82 @@ def events(
 
 
 def _activities(occurrences, link_urls):
-    occurrences = list(occurrences.select_related("activity"))
+    # Rows, not model instances: a month of many centres holds hundreds of occurrences.
+    rows = list(
+        occurrences.values_list(
+            "activity_id",
+            "start",
+            "end",
+            "original_start",
+            "cancelled",
+            "cancel_reason",
+            "activity__category",
+            "activity__title",
+            "activity__place",
+            "activity__description",
+        )
+    )
     # The centres' names in one query: a prefetch would build a manager per activity.
     names = {}
     for activity_id, name in (
-        Activity.centres.through.objects.filter(
-            activity_id__in={o.activity_id for o in occurrences}
-        )
+        Activity.centres.through.objects.filter(activity_id__in={row[0] for row in rows})
         .order_by("centre__name")
         .values_list("activity_id", "centre__name")
     ):
         names.setdefault(activity_id, []).append(name)
     urls = {}
-    for occurrence in occurrences:
-        activity = occurrence.activity
-        if activity.pk not in urls:
-            urls[activity.pk] = (
-                reverse("activities:activity_detail", args=[activity.pk]) if link_urls else ""
-            )
+    for pk, start, end, original_start, cancelled, reason, category, title, place, text in rows:
+        if pk not in urls:
+            urls[pk] = reverse("activities:activity_detail", args=[pk]) if link_urls else ""
         yield Event(
             kind="activity",
-            category=activity.category,
-            title=activity.title,
-            start=occurrence.start,
-            end=occurrence.end,
-            place=activity.place,
-            centres=names.get(activity.pk, []),
-            cancelled=occurrence.cancelled,
-            cancel_reason=occurrence.cancel_reason,
-            moved=occurrence.moved,
-            url=urls[activity.pk],
-            uid=occurrence.uid,
-            description=activity.description,
+            category=category,
+            title=title,
+            start=start,
+            end=end,
+            place=place,
+            centres=names.get(pk, []),
+            cancelled=cancelled,
+            cancel_reason=reason,
+            moved=start != original_start,
+            url=urls[pk],
+            uid=occurrence_uid(pk, original_start),
+            description=text,
         )
 
 
 def _meetings(meetings, link_urls):
-    kinds = {}
-    for meeting in meetings.select_related("centre"):
-        if meeting.kind not in kinds:
-            kinds[meeting.kind] = meeting.get_kind_display()
+    kinds = {value: str(label) for value, label in MeetingKind.choices}
+    for pk, kind, starts_at, place, centre_name in meetings.values_list(
+        "pk", "kind", "starts_at", "place", "centre__name"
+    ):
         yield Event(
             kind="meeting",
-            category=meeting.kind,
-            title=kinds[meeting.kind],
-            start=meeting.starts_at,
-            end=meeting.starts_at + MEETING_LENGTH,
-            place=meeting.place,
-            centres=[meeting.centre.name] if meeting.centre_id else [],
-            url=reverse("activities:meeting_detail", args=[meeting.pk]) if link_urls else "",
-            uid=f"meeting-{meeting.pk}@vaerested",
+            category=kind,
+            title=kinds.get(kind, kind),
+            start=starts_at,
+            end=starts_at + MEETING_LENGTH,
+            place=place,
+            centres=[centre_name] if centre_name is not None else [],
+            url=reverse("activities:meeting_detail", args=[pk]) if link_urls else "",
+            uid=f"meeting-{pk}@vaerested",
         )
 
 
-def _centre_events(open_centres, closed_centres, start, end, kind):
-    """The openings and closed days of `open_centres`, the closed days alone of
+def _centre_events(open_centres, closed_centres, start, end, kind, closed):
+    """The openings and closed days (`closed`) of `open_centres`, the closed days alone of
     `closed_centres`, as `kind` asks."""
     result = []
     if kind in ("", "opening", "closure") and open_centres:
         names = {c.pk: c.name for c in open_centres}
         if kind in ("", "opening"):
-            found = openings.openings_for(
+            found = openings.opening_rows(
                 open_centres,
                 openings.local_datetime(start, time()),
                 openings.local_datetime(end, time()),
             )
             result.extend(_openings(found, names))
         if kind in ("", "closure"):
-            closed = openings.closed_days(open_centres, start, end - timedelta(days=1))
             result.extend(_closures(closed, names))
     closed_centres = [c for c in closed_centres if c not in open_centres]
     if kind in ("", "closure") and closed_centres:
@@ -218,44 +238,43 @@ def short_names(names):
 
 
 def _openings(found, names):
-    """Openings ({centre pk: [Opening]}: staffed, user-run, maybe open) as events."""
+    """Openings (centres.openings.opening_rows: staffed, user-run, maybe open) as events."""
     open_title = _("Open")
-    kinds = {}
-    result = []
-    for pk, centre_openings in found.items():
-        centres = [names[pk]]
-        for opening in centre_openings:
-            if opening.kind not in kinds:
-                kinds[opening.kind] = str(opening.get_kind_display())
-            result.append(
-                Event(
-                    kind="opening",
-                    category=opening.kind,
-                    title=opening.label or open_title,
-                    start=opening.start,
-                    end=opening.end,
-                    centres=centres,
-                    note=kinds[opening.kind],
-                    uid=f"opening-{pk}-{opening.start:%Y%m%dT%H%M%SZ}@vaerested",
-                )
-            )
-    return result
+    kinds = {value: str(label) for value, label in OpeningKind.choices}
+    centres = {pk: [name] for pk, name in names.items()}
+    # The centres in their order (the rows come by pk), each one's openings by start.
+    order = {pk: n for n, pk in enumerate(names)}
+    found = sorted(found, key=lambda row: order[row[0]])
+    return [
+        Event(
+            kind="opening",
+            category=kind,
+            title=label or open_title,
+            start=starts,
+            end=ends,
+            centres=centres[pk],
+            note=kinds[kind],
+            uid=f"opening-{pk}-{uid_stamp(starts)}@vaerested",
+        )
+        for pk, kind, starts, ends, label in found
+    ]
 
 
 def _closures(closed, names):
     """Each day a centre is closed ({centre pk: {date: reason}}: its closures and public
     holidays) as an all-day event."""
+    title = _("Closed")
     return [
         Event(
             kind="closure",
             category="closure",
-            title=_("Closed"),
+            title=title,
             start=_midnight(day),
             end=_midnight(day + timedelta(days=1)),
             centres=[names[pk]],
             note=reason,
             all_day=True,
-            uid=f"closure-{pk}-{day:%Y%m%d}@vaerested",
+            uid=f"closure-{pk}-{uid_stamp(day)}@vaerested",
         )
         for pk, days_closed in closed.items()
         for day, reason in sorted(days_closed.items())

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from activities import recurrence
 from activities.summaries import TRIGGERS as MONTH_TRIGGERS
 from activities.summaries import OccurrenceMonth  # noqa: F401 (a model of this app)
-from centres.calendar_days import danish_holidays
+from centres.calendar_days import danish_holidays, uid_stamp
 from centres.models import Centre, Organisation, Role, User
 from centres.openings import closed_days
 from centres.phones import PhoneField, phone_constraint
@@ -377,6 +377,11 @@ def _aware(value):
     return datetime.combine(value, time.min, tzinfo=recurrence.COPENHAGEN)
 
 
+def occurrence_uid(activity_id, original_start):
+    """An occurrence's stable identity (iCal UID): its activity and where the rule put it."""
+    return f"occurrence-{activity_id}-{uid_stamp(original_start)}@vaerested"
+
+
 class Occurrence(models.Model):
     """One time an activity takes place; cancelled, moved and counted here."""
 
@@ -434,7 +439,7 @@ class Occurrence(models.Model):
 
     @property
     def uid(self):
-        return f"occurrence-{self.activity_id}-{self.original_start:%Y%m%dT%H%M%SZ}@vaerested"
+        return occurrence_uid(self.activity_id, self.original_start)
 
     @property
     def is_past(self):

@@ -278,18 +278,14 @@ class OutreachHoursQuerySet(ValidityQuerySet):
         by a caller that has it. For the centres' week plan, the activities calendar and
         the outreach list: three queries (two with `closed`), whatever the number of weeks.
         """
-        hours_list = list(
-            self.valid_between(start, end)
-            .select_related("centre")
-            .prefetch_related(
-                models.Prefetch(
-                    "absences",
-                    queryset=OutreachAbsence.objects.filter(
-                        start_date__lte=end, end_date__gte=start
-                    ),
-                )
-            )
-        )
+        hours_list = list(self.valid_between(start, end).select_related("centre"))
+        # The absences as rows in one query: a prefetch filters a queryset for each hours.
+        absent = {}
+        if hours_list:
+            for hours_id, *days in OutreachAbsence.objects.filter(
+                hours__in=hours_list, start_date__lte=end, end_date__gte=start
+            ).values_list("hours_id", "start_date", "end_date"):
+                absent.setdefault(hours_id, []).append(days)
         if closed is None and hours_list:
             centres = {hours.centre_id: hours.centre for hours in hours_list}
             closed = closed_days(centres.values(), start, end)
@@ -301,9 +297,9 @@ class OutreachHoursQuerySet(ValidityQuerySet):
             last = min(end, hours.valid_until) if hours.valid_until else end
             # Step to the first matching weekday, then a week at a time.
             day += datetime.timedelta(days=(hours.weekday - day.weekday()) % 7)
-            absences = list(hours.absences.all())
+            absences = absent.get(hours.pk, ())
             while day <= last:
-                if not any(a.start_date <= day <= a.end_date for a in absences):
+                if not any(first <= day <= until for first, until in absences):
                     sessions.append(
                         Session(
                             hours=hours,

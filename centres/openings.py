@@ -96,11 +96,7 @@ def openings_for(centres, start, end):
     planned user-run openings of those days, so the count never depends on the data.
     """
     result = {c.pk: [] for c in centres}
-    first = timezone.localtime(start).date() - datetime.timedelta(days=1)
-    last = timezone.localtime(end).date()
-    with connection.cursor() as cursor:
-        cursor.execute(OPENINGS, [list(result), first, last, end, start])
-        rows = cursor.fetchall()
+    first, last, rows = _opening_rows(list(result), start, end)
     planned = UserRunOpening.objects.select_related("key_holder").filter(
         centre_id__in=list(result),
         starts__gte=local_datetime(first, datetime.time()),
@@ -121,6 +117,27 @@ def openings_for(centres, start, end):
             )
         )
     return result
+
+
+def _opening_rows(pks, start, end):
+    """(first day, last day, rows of OPENINGS) for the centres `pks` from `start` to `end`."""
+    first = timezone.localtime(start).date() - datetime.timedelta(days=1)
+    last = timezone.localtime(end).date()
+    with connection.cursor() as cursor:
+        cursor.execute(OPENINGS, [pks, first, last, end, start])
+        return first, last, cursor.fetchall()
+
+
+def opening_rows(centres, start, end):
+    """[(centre pk, kind, start, end, label)] of the openings overlapping [start, end), by
+    centre and start: what openings_for finds, in one query, without the planned user-run
+    openings' records (a calendar of many centres shows only when and what kind)."""
+    return [
+        (pk, kind, starts, ends, label)
+        for pk, kind, starts, ends, _hours, _hours_id, label, _run_id in _opening_rows(
+            [c.pk for c in centres], start, end
+        )[2]
+    ]
 
 
 def day_openings(centre, day):

@@ -71,9 +71,10 @@ unsafe_report_url = AppSignal()
 # week plan and, for today, on its tablet (kind is a CSS class).
 week_plan_entries = AppSignal()
 
-# -> [(kind, label, events(centres, start, end))]: further kinds of events for the
+# -> [(kind, label, events(centres, start, end, closed))]: further kinds of events for the
 # activities calendar, each with its filter value and label and a function returning
-# activities.calendar.Event (config connects these: activities imports no other app).
+# activities.calendar.Event, given the centres' closed days (openings.closed_days) the
+# calendar read (config connects these: activities imports no other app).
 calendar_sources = AppSignal()
 
 

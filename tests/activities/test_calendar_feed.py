@@ -102,12 +102,11 @@ def test_shared_calendar_query_count_is_constant(world, client, django_assert_nu
     ActivityFactory(
         organisation=world.org_a, centres=[world.centre_a], schedule__weekdays="0123456"
     ).materialise(since=dt.datetime.combine(first_of_month, dt.time(), tzinfo=COPENHAGEN))
-    # Link, centres; occurrences, activities' centres, meetings; openings (two: the
-    # opening rules and the planned user-run openings) and closed days; outreach hours
-    # registered by the project, with the closed days they are cancelled on (2). The same
-    # every time.
+    # Link, centres; occurrences, activities' centres, meetings; closed days (for the
+    # closures and the outreach hours the project registers), openings; outreach hours.
+    # The same every time.
     for _ in range(2):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(8):
             client.get(url)
     for _ in range(6):
         ActivityFactory(
@@ -117,5 +116,5 @@ def test_shared_calendar_query_count_is_constant(world, client, django_assert_nu
             organisation=world.org_a,
             starts_at=dt.datetime.combine(timezone.localdate(), dt.time(15), tzinfo=COPENHAGEN),
         )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get(url)

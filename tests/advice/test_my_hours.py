@@ -12,6 +12,7 @@ from django.utils import timezone
 from advice.models import OutreachAbsence, OutreachHours
 from advice.week_plan import week_plan_entries
 from centres.models import Role
+from centres.openings import closed_days
 from config.calendar_sources import outreach_events
 from tests.advice.factories import OutreachAbsenceFactory, OutreachHoursFactory
 from tests.advice.test_outreach_hours import hours_data
@@ -218,7 +219,8 @@ def test_ill_today_hides_today_from_users_in_one_tap(world, client_for):
     assert not other_day.absences.exists()
     assert absences[0].history.get().history_user == world.outreach
     # Gone from the calendar and the week plan, as an absence the staff register is.
-    assert outreach_events([world.centre_a], today(), today() + ONE_DAY) == []
+    closed = closed_days([world.centre_a], today(), today())
+    assert outreach_events([world.centre_a], today(), today() + ONE_DAY, closed) == []
     start = timezone.make_aware(datetime.datetime.combine(today(), datetime.time()))
     assert week_plan_entries(None, world.centre_a, start, start + ONE_DAY) == []
 
