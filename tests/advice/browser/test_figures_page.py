@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from advice.models import Contact, ContactTopic, Topic
@@ -10,7 +11,7 @@ from tests.browser_support import PHONE, assert_accessible, sign_in
 
 def some_contacts(world):
     topic = Topic.objects.ensure_defaults(world.org_a).first()
-    today = datetime.date.today()
+    today = timezone.localdate()
     contacts = Contact.objects.bulk_create(
         [
             Contact(

@@ -3,6 +3,7 @@ absence after being asked."""
 
 import datetime
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from advice.models import OutreachAbsence
@@ -13,7 +14,7 @@ from tests.browser_support import PHONE, assert_accessible, go_to, sign_in
 def test_outreach_worker_registers_an_absence_on_a_phone(
     transactional_db, live_server, world, page, csp_violations
 ):
-    today = datetime.date.today()
+    today = timezone.localdate()
     hours = OutreachHoursFactory(
         centre=world.centre_a,
         worker=world.outreach,

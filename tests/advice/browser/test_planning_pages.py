@@ -3,6 +3,7 @@
 import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from advice.services import meeting_count
@@ -13,7 +14,7 @@ from tests.browser_support import PHONE, assert_accessible, sign_in
 def test_staff_plans_outreach_hours_and_counts_a_meeting(
     transactional_db, live_server, world, page, csp_violations
 ):
-    today = datetime.date.today()
+    today = timezone.localdate()
     hours = OutreachHoursFactory(centre=world.centre_a, weekday=today.weekday(), valid_from=today)
     OutreachAbsenceFactory(
         hours=hours,
