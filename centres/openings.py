@@ -132,11 +132,10 @@ def opening_rows(centres, start, end):
     """[(centre pk, kind, start, end, label)] of the openings overlapping [start, end), by
     centre and start: what openings_for finds, in one query, without the planned user-run
     openings' records (a calendar of many centres shows only when and what kind)."""
+    _first, _last, rows = _opening_rows([c.pk for c in centres], start, end)
     return [
         (pk, kind, starts, ends, label)
-        for pk, kind, starts, ends, _hours, _hours_id, label, _run_id in _opening_rows(
-            [c.pk for c in centres], start, end
-        )[2]
+        for pk, kind, starts, ends, _hours, _hours_id, label, _run_id in rows
     ]
 
 
