@@ -153,9 +153,11 @@ def in_progress(openings, moment):
     return current[0] if current else None
 
 
+# The kind of the opening of a centre in progress at a moment, staffed first: an opening
+# in progress began on the moment's local day or the day before.
 KIND_AT = """
-SELECT o.kind FROM centres_openings(ARRAY[%s]::bigint[], %s, %s) o
-WHERE o.starts <= %s AND o.ends > %s
+SELECT o.kind FROM centres_openings(ARRAY[%(centre)s]::bigint[], %(day)s::date - 1, %(day)s) o
+WHERE o.starts <= %(at)s AND o.ends > %(at)s
 ORDER BY o.kind <> 'staffed', o.starts, o.ends, o.kind
 LIMIT 1
 """
@@ -163,13 +165,15 @@ LIMIT 1
 
 def kind_at(centre, moment):
     """The kind of the opening of `centre` in progress at `moment`, staffed first, or
-    None: what open_at(...).kind says, in one query that reads nothing else (every tap
-    asks it)."""
-    day = timezone.localdate(moment)
+    None: what open_at(...).kind says, in one query that reads nothing else."""
     with connection.cursor() as cursor:
-        cursor.execute(KIND_AT, [centre.pk, day - datetime.timedelta(days=1), day, moment, moment])
+        cursor.execute(KIND_AT, kind_at_params(centre.pk, moment))
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def kind_at_params(centre_id, moment):
+    return {"centre": centre_id, "day": timezone.localdate(moment), "at": moment}
 
 
 def open_at(centre, moment):

@@ -31,13 +31,20 @@ UPSERT_VISITS = """
 """
 
 
+# The tally kind of a visit at a moment: user-run during an opening in progress that is
+# not staffed (user-run or maybe open, and no staffed one beside it), otherwise staffed
+# (staff are the ones tapping).
+VISIT_KIND_AT = f"""
+SELECT CASE WHEN ({openings.KIND_AT}) <> '{OpeningKind.STAFFED}'
+    THEN '{VisitKind.USER_RUN}' ELSE '{VisitKind.STAFFED}' END
+"""
+
+
 def visit_kind_at(centre, moment):
-    """The tally kind for a visit at `moment`: user-run during a user-run or maybe-open
-    opening without staff, otherwise staffed (staff are the ones tapping)."""
-    kind = openings.kind_at(centre, moment)
-    if kind is not None and kind != OpeningKind.STAFFED:
-        return VisitKind.USER_RUN
-    return VisitKind.STAFFED
+    """The tally kind for a visit to `centre` at `moment` (VISIT_KIND_AT)."""
+    with connection.cursor() as cursor:
+        cursor.execute(VISIT_KIND_AT, openings.kind_at_params(centre.pk, moment))
+        return VisitKind(cursor.fetchone()[0])
 
 
 def add_visits(*, centre, date, hour, kind, visits, new_visits=0):
@@ -50,23 +57,26 @@ def add_visits(*, centre, date, hour, kind, visits, new_visits=0):
         cursor.execute(UPSERT_VISITS, [centre.pk, date, hour, kind, visits, new_visits])
 
 
-# A tap, and the day's counts per kind with it. The counts are read in the statement's
-# snapshot, which does not hold the tapped row's new values: those come from RETURNING.
-TAP_AND_COUNT = """
+# A tap, and the day's counts per kind with it, the tapped kind marked. The counts are
+# read in the statement's snapshot, which does not hold the tapped row's new values: those
+# come from RETURNING. The kind is the one given, or else that of the opening in progress
+# (VISIT_KIND_AT), decided in the same statement.
+TAP_AND_COUNT = f"""
     WITH tapped AS (
         INSERT INTO centres_visitcount (centre_id, date, hour, kind, visits, new_visits)
-        VALUES (%(centre)s, %(date)s, %(hour)s, %(kind)s, 1, %(new)s)
+        VALUES (%(centre)s, %(date)s, %(hour)s,
+                coalesce(%(kind)s, ({VISIT_KIND_AT})), 1, %(new)s)
         ON CONFLICT (centre_id, date, hour, kind)
         DO UPDATE SET visits = centres_visitcount.visits + 1,
                       new_visits = centres_visitcount.new_visits + EXCLUDED.new_visits
         RETURNING kind, visits, new_visits
     )
-    SELECT kind, sum(visits), sum(new_visits) FROM (
-        SELECT kind, visits, new_visits FROM centres_visitcount
+    SELECT kind, sum(visits), sum(new_visits), bool_or(tap) FROM (
+        SELECT kind, visits, new_visits, false AS tap FROM centres_visitcount
         WHERE centre_id = %(centre)s AND date = %(date)s
-            AND (hour IS DISTINCT FROM %(hour)s OR kind <> %(kind)s)
+            AND (hour IS DISTINCT FROM %(hour)s OR kind <> (SELECT kind FROM tapped))
         UNION ALL
-        SELECT kind, visits, new_visits FROM tapped
+        SELECT kind, visits, new_visits, true FROM tapped
     ) AS day
     GROUP BY kind ORDER BY kind
 """
@@ -78,12 +88,19 @@ def tap_and_count(*, centre, new=False, at=None, kind=None):
     gives them. One statement; `kind` defaults to the kind of the opening in progress
     (see visit_kind_at)."""
     at = timezone.localtime(at or timezone.now())
-    kind = kind or visit_kind_at(centre, at)
-    values = {"centre": centre.pk, "date": at.date(), "hour": at.hour, "kind": kind}
+    values = {
+        **openings.kind_at_params(centre.pk, at),
+        "date": at.date(),
+        "hour": at.hour,
+        "kind": kind,
+        "new": int(new),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(TAP_AND_COUNT, {**values, "new": int(new)})
-        counts = [{"kind": k, "total": total, "new": n} for k, total, n in cursor.fetchall()]
-    tap = {"date": at.date().isoformat(), "hour": at.hour, "kind": str(kind), "new": bool(new)}
+        cursor.execute(TAP_AND_COUNT, values)
+        rows = cursor.fetchall()
+    kind = next(k for k, _total, _new, tapped in rows if tapped)
+    counts = [{"kind": k, "total": total, "new": n} for k, total, n, _tapped in rows]
+    tap = {"date": at.date().isoformat(), "hour": at.hour, "kind": kind, "new": bool(new)}
     return tap, counts
 
 

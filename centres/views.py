@@ -439,14 +439,10 @@ def tally_response(request, centre, kind=None, counts=None, **extra):
 @login_or_kiosk_required
 def tally_tap(request, pk):
     centre = get_tally_centre(request, pk)
-    now = timezone.now()
-    kind = services.visit_kind_at(centre, now)
-    tap, counts = services.tap_and_count(
-        centre=centre, new=request.POST.get("new") == "1", kind=kind, at=now
-    )
+    tap, counts = services.tap_and_count(centre=centre, new=request.POST.get("new") == "1")
     key = tally_session_key(centre)
     request.session[key] = [*request.session.get(key, []), tap][-UNDO_DEPTH:]
-    return tally_response(request, centre, kind=kind, counts=counts)
+    return tally_response(request, centre, kind=tap["kind"], counts=counts)
 
 
 @require_POST
