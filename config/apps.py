@@ -6,4 +6,6 @@ class ConfigConfig(AppConfig):
     verbose_name = "Værested"
 
     def ready(self):
-        from config import calendar_sources, two_factor  # noqa: F401 (connect their signals)
+        from config import calendar_sources, lookups, two_factor  # noqa: F401 (signals)
+
+        lookups.register()
