@@ -5,8 +5,9 @@ sends each on its own. PostgreSQL turns such a list into `= ANY` of an array any
 writing `centre_id = ANY(%s)` with the list as one parameter gives the same rows and the
 same plan for less work in Python: for the 400 centres of the national dashboard, its
 "right now" statement with six such lists took 29 ms to build and run, 20 ms with one
-array each (`tests/config/test_lookups.py`). Lists of other values (dates, expressions,
-tuples of a composite key) and querysets keep Django's own SQL.
+array each. `tests/config/test_lookups.py` checks that the rows stay the same. Lists of
+other values (dates, expressions, tuples of a composite key), lists of one value (an
+equality to the planner) and querysets keep Django's own SQL.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -31,6 +32,8 @@ class ArrayInMixin:
     def array_type(self):
         """The array type for the list of values, or None where Django's SQL stays."""
         if not self.rhs_is_direct_value() or not isinstance(self.rhs, (list, tuple)):
+            return None
+        if len(self.rhs) < 2:
             return None
         kinds = {type(value) for value in self.rhs if value is not None}
         # bool is an int to Python, not to PostgreSQL.

@@ -64,6 +64,8 @@ def test_other_values_and_querysets_keep_djangos_sql(world):
     assert {c.pk for c in mixed} == {world.centre_a.pk, world.centre_b.pk}
     subquery = Incident.objects.filter(centre__in=Centre.objects.filter(name="Zentrum"))
     assert "IN (SELECT" in sql_of(subquery)
+    one = Centre.objects.filter(pk__in=[world.centre_z.pk])
+    assert " IN (" in sql_of(one) and [c.name for c in one] == ["Zentrum"]
 
 
 @settings(
