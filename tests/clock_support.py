@@ -110,3 +110,20 @@ def one_clock():
 
     with connection.execute_wrapper(check):
         yield
+
+
+# Danish weekday names, as the pages write them.
+WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def working_weekday(*mondays):
+    """The first weekday, Monday to Friday, that is a public holiday in none of the weeks
+    starting on `mondays`: for a test that expects the weekly hours of that day in those
+    weeks' plans, whatever week it runs in (Christmas Day is a Wednesday in 2030)."""
+    from centres.calendar_days import is_holiday
+
+    return next(
+        weekday
+        for weekday in range(5)
+        if not any(is_holiday(monday + datetime.timedelta(days=weekday)) for monday in mondays)
+    )

@@ -15,6 +15,7 @@ from tests.centres.factories import (
     KeyLoanFactory,
     OpeningHoursFactory,
 )
+from tests.clock_support import WEEKDAY_NAMES, working_weekday
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -30,15 +31,16 @@ def fits(page):
     return page.evaluate(OVERFLOWING) == []
 
 
-def test_leader_changes_wednesday_from_next_monday_and_this_week_keeps_its_hours(
+def test_leader_changes_a_weekday_from_next_monday_and_this_week_keeps_its_hours(
     transactional_db, live_server, world, page, csp_violations
 ):
     today = timezone.localdate()
     monday = today - today.weekday() * ONE_DAY
     next_monday = monday + 7 * ONE_DAY
-    wednesday = OpeningHoursFactory(
+    weekday = working_weekday(monday, next_monday)
+    hours = OpeningHoursFactory(
         centre=world.centre_a,
-        weekday=2,
+        weekday=weekday,
         starts=datetime.time(8),
         ends=datetime.time(15, 30),
         kind=OpeningKind.STAFFED,
@@ -52,7 +54,7 @@ def test_leader_changes_wednesday_from_next_monday_and_this_week_keeps_its_hours
         if viewport == PHONE:
             assert fits(page)
         assert_accessible(page)
-    page.get_by_role("link", name=re.compile(r"^Ret onsdag 08:00")).click()
+    page.get_by_role("link", name=re.compile(rf"^Ret {WEEKDAY_NAMES[weekday]} 08:00")).click()
     page.locator("#id_ends").fill("14:00")
     # Changing the rule as a whole would rewrite its past: refused, in Danish.
     page.get_by_role("button", name="Gem").click()
@@ -81,7 +83,7 @@ def test_leader_changes_wednesday_from_next_monday_and_this_week_keeps_its_hours
     expect(page.get_by_text("08:00\N{EN DASH}14:00").first).to_be_visible()
     rows = OpeningHours.objects.filter(centre=world.centre_a).order_by("valid_from")
     assert [(r.pk, r.ends, r.valid_until) for r in rows] == [
-        (wednesday.pk, datetime.time(15, 30), next_monday - ONE_DAY),
+        (hours.pk, datetime.time(15, 30), next_monday - ONE_DAY),
         (rows[1].pk, datetime.time(14), None),
     ]
     assert csp_violations == []

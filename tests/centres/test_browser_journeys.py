@@ -10,6 +10,7 @@ from centres.models import KeyLoan, VisitCount
 from tests.browser.test_shell import tap_targets_smaller_than
 from tests.browser_support import PHONE, assert_accessible, sign_in
 from tests.centres.factories import KeyFobFactory, KeyHolderFactory
+from tests.clock_support import WEEKDAY_NAMES, working_weekday
 
 
 def test_staff_taps_visitors_on_a_phone_and_undoes_one(
@@ -48,12 +49,13 @@ def test_leader_adds_hours_from_next_week_and_sees_the_week_plan_change(
 ):
     today = timezone.localdate()
     next_monday = today + datetime.timedelta(days=7 - today.weekday())
+    weekday = working_weekday(next_monday)
     sign_in(page, live_server, "alice")
     page.goto(live_server.url + world.centre_a.get_absolute_url())
     page.get_by_role("link", name="Åbningstider og lukninger").click()
     assert_accessible(page)
     page.get_by_role("link", name="Tilføj åbningstid").click()
-    page.get_by_label("Ugedag").select_option(label="onsdag")
+    page.get_by_label("Ugedag").select_option(label=WEEKDAY_NAMES[weekday])
     page.locator("#id_starts").fill("08:00")
     page.locator("#id_ends").fill("15:30")
     page.get_by_label("Type").select_option(label="Bemandet")
