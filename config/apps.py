@@ -6,6 +6,7 @@ class ConfigConfig(AppConfig):
     verbose_name = "Værested"
 
     def ready(self):
-        from config import calendar_sources, lookups, two_factor  # noqa: F401 (signals)
+        from config import calendar_sources, two_factor  # noqa: F401 (connect their signals)
+        from config.lookups import register_array_lookups
 
-        lookups.register()
+        register_array_lookups()

@@ -48,6 +48,6 @@ class RelatedArrayIn(ArrayInMixin, RelatedIn):
     pass
 
 
-def register():
+def register_array_lookups():
     Field.register_lookup(ArrayIn)
     ForeignObject.register_lookup(RelatedArrayIn)
