@@ -442,7 +442,7 @@ def tally_tap(request, pk):
     tap, counts = services.tap_and_count(centre=centre, new=request.POST.get("new") == "1")
     key = tally_session_key(centre)
     request.session[key] = [*request.session.get(key, []), tap][-UNDO_DEPTH:]
-    return tally_response(request, centre, kind=tap["kind"], counts=counts)
+    return tally_response(request, centre, kind=VisitKind(tap["kind"]), counts=counts)
 
 
 @require_POST

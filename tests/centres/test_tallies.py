@@ -50,6 +50,7 @@ def test_htmx_tap_answers_with_the_counter_only(world, client_for):
     )
     html = response.content.decode()
     assert 'id="tally-counter"' in html and "<html" not in html
+    assert "Tæller som: Bemandet" in html
     assert "1 nye" in html or "1 nye" in html.replace("\n", " ")
 
 
