@@ -10,7 +10,8 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Q, QuerySet, Sum, Value
+from django.db import connection
+from django.db.models import Count, DateField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.db.models.lookups import In
 from django.db.models.sql.where import AND
@@ -22,13 +23,12 @@ from advice.models import (
     ContactTopic,
     Duration,
     HelperRole,
-    MeetingTally,
     Outcome,
     Topic,
 )
 from advice.summaries import ContactMonth, ContactMonthTotal, ContactTopicMonth
 from centres.reads import union
-from centres.summaries import split
+from centres.summaries import period_conditions, split
 from centres.suppression import suppress, suppress_line
 
 # --- Figures ----------------------------------------------------------------------------
@@ -441,27 +441,31 @@ def contacts_and_no_show_rate(centre_ids, start, end):
 def contacts_and_no_show_rates(centre_ids, periods):
     """Return contacts_and_no_show_rate of each (first day, last day) of `periods`, in
     their order. One query: rows of (period's index, contacts, held, no-shows)."""
-    parts = []
-    for i, (start, end) in enumerate(periods):
-        contacts = PeriodContacts.at_centres(centre_ids, start, end)
-        for rows, counted in ((contacts.month_totals, Sum("n")), (contacts.rows, Count("pk"))):
-            if rows is not None:
-                parts.append(
-                    rows.annotate(period=Value(i))
-                    .values_list("period")
-                    .annotate(contacts=counted, held=Value(0), no_show=Value(0))
-                    .order_by()
-                )
-        parts.append(
-            MeetingTally.objects.filter(
-                centre_id__in=centre_ids, month__gte=start.replace(day=1), month__lte=end
+    # Hand-written: composed with the ORM, the union of up to eight statements took four
+    # times longer than the database took to run it.
+    parts, params = [], {"ids": list(centre_ids)}
+    for i, months, days in period_conditions(periods, params, "date"):
+        if months:
+            parts.append(
+                f"SELECT {i}, sum(n), 0, 0 FROM advice_contactmonthtotal "
+                f"WHERE centre_id = ANY(%(ids)s) AND {months}"
             )
-            .annotate(period=Value(i))
-            .values_list("period")
-            .annotate(contacts=Value(0), held=Sum("held"), no_show=Sum("no_show"))
-            .order_by()
+        if days:
+            parts.append(
+                f"SELECT {i}, count(*), 0, 0 FROM advice_contact "
+                f"WHERE centre_id = ANY(%(ids)s) AND ({days})"
+            )
+    # Outreach meetings are counted per month: those of every month the periods touch.
+    for i, (start, end) in enumerate(periods):
+        params |= {f"month_{i}": start.replace(day=1), f"last_{i}": end}
+        parts.append(
+            f"SELECT {i}, 0, sum(held), sum(no_show) FROM advice_meetingtally "
+            f"WHERE centre_id = ANY(%(ids)s) AND month >= %(month_{i})s AND month <= %(last_{i})s"
         )
     totals = [[0, 0, 0] for _period in periods]
-    for period, *counts in union(*parts):
-        totals[period] = [a + (b or 0) for a, b in zip(totals[period], counts, strict=True)]
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for period, *counts in cursor.fetchall():
+                totals[period] = [a + (b or 0) for a, b in zip(totals[period], counts, strict=True)]
     return [(contacts, no_show_rate(held, no_show)) for contacts, held, no_show in totals]

@@ -1,10 +1,10 @@
 """Several reads in one statement: querysets joined by UNION ALL (`union`), and figures of
-several apps each reduced to one row (`one_row`) that the caller runs together
-(`one_statement`). On a page of many small figures the round trips cost more than the
-counting."""
+several apps each read in one row that the caller runs together (`one_statement`). On a
+page of many small figures the round trips cost more than the counting."""
 
-from django.db import connection
-from django.db.models import Value
+import functools
+
+from django.db import DEFAULT_DB_ALIAS, connection
 
 
 def union(*querysets):
@@ -16,24 +16,25 @@ def union(*querysets):
     return present[0].union(*present[1:], all=True).order_by()
 
 
-def one_row(queryset, **aggregates):
-    """`queryset` reduced to one row of `aggregates` (named columns), not yet run."""
-    # Grouped by a constant: no GROUP BY, so one row even when nothing matches.
-    return (
-        queryset.order_by()
-        .annotate(_all=Value(1))
-        .values("_all")
-        .annotate(**aggregates)
-        .values(*aggregates)
-    )
+@functools.cache
+def condition(model, q):
+    """(SQL, parameters) of the rule `q` (a Q of constants, on `model`'s own columns) for
+    a hand-written statement over `model`'s table, unaliased: the rule stays written once,
+    as the queryset and any partial index use it. Compiled once per process; it holds no
+    value that changes."""
+    query = model._base_manager.filter(q).query
+    compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
+    sql, params = query.where.as_sql(compiler, compiler.connection)
+    if len(query.alias_map) > 1:
+        raise ValueError(f"{q} reaches beyond {model._meta.db_table}")
+    return sql, tuple(params)
 
 
 def one_statement(*rows):
-    """Run querysets of one row each (`one_row`) as one statement; their columns by name,
-    which must differ."""
+    """Run statements of one row each, (SQL, parameters) with named columns that must
+    differ, as one statement; return their columns by name."""
     parts, params = [], []
-    for i, row in enumerate(rows):
-        sql, row_params = row.query.sql_with_params()
+    for i, (sql, row_params) in enumerate(rows):
         parts.append(f"({sql}) AS row_{i}")
         params.extend(row_params)
     with connection.cursor() as cursor:

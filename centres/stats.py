@@ -7,21 +7,18 @@ takes centre ids (already scoped by the caller) and dates (inclusive).
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from centres.calendar_days import week_start
 from centres.models import (
     Census,
-    KeyHolder,
-    KeyLoan,
     OpeningHours,
     OpeningKind,
     VisitDay,
     VisitKind,
 )
-from centres.reads import one_row
 
 
 def visit_totals(centre_ids, first, last):
@@ -420,17 +417,21 @@ def opening_hours_changes(centre_ids, first, last):
 
 
 def key_figures(centre_ids, organisation_id):
-    """Return rows to read with others (centres.reads.one_statement) of "fobs_out": fobs
-    opening one of the centres that are lent out now, and "holders_without_briefing":
-    active key holders of the organisation who hold such a fob and were never given the
-    safety briefing."""
-    loans = KeyLoan.objects.open().filter(
-        fob__organisation_id=organisation_id, fob__centres__in=centre_ids
-    )
-    holders = KeyHolder.objects.without_safety_briefing().filter(
-        organisation_id=organisation_id, loans__in=loans
-    )
+    """Return statements of one row each, to run with others (centres.reads.one_statement),
+    of "fobs_out": fobs opening one of the centres that are lent out now, and
+    "holders_without_briefing": active key holders of the organisation who hold such a fob
+    and were never given the safety briefing."""
+    # Hand-written: composed with the ORM, the two took longer to build than to run.
     return [
-        one_row(loans, fobs_out=Count("fob_id", distinct=True)),
-        one_row(holders, holders_without_briefing=Count("pk", distinct=True)),
+        (
+            "SELECT count(DISTINCT l.fob_id) AS fobs_out, count(DISTINCT h.id) FILTER ("
+            "  WHERE h.organisation_id = %s AND h.active AND h.safety_briefing IS NULL"
+            ") AS holders_without_briefing "
+            "FROM centres_keyloan l JOIN centres_keyfob f ON f.id = l.fob_id "
+            "JOIN centres_keyholder h ON h.id = l.holder_id "
+            "WHERE l.returned IS NULL AND f.organisation_id = %s AND EXISTS ("
+            "  SELECT 1 FROM centres_keyfob_centres fc "
+            "  WHERE fc.keyfob_id = f.id AND fc.centre_id = ANY(%s))",
+            [organisation_id, organisation_id, list(centre_ids)],
+        )
     ]

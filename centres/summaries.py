@@ -118,6 +118,28 @@ def moments(first, last):
     return start, end
 
 
+def period_conditions(periods, params, column, *, local_days=False):
+    """For each (first day, last day) of `periods`, in order: (index, months, days), the
+    SQL conditions of the whole months to read from a summary's `month` column and of the
+    other days to read from the rows' `column`, each None where there are none. Their
+    values are added to the named `params`. `column` holds a date, or with `local_days` a
+    moment whose day in Copenhagen counts."""
+    for i, (first, last) in enumerate(periods):
+        first_month, end_month, spans = split(first, last)
+        months = None
+        if first_month < end_month:
+            params |= {f"first_month_{i}": first_month, f"end_month_{i}": end_month}
+            months = f"month >= %(first_month_{i})s AND month < %(end_month_{i})s"
+        days = []
+        for j, (first_day, last_day) in enumerate(spans):
+            start, end = (
+                moments(first_day, last_day) if local_days else (first_day, last_day + ONE_DAY)
+            )
+            params |= {f"start_{i}_{j}": start, f"end_{i}_{j}": end}
+            days.append(f"{column} >= %(start_{i}_{j})s AND {column} < %(end_{i}_{j})s")
+        yield i, months, " OR ".join(days) or None
+
+
 @dataclass(frozen=True)
 class Recount:
     """How to check a summary table: `sql` gives the rows it should hold, its `columns` in
