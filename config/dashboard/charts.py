@@ -1,10 +1,14 @@
 """Charts drawn on the server as SVG shapes: coordinates only, no styles and no script, so
-they pass the strict CSP and print. Every chart has a table with the same numbers."""
+they pass the strict CSP and print. Every chart has a table with the same numbers.
 
-from dataclasses import dataclass
+The markup is put together here rather than by the template: a month of days is hundreds
+of shapes and cells, and the template's per-value lookups (or format_html's per-value
+escaping and localize's per-number format lookups) cost more than the queries."""
 
-from django.utils.formats import localize
-from django.utils.html import format_html_join
+from django.conf import settings
+from django.utils.formats import get_format, localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from centres.models import Weekday
 
@@ -15,14 +19,19 @@ HEAT_LEVELS = 5
 DEFAULT_HOURS = range(8, 17)
 
 
-@dataclass
-class Rect:
-    x: float
-    y: float
-    width: float
-    height: float
-    css: str
-    title: str
+def number_text():
+    """A function that writes a number as `localize` does in the active language; whole
+    numbers with the format's thousands separator looked up once, not per number."""
+    separator = get_format("THOUSAND_SEPARATOR")
+    if not settings.USE_THOUSAND_SEPARATOR or get_format("NUMBER_GROUPING") != 3:
+        return localize
+
+    def text(value):
+        if type(value) is int:
+            return f"{value:,}".replace(",", separator)
+        return localize(value)
+
+    return text
 
 
 def _scale(values):
@@ -31,48 +40,44 @@ def _scale(values):
 
 
 def stacked_bars(series, kinds):
-    """Return {"rects", "rows", "kinds", "max", "width", "height"} for bars of `series`:
-    [(label, {kind: n})] stacked in the order of `kinds` [(key, label)]."""
+    """Return {"svg", "rows", "max", "width", "height"} for bars of `series`:
+    [(label, {kind: n})] stacked in the order of `kinds` [(key, label)]; keys are the
+    code's own (they name CSS classes)."""
+    text = number_text()
     totals = [sum(counts.get(k, 0) for k, _label in kinds) for _label, counts in series]
     top = _scale(totals)
     slot = WIDTH / max(len(series), 1)
     bar = max(slot * 0.8, 1)
-    rects = []
-    for i, (label, counts) in enumerate(series):
+    width = round(bar, 2)
+    shapes = []
+    rows = []
+    for i, ((label, counts), total) in enumerate(zip(series, totals, strict=True)):
+        x = round(i * slot + (slot - bar) / 2, 2)
         y = HEIGHT
+        values = []
         for key, kind_label in kinds:
             n = counts.get(key, 0)
+            values.append(n)
             if not n:
                 continue
             h = HEIGHT * n / top
             y -= h
-            rects.append(
-                Rect(
-                    round(i * slot + (slot - bar) / 2, 2),
-                    round(y, 2),
-                    round(bar, 2),
-                    round(h, 2),
-                    f"bar-{key}",
-                    f"{label}: {kind_label} {n}",
-                )
+            title = escape(f"{label}: {kind_label} {n}")
+            shapes.append(
+                f'<rect x="{x}" y="{round(y, 2)}" width="{width}" height="{round(h, 2)}" '
+                f'class="bar-{key}"><title>{title}</title></rect>'
             )
-    rows = [
-        {"label": label, "values": [counts.get(k, 0) for k, _l in kinds], "total": total}
-        for (label, counts), total in zip(series, totals, strict=True)
-    ]
-    for row in rows:
-        row["cells"] = number_cells([*row["values"], row["total"]])
+        rows.append(
+            {
+                "label": label,
+                "values": values,
+                "total": total,
+                "cells": number_cells([*values, total], text),
+            }
+        )
     return {
-        "rects": rects,
-        # Drawn here once rather than by the template: a month of days is hundreds of
-        # attributes, and the template's per-value lookups cost more than the queries.
-        "svg": format_html_join(
-            "",
-            '<rect x="{}" y="{}" width="{}" height="{}" class="{}"><title>{}</title></rect>',
-            ((str(r.x), str(r.y), str(r.width), str(r.height), r.css, r.title) for r in rects),
-        ),
+        "svg": mark_safe("".join(shapes)),  # every text in it was escaped
         "rows": rows,
-        "kinds": kinds,
         "max": max(totals, default=0),
         "width": WIDTH,
         "height": HEIGHT,
@@ -89,6 +94,7 @@ def bars(series):
 def heat_map(counts, hours=None):
     """Return {"hours", "rows": [{"weekday", "cells": [{"hour", "n", "level"}]}], "max"} of
     {(weekday, hour): n}; hours with visits are always shown."""
+    text = number_text()
     shown = sorted(set(hours or DEFAULT_HOURS) | {hour for _day, hour in counts})
     top = max(counts.values(), default=0)
     rows = []
@@ -98,20 +104,12 @@ def heat_map(counts, hours=None):
             n = counts.get((day.value, hour), 0)
             level = 0 if not n else max(1, round(HEAT_LEVELS * n / top))
             cells.append({"hour": hour, "n": n, "level": level})
-        rows.append(
-            {
-                "weekday": day.label,
-                "cells": cells,
-                "html": format_html_join(
-                    "",
-                    '<td class="num heat-{}">{}</td>',
-                    ((c["level"], localize(c["n"])) for c in cells),
-                ),
-            }
-        )
+        html = "".join(f'<td class="num heat-{c["level"]}">{text(c["n"])}</td>' for c in cells)
+        rows.append({"weekday": day.label, "cells": cells, "html": mark_safe(html)})
     return {"hours": shown, "hour_labels": [f"{h:02d}" for h in shown], "rows": rows, "max": top}
 
 
-def number_cells(values):
+def number_cells(values, text=None):
     """Table cells of numbers, formatted as the template would."""
-    return format_html_join("", '<td class="num">{}</td>', ((localize(v),) for v in values))
+    text = text or number_text()
+    return mark_safe("".join(f'<td class="num">{text(v)}</td>' for v in values))

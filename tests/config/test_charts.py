@@ -1,0 +1,43 @@
+"""Numbers in the charts' tables are written as the template's localize would write them."""
+
+import pytest
+from django.utils import translation
+from django.utils.formats import localize
+from hypothesis import given
+from hypothesis import strategies as st
+
+from config.dashboard.charts import heat_map, number_cells, number_text, stacked_bars
+
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
+    st.none(),
+)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@given(value=NUMBERS)
+def test_a_number_is_written_as_localize_writes_it(language, value):
+    with translation.override(language):
+        assert number_text()(value) == localize(value)
+
+
+def test_thousands_are_grouped_in_each_language():
+    with translation.override("da"):
+        assert (
+            str(number_cells([1234567, 12]))
+            == '<td class="num">1.234.567</td><td class="num">12</td>'
+        )
+    with translation.override("en"):
+        assert number_text()(-1234) == "-1,234"
+
+
+def test_labels_are_escaped_in_the_shapes():
+    chart = stacked_bars([("<b>&", {"staffed": 3})], [("staffed", "Bemandet")])
+    assert "<title>&lt;b&gt;&amp;: Bemandet 3</title>" in chart["svg"]
+    assert chart["rows"][0]["cells"] == '<td class="num">3</td><td class="num">3</td>'
+
+
+def test_the_heat_map_shades_by_share_of_the_busiest_hour():
+    rows = heat_map({(0, 9): 10, (0, 10): 1})["rows"]
+    assert '<td class="num heat-5">10</td><td class="num heat-1">1</td>' in rows[0]["html"]
