@@ -76,14 +76,16 @@ def visits_per_day(centre_ids, first, last):
         first + datetime.timedelta(days=i): {"staffed": 0, "user_run": 0}
         for i in range((last - first).days + 1)
     }
-    rows = (
-        VisitDay.objects.filter(centre_id__in=centre_ids, date__gte=first, date__lte=last)
-        .values("date", "kind")
-        .annotate(n=Sum("visits"))
-        .order_by()
-    )
-    for row in rows:
-        result[row["date"]][row["kind"]] += row["n"]
+    # Hand-written, as the dashboard's other reads of the summaries: the ORM took twice
+    # as long to compose the statement as the database to run it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT date, kind, sum(visits) FROM centres_visitday "
+            "WHERE centre_id = ANY(%s) AND date >= %s AND date <= %s GROUP BY 1, 2",
+            [list(centre_ids), first, last],
+        )
+        for date, kind, n in cursor.fetchall():
+            result[date][kind] += n
     return result
 
 
@@ -215,13 +217,13 @@ def census_at_dates(centre_ids, dates):
 
 def census_trend(centre_ids, first, last):
     """Return [(date, total)] of the censuses taken from `first` to `last`, summed per day."""
-    rows = (
-        Census.objects.filter(centre_id__in=centre_ids, date__gte=first, date__lte=last)
-        .values("date")
-        .annotate(weekly=Sum("weekly"), monthly=Sum("monthly"), occasional=Sum("occasional"))
-        .order_by("date")
-    )
-    return [(r["date"], r["weekly"] + r["monthly"] + r["occasional"]) for r in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT date, sum(weekly + monthly + occasional) FROM centres_census "
+            "WHERE centre_id = ANY(%s) AND date >= %s AND date <= %s GROUP BY 1 ORDER BY 1",
+            [list(centre_ids), first, last],
+        )
+        return cursor.fetchall()
 
 
 def census_per_centre(centre_ids, date):
