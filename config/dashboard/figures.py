@@ -45,7 +45,11 @@ class Figure:
     # Formatted here rather than in the template, where each value's filter and
     # conditions cost more than the figure's query.
     def _text(self, value):
-        return "\u2013" if value is None else floatformat(value, self.decimals)
+        if value is None:
+            return "\u2013"
+        if type(value) is int and not self.decimals:
+            return charts.number_text()(value)  # as floatformat writes it, without Decimal
+        return floatformat(value, self.decimals)
 
     @property
     def texts(self):

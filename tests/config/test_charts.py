@@ -1,12 +1,15 @@
-"""Numbers in the charts' tables are written as the template's localize would write them."""
+"""Numbers in the charts and figures are written as the template's localize and floatformat
+would write them."""
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import localize
 from hypothesis import given
 from hypothesis import strategies as st
 
 from config.dashboard.charts import heat_map, number_cells, number_text, stacked_bars
+from config.dashboard.figures import Figure
 
 NUMBERS = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12),
@@ -41,3 +44,14 @@ def test_labels_are_escaped_in_the_shapes():
 def test_the_heat_map_shades_by_share_of_the_busiest_hour():
     rows = heat_map({(0, 9): 10, (0, 10): 1})["rows"]
     assert '<td class="num heat-5">10</td><td class="num heat-1">1</td>' in rows[0]["html"]
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@given(
+    value=st.one_of(st.integers(-(10**9), 10**9), st.floats(-1e6, 1e6), st.none()),
+    decimals=st.sampled_from([0, 1]),
+)
+def test_a_figure_is_written_as_floatformat_writes_it(language, value, decimals):
+    with translation.override(language):
+        expected = "\u2013" if value is None else floatformat(value, decimals)
+        assert Figure("x", value, None, decimals).texts[0] == expected
