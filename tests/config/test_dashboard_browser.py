@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from centres.models import VisitCount
 from config.dashboard.periods import Period
 from tests.browser_support import PHONE, assert_accessible, sign_in
+from tests.incidents.factories import BanFactory
 
 
 def last_quarter():
@@ -30,6 +31,7 @@ def test_leader_reads_last_quarter_at_one_centre_and_downloads_the_pack(
     VisitCount.objects.create(
         centre=world.centre_b, date=tuesday, hour=10, kind="staffed", visits=5
     )
+    BanFactory(centre=world.centre_a, decided_by=world.leader)
     sign_in(page, live_server, "alice")
     page.get_by_role("link", name="Overblik").first.click()
     expect(page.get_by_role("heading", name="Overblik", level=1)).to_be_visible()
@@ -44,6 +46,11 @@ def test_leader_reads_last_quarter_at_one_centre_and_downloads_the_pack(
     expect(tuesday_row.locator("th")).to_have_text("Tirsdag")
     hours = heat_map.locator("thead th").all_inner_texts()
     expect(tuesday_row.locator("td").nth(hours.index("10") - 1)).to_have_text("17")
+    visits = page.locator("table:has(#section-visits) tbody tr").first
+    expect(visits.locator("th")).to_have_text("Besøg")
+    expect(visits.locator("td")).to_have_text(["17", "0", "+17"])
+    bans = page.locator("table:has(#section-now) tr", has_text="Karantæner i kraft")
+    expect(bans.locator("td")).to_have_text("1")
     assert_accessible(page)
 
     page.get_by_role("link", name="Rapport til Socialtilsynet").click()
