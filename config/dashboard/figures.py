@@ -8,13 +8,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.template.defaultfilters import floatformat
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from activities import stats as activity_stats
 from advice import stats as advice_stats
-from advice.models import Contact, MeetingTally
 from centres import stats as centre_stats
 from centres.models import OpeningKind
 from centres.reads import one_statement
@@ -89,17 +88,7 @@ def period_figures(centre_ids, organisation_id, periods, now):
     activities = activity_stats.occurrence_totals_per_period(centre_ids, spans, now=now)
     incidents = incident_stats.incident_totals_per_period(centre_ids, spans)
     advice = advice_stats.contacts_and_no_show_rates(centre_ids, spans)
-    first, last = spans[0]
-    tables = advice_stats.compute(
-        contacts=Contact.objects.filter(centre_id__in=centre_ids),
-        meetings=MeetingTally.objects.filter(centre_id__in=centre_ids),
-        centres=[],
-        organisation_id=organisation_id,
-        start=first,
-        end=last,
-        suppressed=False,
-        months=False,
-    )
+    tables = advice_stats.dashboard_tables(centre_ids, organisation_id, *spans[0])
     figures = []
     for i, (first, last) in enumerate(spans):
         hours, understaffed = centre_stats.opening_figures(centre_ids, first, last)
@@ -345,7 +334,12 @@ def charts_and_tables(centre_ids, period, now, current):
     )
     return {
         "visit_chart": charts.stacked_bars(
-            [(label_for(d, visit_unit), counts) for d, counts in visit_series],
+            [
+                (label, counts)
+                for label, (_d, counts) in zip(
+                    labels_for(visit_series, visit_unit), visit_series, strict=True
+                )
+            ],
             [("staffed", _("Staffed")), ("user_run", _("User-run"))],
         ),
         "visit_unit": visit_unit,
@@ -354,12 +348,15 @@ def charts_and_tables(centre_ids, period, now, current):
         "best_attended": activity_stats.best_attended(
             centre_ids, period.start, period.end, now=now
         ),
-        "advice": current["advice"],
-        "advice_tables": [current["advice"].table(k) for k in ("topics", "channel", "helper_role")],
+        "advice_tables": current["advice"],
     }
 
 
-def label_for(date, unit):
+def labels_for(series, unit):
+    """The chart's label of each (date, counts) of `series`: the week, or the weekday and
+    short date."""
     if unit == "week":
-        return _("Week %(week)s") % {"week": date.isocalendar()[1]}
-    return f"{formats.date_format(date, 'D')} {formats.date_format(date, 'SHORT_DATE_FORMAT')}"
+        return [_("Week %(week)s") % {"week": date.isocalendar()[1]} for date, _c in series]
+    # The format looked up once, not twice a day.
+    day = f"D {formats.get_format('SHORT_DATE_FORMAT')}"
+    return [dateformat.format(date, day) for date, _c in series]

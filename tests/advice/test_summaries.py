@@ -135,12 +135,19 @@ def figures(world, contacts, start, end):
     ),
     start=st.integers(-45, 40),
     length=st.integers(0, 100),
+    retired=st.integers(0, 13),
+    own=st.integers(0, 13),
 )
-def test_figures_of_any_period_agree_with_the_contacts(world, specs, start, length):
+def test_figures_of_any_period_agree_with_the_contacts(world, specs, start, length, retired, own):
     """Periods that start or end inside a month take those days from the contacts."""
     ContactTopic.objects.all().delete()
     Contact.objects.all().delete()
+    Topic.objects.filter(organisation=world.org_a).delete()  # the defaults come back
     make_contacts(world, specs)
+    # A retired topic shows only where used; a topic of the organisation's own by its name.
+    topics = list(Topic.objects.filter(organisation=world.org_a).order_by("position", "pk"))
+    Topic.objects.filter(pk=topics[retired].pk).update(retired=True)
+    Topic.objects.filter(pk=topics[own].pk).update(code="", name="Vores eget emne")
     first = D(2026, 4, 1) + datetime.timedelta(days=start)
     last = first + datetime.timedelta(days=length)
     ids = [world.centre_a.pk, world.centre_b.pk]
@@ -150,6 +157,11 @@ def test_figures_of_any_period_agree_with_the_contacts(world, specs, start, leng
     counted = Contact.objects.filter(centre__organisation=world.org_a)
     assert stats.centres_only(counted) is None
     assert figures(world, summed, first, last) == figures(world, counted, first, last)
+    # The dashboard's own statement gives compute's tables.
+    tables = figures(world, counted, first, last)
+    assert stats.dashboard_tables(ids, world.org_a.pk, first, last) == [
+        tables.table(key) for key in ("topics", "channel", "helper_role")
+    ]
 
     contacts = Contact.objects.filter(date__gte=first, date__lte=last)
     _topics, per_centre, totals = stats.topics_per_centre(ids, world.org_a.pk, first, last)

@@ -1,15 +1,17 @@
 """Numbers in the charts and figures are written as the template's localize and floatformat
 would write them."""
 
+import datetime
+
 import pytest
 from django.template.defaultfilters import floatformat
 from django.utils import translation
-from django.utils.formats import localize
+from django.utils.formats import date_format, localize
 from hypothesis import given
 from hypothesis import strategies as st
 
 from config.dashboard.charts import heat_map, number_cells, number_text, stacked_bars
-from config.dashboard.figures import Figure
+from config.dashboard.figures import Figure, labels_for
 
 NUMBERS = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12),
@@ -23,6 +25,20 @@ NUMBERS = st.one_of(
 def test_a_number_is_written_as_localize_writes_it(language, value):
     with translation.override(language):
         assert number_text()(value) == localize(value)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@given(days=st.lists(st.dates(datetime.date(2000, 1, 1), datetime.date(2100, 12, 31))))
+def test_a_day_is_labelled_with_its_weekday_and_short_date(language, days):
+    with translation.override(language):
+        assert labels_for([(day, {}) for day in days], "day") == [
+            f"{date_format(day, 'D')} {date_format(day, 'SHORT_DATE_FORMAT')}" for day in days
+        ]
+
+
+def test_a_week_is_labelled_with_its_number():
+    with translation.override("da"):
+        assert labels_for([(datetime.date(2026, 12, 28), {})], "week") == ["Uge 53"]
 
 
 def test_thousands_are_grouped_in_each_language():
