@@ -4,6 +4,7 @@ would write them."""
 import datetime
 
 import pytest
+from django.template import Context, Template
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import date_format, localize
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config.dashboard.charts import heat_map, number_cells, number_text, stacked_bars
-from config.dashboard.figures import Figure, labels_for
+from config.dashboard.figures import Figure, Section, labels_for
 
 NUMBERS = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12),
@@ -71,3 +72,31 @@ def test_a_figure_is_written_as_floatformat_writes_it(language, value, decimals)
     with translation.override(language):
         expected = "\u2013" if value is None else floatformat(value, decimals)
         assert Figure("x", value, None, decimals).texts[0] == expected
+
+
+# The rows as the template wrote them before Section.rows.
+TEMPLATE_ROWS = Template(
+    "{% for figure in section.figures %}"
+    '<tr><th scope="row" class="fw-normal">{{ figure.label }}</th>{{ figure.cells }}</tr>'
+    "{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@given(
+    figures=st.lists(
+        st.builds(
+            Figure,
+            label=st.text(alphabet=st.sampled_from("ab <>&\"'{}æ%")),
+            current=NUMBERS,
+            previous=NUMBERS,
+            decimals=st.sampled_from([0, 1]),
+            compared=st.booleans(),
+        ),
+        max_size=5,
+    )
+)
+def test_a_section_writes_its_rows_as_the_template_did(language, figures):
+    section = Section("key", "Titel", figures)
+    with translation.override(language):
+        assert section.rows == TEMPLATE_ROWS.render(Context({"section": section}))
