@@ -43,7 +43,6 @@ def stacked_bars(series, kinds):
     """Return {"svg", "rows", "max", "width", "height"} for bars of `series`:
     [(label, {kind: n})] stacked in the order of `kinds` [(key, label)]; keys are the
     code's own (they name CSS classes)."""
-    text = number_text()
     totals = [sum(counts.get(k, 0) for k, _label in kinds) for _label, counts in series]
     top = _scale(totals)
     slot = WIDTH / max(len(series), 1)
@@ -67,14 +66,7 @@ def stacked_bars(series, kinds):
                 f'<rect x="{x}" y="{round(y, 2)}" width="{width}" height="{round(h, 2)}" '
                 f'class="bar-{key}"><title>{title}</title></rect>'
             )
-        rows.append(
-            {
-                "label": label,
-                "values": values,
-                "total": total,
-                "cells": number_cells([*values, total], text),
-            }
-        )
+        rows.append({"label": label, "values": values, "total": total})
     return {
         "svg": mark_safe("".join(shapes)),  # every text in it was escaped
         "rows": rows,
@@ -113,3 +105,17 @@ def number_cells(values, text=None):
     """Table cells of numbers, formatted as the template would."""
     text = text or number_text()
     return mark_safe("".join(f'<td class="num">{text(v)}</td>' for v in values))
+
+
+def label_row(label, cells):
+    """A table row: `label` (escaped) as the row's heading, then `cells` (markup)."""
+    return f'<tr><th scope="row" class="fw-normal">{escape(str(label))}</th>{cells}</tr>'
+
+
+def table_rows(rows):
+    """The rows of a table of [(label, [numbers])]: each label a row heading, each number
+    a cell."""
+    text = number_text()
+    return mark_safe(
+        "".join(label_row(label, number_cells(values, text)) for label, values in rows)
+    )

@@ -77,13 +77,7 @@ class Section:
     def rows(self):
         """The table's rows, each figure's label and its three cells. Put together here, as
         the charts are: the template's loop and lookups cost more than the rows' text."""
-        return mark_safe(
-            "".join(
-                f'<tr><th scope="row" class="fw-normal">{escape(str(figure.label))}</th>'
-                f"{figure.cells}</tr>"
-                for figure in self.figures
-            )
-        )
+        return mark_safe("".join(charts.label_row(f.label, f.cells) for f in self.figures))
 
 
 def per_thousand(incidents, visits):
@@ -346,23 +340,38 @@ def charts_and_tables(centre_ids, period, now, current):
     census_trend = centre_stats.census_trend(
         centre_ids, period.end - datetime.timedelta(days=2 * 365), period.end
     )
+    short_date = formats.get_format("SHORT_DATE_FORMAT")
+    visit_chart = charts.stacked_bars(
+        [
+            (label, counts)
+            for label, (_d, counts) in zip(
+                labels_for(visit_series, visit_unit), visit_series, strict=True
+            )
+        ],
+        [("staffed", _("Staffed")), ("user_run", _("User-run"))],
+    )
     return {
-        "visit_chart": charts.stacked_bars(
-            [
-                (label, counts)
-                for label, (_d, counts) in zip(
-                    labels_for(visit_series, visit_unit), visit_series, strict=True
-                )
-            ],
-            [("staffed", _("Staffed")), ("user_run", _("User-run"))],
+        "visit_chart": visit_chart,
+        "visit_rows": charts.table_rows(
+            (row["label"], [*row["values"], row["total"]]) for row in visit_chart["rows"]
         ),
         "visit_unit": visit_unit,
         "heat_map": charts.heat_map(heat),
         "census_trend": charts.bars([(d, total) for d, total in census_trend]),
+        "census_rows": charts.table_rows(
+            (dateformat.format(d, short_date), [total]) for d, total in census_trend
+        ),
         "best_attended": activity_stats.best_attended(
             centre_ids, period.start, period.end, now=now
         ),
-        "advice_tables": current["advice"],
+        "advice_tables": [
+            {
+                "key": table.key,
+                "title": table.title,
+                "rows": charts.table_rows((row.label, [row.count]) for row in table.rows),
+            }
+            for table in current["advice"]
+        ],
     }
 
 

@@ -11,9 +11,16 @@ from django.utils.formats import date_format, localize
 from hypothesis import given
 from hypothesis import strategies as st
 
-from config.dashboard.charts import heat_map, number_cells, number_text, stacked_bars
+from config.dashboard.charts import (
+    heat_map,
+    number_cells,
+    number_text,
+    stacked_bars,
+    table_rows,
+)
 from config.dashboard.figures import Figure, Section, labels_for
 
+LABELS = st.text(alphabet=st.sampled_from("ab <>&\"'{}æ%"))
 NUMBERS = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
@@ -55,7 +62,7 @@ def test_thousands_are_grouped_in_each_language():
 def test_labels_are_escaped_in_the_shapes():
     chart = stacked_bars([("<b>&", {"staffed": 3})], [("staffed", "Bemandet")])
     assert "<title>&lt;b&gt;&amp;: Bemandet 3</title>" in chart["svg"]
-    assert chart["rows"][0]["cells"] == '<td class="num">3</td><td class="num">3</td>'
+    assert chart["rows"][0] == {"label": "<b>&", "values": [3], "total": 3}
 
 
 def test_the_heat_map_shades_by_share_of_the_busiest_hour():
@@ -87,7 +94,7 @@ TEMPLATE_ROWS = Template(
     figures=st.lists(
         st.builds(
             Figure,
-            label=st.text(alphabet=st.sampled_from("ab <>&\"'{}æ%")),
+            label=LABELS,
             current=NUMBERS,
             previous=NUMBERS,
             decimals=st.sampled_from([0, 1]),
@@ -100,3 +107,27 @@ def test_a_section_writes_its_rows_as_the_template_did(language, figures):
     section = Section("key", "Titel", figures)
     with translation.override(language):
         assert section.rows == TEMPLATE_ROWS.render(Context({"section": section}))
+
+
+# A table's rows as the template wrote them before table_rows.
+TEMPLATE_TABLE_ROWS = Template(
+    "{% for label, values in rows %}"
+    '<tr><th scope="row" class="fw-normal">{{ label }}</th>'
+    '{% for value in values %}<td class="num">{{ value }}</td>{% endfor %}</tr>'
+    "{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@given(
+    rows=st.lists(
+        st.tuples(
+            LABELS,
+            st.lists(st.one_of(st.integers(-(10**7), 10**7), st.none()), max_size=4),
+        ),
+        max_size=5,
+    )
+)
+def test_table_rows_are_written_as_the_template_did(language, rows):
+    with translation.override(language):
+        assert table_rows(rows) == TEMPLATE_TABLE_ROWS.render(Context({"rows": rows}))

@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from advice.models import Channel
 from centres.models import Census, VisitCount
 from tests.activities.factories import ActivityFactory, MeetingFactory
 from tests.advice.factories import ContactFactory
@@ -46,6 +48,16 @@ def test_staff_figures_leave_out_other_centres(world, client_for):
     response = client_for(world.staff_a).get(DASHBOARD, {"period": "year"})
     visits = response.context["sections"][0].figures[0]
     assert visits.current == 4
+
+
+def test_the_tables_show_census_dates_and_advice_counts(world, client_for):
+    today = timezone.localdate()
+    Census.objects.create(centre=world.centre_a, date=today, weekly=10, monthly=3, occasional=2)
+    ContactFactory(centre=world.centre_a, date=today, channel=Channel.PHONE)
+    html = client_for(world.leader).get(DASHBOARD).content.decode()
+    row = '<tr><th scope="row" class="fw-normal">{}</th><td class="num">{}</td></tr>'
+    assert row.format(today.strftime("%d.%m.%Y"), 15) in html
+    assert row.format("Telefon", 1) in html
 
 
 @pytest.mark.parametrize("persona", ["outreach", "association"])
