@@ -6,11 +6,11 @@ several of the centres counts once in the totals and once per centre in per-cent
 
 import datetime
 
-from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from activities.models import Meeting, MeetingKind
+from centres.reads import Read, reader
 from centres.summaries import moments, split
 
 # Per activity of the centres, the occurrences of a period (the index `{period}` of the
@@ -71,8 +71,8 @@ GROUP BY t.centre_id
 
 
 def _counted(sql, centre_ids, periods, now, **params):
-    """Run `sql` over COUNTED for each (first day, last day) of `periods` at the centres,
-    with `now` deciding what was held. Return its rows."""
+    """`sql` over COUNTED for each (first day, last day) of `periods` at the centres, with
+    `now` deciding what was held: a Read of its rows."""
     now = now or timezone.now()
     counted = []
     for i, (first, last) in enumerate(periods):
@@ -84,12 +84,10 @@ def _counted(sql, centre_ids, periods, now, **params):
             params[start], params[end] = moments(*span)
             days.append(f"(o.start >= %({start})s AND o.start < %({end})s)")
         counted.append(COUNTED.format(period=i, days=" OR ".join(days) or "false"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql.format(counted=" UNION ALL ".join(counted)),
-            {"centre_ids": list(centre_ids), "now": now, **params},
-        )
-        return cursor.fetchall()
+    return Read(
+        sql.format(counted=" UNION ALL ".join(counted)),
+        {"centre_ids": list(centre_ids), "now": now, **params},
+    )
 
 
 def occurrence_totals(centre_ids, first, last, now=None):
@@ -101,35 +99,39 @@ def occurrence_totals(centre_ids, first, last, now=None):
     return occurrence_totals_per_period(centre_ids, [(first, last)], now=now)[0]
 
 
+@reader
 def occurrence_totals_per_period(centre_ids, periods, now=None):
     """Return occurrence_totals of each (first day, last day) of `periods`, in their
     order. One query."""
-    totals = [
-        {"planned": 0, "held": 0, "cancelled": 0, "average_attendance": None, "activities": 0}
-        for _period in periods
-    ]
-    for period, planned, held, cancelled, mean, activities in _counted(
-        TOTALS, centre_ids, periods, now
-    ):
-        totals[period] = {
-            "planned": planned,
-            "held": held,
-            "cancelled": cancelled,
-            "average_attendance": None if mean is None else float(mean),
-            "activities": activities,
-        }
-    return totals
+
+    def per_period(rows):
+        totals = [
+            {"planned": 0, "held": 0, "cancelled": 0, "average_attendance": None, "activities": 0}
+            for _period in periods
+        ]
+        for period, planned, held, cancelled, mean, activities in rows:
+            totals[period] = {
+                "planned": planned,
+                "held": held,
+                "cancelled": cancelled,
+                "average_attendance": None if mean is None else float(mean),
+                "activities": activities,
+            }
+        return totals
+
+    return _counted(TOTALS, centre_ids, periods, now).then(per_period)
 
 
+@reader
 def best_attended(centre_ids, first, last, limit=5, now=None):
     """The `limit` activities with the most participants in the period: rows of
     {"title", "attendance", "held"}, ties broken by title. One query."""
-    return [
-        {"activity_id": pk, "activity__title": title, "attendance": attendance, "held": held}
-        for pk, title, attendance, held in _counted(
-            BEST_ATTENDED, centre_ids, [(first, last)], now, limit=limit
-        )
-    ]
+    return _counted(BEST_ATTENDED, centre_ids, [(first, last)], now, limit=limit).then(
+        lambda rows: [
+            {"activity_id": pk, "activity__title": title, "attendance": attendance, "held": held}
+            for pk, title, attendance, held in rows
+        ]
+    )
 
 
 def per_centre(centre_ids, first, last, now=None):
@@ -143,7 +145,7 @@ def per_centre(centre_ids, first, last, now=None):
         }
         for centre_id, activities, planned, held in _counted(
             PER_CENTRE, centre_ids, [(first, last)], now
-        )
+        ).value()
     }
 
 

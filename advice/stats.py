@@ -11,7 +11,6 @@ import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Count, DateField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.db.models.lookups import In
@@ -28,7 +27,7 @@ from advice.models import (
     Topic,
 )
 from advice.summaries import ContactMonth, ContactMonthTotal, ContactTopicMonth
-from centres.reads import union
+from centres.reads import Read, reader, union
 from centres.summaries import period_conditions, split
 from centres.suppression import suppress, suppress_line
 
@@ -438,6 +437,7 @@ def contacts_and_no_show_rate(centre_ids, start, end):
     return contacts_and_no_show_rates(centre_ids, [(start, end)])[0]
 
 
+@reader
 def contacts_and_no_show_rates(centre_ids, periods):
     """Return contacts_and_no_show_rate of each (first day, last day) of `periods`, in
     their order. One query: rows of (period's index, contacts, held, no-shows)."""
@@ -462,19 +462,21 @@ def contacts_and_no_show_rates(centre_ids, periods):
             f"SELECT {i}, 0, sum(held), sum(no_show) FROM advice_meetingtally "
             f"WHERE centre_id = ANY(%(ids)s) AND month >= %(month_{i})s AND month <= %(last_{i})s"
         )
-    totals = [[0, 0, 0] for _period in periods]
-    if parts:
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for period, *counts in cursor.fetchall():
-                totals[period] = [a + (b or 0) for a, b in zip(totals[period], counts, strict=True)]
-    return [(contacts, no_show_rate(held, no_show)) for contacts, held, no_show in totals]
+
+    def rates(rows):
+        totals = [[0, 0, 0] for _period in periods]
+        for period, *counts in rows:
+            totals[period] = [a + (b or 0) for a, b in zip(totals[period], counts, strict=True)]
+        return [(contacts, no_show_rate(held, no_show)) for contacts, held, no_show in totals]
+
+    return Read(" UNION ALL ".join(parts) or "SELECT WHERE false", params).then(rates)
 
 
 # The tables the dashboard shows beside its figures, of a period's contacts at some centres.
 DASHBOARD_TABLES = ("channel", "helper_role")
 
 
+@reader
 def dashboard_tables(centre_ids, organisation_id, start, end):
     """The topics, channel and who-helped tables of the contacts from `start` to `end`, as
     `compute` gives them for the contacts of `centre_ids` unsuppressed. One statement:
@@ -509,24 +511,28 @@ def dashboard_tables(centre_ids, organisation_id, start, end):
         WHERE t.organisation_id = %(organisation)s AND (NOT t.retired OR c.n > 0)
         ORDER BY 1, 4, 3
     """
-    counts = {key: {} for key in DASHBOARD_TABLES}
-    topic_rows = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for table, value, name, _position, n in cursor.fetchall():
+
+    def tables(rows):
+        counts = {key: {} for key in DASHBOARD_TABLES}
+        topic_rows = []
+        for table, value, name, _position, n in rows:
             if table == "topics":
                 topic_rows.append((Topic(code=value, name=name).label, n))
             else:
                 counts[table][value] = n
-    total = sum(counts["channel"].values())
-    table = functools.partial(figure_table, total=total, suppressed=False, threshold=None)
-    return [
-        table("topics", TOPICS_TITLE, topic_rows, additive=False),
-        *(
-            table(
-                key, title, [(label, counts[key].get(value, 0)) for value, label in choices.choices]
-            )
-            for key, title, choices in CHOICE_TABLES
-            if key in DASHBOARD_TABLES
-        ),
-    ]
+        total = sum(counts["channel"].values())
+        table = functools.partial(figure_table, total=total, suppressed=False, threshold=None)
+        return [
+            table("topics", TOPICS_TITLE, topic_rows, additive=False),
+            *(
+                table(
+                    key,
+                    title,
+                    [(label, counts[key].get(value, 0)) for value, label in choices.choices],
+                )
+                for key, title, choices in CHOICE_TABLES
+                if key in DASHBOARD_TABLES
+            ),
+        ]
+
+    return Read(sql, params).then(tables)

@@ -19,6 +19,7 @@ from centres.models import (
     VisitDay,
     VisitKind,
 )
+from centres.reads import Read, reader
 
 
 def visit_totals(centre_ids, first, last):
@@ -40,53 +41,60 @@ CROSS JOIN LATERAL (
 """
 
 
+@reader
 def visit_totals_per_period(centre_ids, periods):
     """Return visit_totals of each (first day, last day) of `periods`, in their order.
     One query."""
-    totals = [
-        {VisitKind.STAFFED: 0, VisitKind.USER_RUN: 0, "visits": 0, "new_visits": 0}
-        for _period in periods
-    ]
     params = {
         "firsts": [first for first, _last in periods],
         "lasts": [last for _first, last in periods],
         "ids": list(centre_ids),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(VISIT_TOTALS_SQL, params)
+
+    def totals(cursor):
+        found = [
+            {VisitKind.STAFFED: 0, VisitKind.USER_RUN: 0, "visits": 0, "new_visits": 0}
+            for _period in periods
+        ]
         for i, kind, visits, new in cursor.fetchall():
-            period = totals[i - 1]
+            period = found[i - 1]
             period[kind] += visits
             period["visits"] += visits
             period["new_visits"] += new
-    return [
-        {
-            "staffed": t[VisitKind.STAFFED],
-            "user_run": t[VisitKind.USER_RUN],
-            "visits": t["visits"],
-            "new_visits": t["new_visits"],
-        }
-        for t in totals
-    ]
+        return [
+            {
+                "staffed": t[VisitKind.STAFFED],
+                "user_run": t[VisitKind.USER_RUN],
+                "visits": t["visits"],
+                "new_visits": t["new_visits"],
+            }
+            for t in found
+        ]
+
+    return Read(VISIT_TOTALS_SQL, params, totals)
 
 
+@reader
 def visits_per_day(centre_ids, first, last):
     """Return {date: {"staffed": n, "user_run": n}} for every day of the period."""
-    result = {
-        first + datetime.timedelta(days=i): {"staffed": 0, "user_run": 0}
-        for i in range((last - first).days + 1)
-    }
-    # Hand-written, as the dashboard's other reads of the summaries: the ORM took twice
-    # as long to compose the statement as the database to run it.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT date, kind, sum(visits) FROM centres_visitday "
-            "WHERE centre_id = ANY(%s) AND date >= %s AND date <= %s GROUP BY 1, 2",
-            [list(centre_ids), first, last],
-        )
+
+    def per_day(cursor):
+        result = {
+            first + datetime.timedelta(days=i): {"staffed": 0, "user_run": 0}
+            for i in range((last - first).days + 1)
+        }
         for date, kind, n in cursor.fetchall():
             result[date][kind] += n
-    return result
+        return result
+
+    # Hand-written, as the dashboard's other reads of the summaries: the ORM took twice
+    # as long to compose the statement as the database to run it.
+    return Read(
+        "SELECT date, kind, sum(visits) FROM centres_visitday "
+        "WHERE centre_id = ANY(%s) AND date >= %s AND date <= %s GROUP BY 1, 2",
+        [list(centre_ids), first, last],
+        per_day,
+    )
 
 
 def per_week(per_day):
@@ -174,12 +182,14 @@ def heat_map_query(centre_ids, first, last):
     return sql + "GROUP BY 1, 2", params
 
 
+@reader
 def heat_map(centre_ids, first, last):
     """Return {(weekday, hour): visits} of tallies with an hour (day totals have none).
     One query."""
-    with connection.cursor() as cursor:
-        cursor.execute(*heat_map_query(centre_ids, first, last))
-        return {(weekday, hour): n for weekday, hour, n in cursor.fetchall()}
+    return Read(
+        *heat_map_query(centre_ids, first, last),
+        lambda cursor: {(weekday, hour): n for weekday, hour, n in cursor.fetchall()},
+    )
 
 
 def census_at(centre_ids, date):
@@ -197,33 +207,36 @@ ORDER BY centre_id, date DESC)
 """
 
 
+@reader
 def census_at_dates(centre_ids, dates):
     """Return census_at of each of `dates`, in their order. One query."""
     latest = " UNION ALL ".join(CENSUS_AT_SQL.format(i=i) for i in range(len(dates)))
     params = {"ids": list(centre_ids), **{f"date_{i}": date for i, date in enumerate(dates)}}
-    result = [{"weekly": 0, "monthly": 0, "occasional": 0, "centres": 0} for _date in dates]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT i, sum(weekly), sum(monthly), sum(occasional), count(*) "
-            f"FROM ({latest}) AS latest GROUP BY i",
-            params,
-        )
+
+    def sums(cursor):
+        result = [{"weekly": 0, "monthly": 0, "occasional": 0, "centres": 0} for _date in dates]
         for i, weekly, monthly, occasional, centres in cursor.fetchall():
             result[i].update(weekly=weekly, monthly=monthly, occasional=occasional, centres=centres)
-    for figures in result:
-        figures["total"] = figures["weekly"] + figures["monthly"] + figures["occasional"]
-    return result
+        for figures in result:
+            figures["total"] = figures["weekly"] + figures["monthly"] + figures["occasional"]
+        return result
+
+    return Read(
+        "SELECT i, sum(weekly), sum(monthly), sum(occasional), count(*) "
+        f"FROM ({latest}) AS latest GROUP BY i",
+        params,
+        sums,
+    )
 
 
+@reader
 def census_trend(centre_ids, first, last):
     """Return [(date, total)] of the censuses taken from `first` to `last`, summed per day."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT date, sum(weekly + monthly + occasional) FROM centres_census "
-            "WHERE centre_id = ANY(%s) AND date >= %s AND date <= %s GROUP BY 1 ORDER BY 1",
-            [list(centre_ids), first, last],
-        )
-        return cursor.fetchall()
+    return Read(
+        "SELECT date, sum(weekly + monthly + occasional) FROM centres_census "
+        "WHERE centre_id = ANY(%s) AND date >= %s AND date <= %s GROUP BY 1 ORDER BY 1",
+        [list(centre_ids), first, last],
+    )
 
 
 def census_per_centre(centre_ids, date):
@@ -248,12 +261,14 @@ UNDERSTAFFED_SQL = """
 SELECT count(*) FROM centres_staffed_openings(%(ids)s::bigint[], %(first)s::date, %(last)s::date)
 WHERE staff < 2
 """
-# Hours by kind and the understaffed count of the days, worked out directly.
-OPENING_FIGURES_SQL = """
+# Hours by kind and the understaffed count of the days, worked out directly; `{i}` tells
+# the spans of one statement apart.
+OPENING_DAYS_SQL = """
 SELECT coalesce(sum(staffed), 0), coalesce(sum(user_run), 0), coalesce(sum(maybe), 0),
        coalesce(sum(understaffed), 0)
-FROM centres_opening_months(%(ids)s::bigint[], %(first)s::date, %(last)s::date)
+FROM centres_opening_months(%(ids)s::bigint[], %(first{i})s::date, %(last{i})s::date)
 """
+OPENING_FIGURES_SQL = OPENING_DAYS_SQL.format(i="")
 
 
 def _slot_params(centre_ids, first, last):
@@ -300,26 +315,27 @@ def opening_hours_totals(centre_ids, first, last):
     return totals
 
 
+@reader
 def opening_figures(centre_ids, first, last):
     """Return ({kind: hours}, understaffed count) for the period: whole months from the
     monthly summary (OpeningMonth; months it does not hold worked out directly), the days
-    of part months at either end worked out directly. At most three queries."""
-    totals = dict.fromkeys(OpeningKind.values, 0.0)
-    understaffed = 0
+    of part months at either end worked out directly. One query."""
+    params = {"ids": list(centre_ids)}
+    parts, spans = [], [(first, last)]
     first_month, end_month = whole_months(first, last)
     if first_month < end_month:
-        parts = [opening_months(centre_ids, first_month, end_month)]
-        if first < first_month:
-            parts.append(_opening_figures_direct(centre_ids, first, first_month - ONE_DAY))
-        if end_month <= last:
-            parts.append(_opening_figures_direct(centre_ids, end_month, last))
-    else:
-        parts = [_opening_figures_direct(centre_ids, first, last)]
-    for hours, flags in parts:
-        for kind, n in hours.items():
-            totals[kind] += n
-        understaffed += flags
-    return totals, understaffed
+        params |= {"first_month": first_month, "end_month": end_month}
+        parts.append(f"({OPENING_MONTHS_SQL})")
+        spans = [(a, b) for a, b in ((first, first_month - ONE_DAY), (end_month, last)) if a <= b]
+    for i, (a, b) in enumerate(spans):
+        params |= {f"first{i}": a, f"last{i}": b}
+        parts.append(f"({OPENING_DAYS_SQL.format(i=i)})")
+    return Read(
+        "SELECT sum(staffed), sum(user_run), sum(maybe), sum(understaffed) "
+        f"FROM ({' UNION ALL '.join(parts)}) AS parts (staffed, user_run, maybe, understaffed)",
+        params,
+        lambda cursor: _figures(cursor.fetchone()),
+    )
 
 
 def _figures(row):
@@ -377,16 +393,6 @@ SELECT coalesce(sum(staffed), 0), coalesce(sum(user_run), 0), coalesce(sum(maybe
        coalesce(sum(understaffed), 0)
 FROM (SELECT * FROM kept UNION ALL SELECT * FROM worked_out) AS months
 """
-
-
-def opening_months(centre_ids, first_month, end_month):
-    """({kind: hours}, understaffed count) of the whole months from `first_month` up to
-    `end_month` (first days of months): from the summary, and the months it does not hold
-    worked out directly, without keeping them. One query."""
-    params = {"ids": list(centre_ids), "first_month": first_month, "end_month": end_month}
-    with connection.cursor() as cursor:
-        cursor.execute(OPENING_MONTHS_SQL, params)
-        return _figures(cursor.fetchone())
 
 
 def keep_opening_months(today):

@@ -3,7 +3,6 @@
 import datetime
 import json
 
-from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from centres.exports import Workbook
 from centres.models import Centre, KeyLoan, Role, User
-from centres.reads import condition
+from centres.reads import Read, condition, reader
 from centres.summaries import period_conditions
 from incidents.models import (
     WORK_INJURY_PENDING,
@@ -293,8 +292,8 @@ COUNTED_BY = {"centre_id", "severity", "kinds"}
 def _counted(centre_ids, periods, *fields):
     """The incidents of each (first day, last day) of `periods` at the centres counted per
     `fields` (of COUNTED_BY): whole months from the summary, the days around them from the
-    incidents. Rows of (period's index, *fields, n) in which a key may come twice; kinds
-    as a list. One query."""
+    incidents. A Read of rows of (period's index, *fields, n) in which a key may come
+    twice; kinds as a list."""
     # Hand-written: built with the ORM, the union of up to four statements took longer to
     # compose than the database took to run it.
     if not set(fields) <= COUNTED_BY:
@@ -312,16 +311,14 @@ def _counted(centre_ids, periods, *fields):
                 f"SELECT {i}, {columns}, count(*) FROM incidents_incident "
                 f"WHERE centre_id = ANY(%(ids)s) AND ({days}) GROUP BY {columns}"
             )
-    if not parts:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        rows = cursor.fetchall()
+    read = Read(" UNION ALL ".join(parts) or "SELECT WHERE false", params)
     if "kinds" not in fields:
-        return rows
+        return read
     # jsonb comes as text, as Django reads it for a JSONField.
     at = fields.index("kinds") + 1
-    return [(*row[:at], json.loads(row[at] or "[]"), *row[at + 1 :]) for row in rows]
+    return read.then(
+        lambda rows: [(*row[:at], json.loads(row[at] or "[]"), *row[at + 1 :]) for row in rows]
+    )
 
 
 def incident_totals(centre_ids, first, last):
@@ -330,35 +327,41 @@ def incident_totals(centre_ids, first, last):
     return incident_totals_per_period(centre_ids, [(first, last)])[0]
 
 
+@reader
 def incident_totals_per_period(centre_ids, periods):
     """Return incident_totals of each (first day, last day) of `periods`, in their order.
     One query."""
+
     # One row per severity and set of kinds, added up here: a filtered count per kind
     # and severity took the ORM longer to compile than the database to run.
-    results = [
-        {
-            "total": 0,
-            "kind": dict.fromkeys(Kind.values, 0),
-            "severity": dict.fromkeys(Severity.values, 0),
-        }
-        for _period in periods
-    ]
-    for period, severity, kinds, n in _counted(centre_ids, periods, "severity", "kinds"):
-        result = results[period]
-        result["total"] += n
-        if severity in result["severity"]:
-            result["severity"][severity] += n
-        for kind in set(kinds or ()):
-            if kind in result["kind"]:
-                result["kind"][kind] += n
-    return results
+    def totals(rows):
+        results = [
+            {
+                "total": 0,
+                "kind": dict.fromkeys(Kind.values, 0),
+                "severity": dict.fromkeys(Severity.values, 0),
+            }
+            for _period in periods
+        ]
+        for period, severity, kinds, n in rows:
+            result = results[period]
+            result["total"] += n
+            if severity in result["severity"]:
+                result["severity"][severity] += n
+            for kind in set(kinds or ()):
+                if kind in result["kind"]:
+                    result["kind"][kind] += n
+        return results
+
+    return _counted(centre_ids, periods, "severity", "kinds").then(totals)
 
 
 def incidents_per_centre(centre_ids, first, last):
     """Return {centre id: {"total", "kind": {value: n}, "follow_ups", "follow_ups_done"}}
     of the episodes in the period and their follow-up items. Two queries."""
     result = {}
-    for _period, centre_id, kinds, n in _counted(centre_ids, [(first, last)], "centre_id", "kinds"):
+    counted = _counted(centre_ids, [(first, last)], "centre_id", "kinds")
+    for _period, centre_id, kinds, n in counted.value():
         row = result.setdefault(
             centre_id,
             {
