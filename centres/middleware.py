@@ -12,7 +12,10 @@ the corrected form can be sent with it.
 import re
 
 import psycopg
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.utils.crypto import constant_time_compare
@@ -59,6 +62,23 @@ def replay_at(response, location):
     link, which would tie the contact to the row's sender)."""
     response.replay_location = location
     return response
+
+
+def _save_session(request):
+    """Save the session in the form's transaction, as SessionMiddleware would after it:
+    what the view put there (a tap's undo) is kept with the view's writes or not at all,
+    and the request commits once (SessionMiddleware's own save then has nothing new)."""
+    session = getattr(request, "session", None)
+    if session is None or session.is_empty():
+        return
+    if not (session.modified or settings.SESSION_SAVE_EVERY_REQUEST):
+        return
+    try:
+        session.save()
+    except UpdateError:
+        raise SessionInterrupted(
+            "The request's session was deleted before the request completed."
+        ) from None
 
 
 class SubmissionTokenMiddleware:
@@ -116,6 +136,7 @@ class SubmissionTokenMiddleware:
             elif len(response.content) <= MAX_KEPT_BODY:
                 kept["body"] = response.content.decode(response.charset, errors="replace")
             SubmissionToken.objects.keep(token, **kept)
+            _save_session(request)
         elif response.status_code >= 500:
             transaction.set_rollback(True)  # nothing half saved
         else:

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from centres import services
@@ -187,6 +189,39 @@ def test_a_deadlock_runs_the_request_again_from_the_start(world, client_for, mon
     assert client.post(tap, {"new": "0", TOKEN_FIELD: "deadlock-token-000001"}).status_code == 302
     assert len(calls) == 2
     assert VisitCount.objects.filter(centre=world.centre_a).totals()["visits"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tap_and_its_undo_are_saved_in_one_transaction(world, client_for):
+    client = client_for(world.staff_a)
+    client.get(reverse("centres:tally", args=[world.centre_a.pk]))  # the session's start stamped
+    tap = reverse("centres:tally_tap", args=[world.centre_a.pk])
+    with CaptureQueriesContext(connection) as queries:
+        client.post(tap, {"new": "0", TOKEN_FIELD: "one-commit-token-0001"})
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    renewals = [
+        q for q in queries.captured_queries if q["sql"].startswith('UPDATE "django_session"')
+    ]
+    assert len(renewals) == 1  # SessionMiddleware found it saved
+    assert statements.index("COMMIT") > queries.captured_queries.index(renewals[0])
+    undo = reverse("centres:tally_undo", args=[world.centre_a.pk])
+    client.post(undo, {TOKEN_FIELD: "one-commit-token-0002"})
+    assert VisitCount.objects.filter(centre=world.centre_a).totals()["visits"] == 0
+
+
+def test_a_session_ended_during_a_tap_keeps_nothing_of_it(world, client_for, monkeypatch):
+    def tap_while_signed_out_elsewhere(**kwargs):
+        Session.objects.all().delete()
+        return original(**kwargs)
+
+    original = services.tap_and_count
+    monkeypatch.setattr(services, "tap_and_count", tap_while_signed_out_elsewhere)
+    client = client_for(world.staff_a)
+    tap = reverse("centres:tally_tap", args=[world.centre_a.pk])
+    answer = client.post(tap, {"new": "0", TOKEN_FIELD: "ended-session-token-01"})
+    assert answer.status_code == 400
+    assert not VisitCount.objects.exists()
+    assert not SubmissionToken.objects.exists()
 
 
 def test_tokens_older_than_a_day_are_purged(world, time_machine):

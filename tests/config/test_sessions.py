@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -35,3 +35,35 @@ def test_a_session_ended_meanwhile_is_not_brought_back():
     with pytest.raises(UpdateError):
         store.save()
     assert not Session.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_committed_as_it_is_is_not_written_again():
+    store = SessionStore()
+    store.create()
+    with transaction.atomic():
+        store["note"] = "tapped"
+        store.save()
+    with CaptureQueriesContext(connection) as queries:
+        store.save()
+    assert queries.captured_queries == []
+    store["note"] = "undone"
+    with CaptureQueriesContext(connection) as queries:
+        store.save()
+    assert len(queries.captured_queries) == 1
+
+
+class Refused(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_save_rolled_back_is_written_again():
+    store = SessionStore()
+    store.create()
+    with pytest.raises(Refused), transaction.atomic():
+        store["note"] = "tapped"
+        store.save()
+        raise Refused
+    store.save()
+    assert SessionStore(store.session_key).load() == {"note": "tapped"}
