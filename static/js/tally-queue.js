@@ -13,6 +13,8 @@
   if (!counter || !window.crypto || !crypto.randomUUID || !window.localStorage || !window.fetch) {
     return;
   }
+  // The texts come once with the page, on the element around the counter.
+  const texts = document.getElementById("tally").dataset;
   const centre = counter.dataset.centre;
   const syncUrl = counter.dataset.syncUrl;
   const queueKey = "vaerested:tally:" + centre + ":queue";
@@ -82,22 +84,22 @@
     }
     visits = Math.max(visits, 0);
     newVisits = Math.max(Math.min(newVisits, visits), 0);
-    const words = visits === 1 ? counter.dataset.wordsOne : counter.dataset.wordsMany;
+    const words = visits === 1 ? texts.wordsOne : texts.wordsMany;
     const el = counter.querySelector(".tally-number");
     if (el.textContent !== String(visits)) el.textContent = visits;
     counter.querySelector(".tally-words").textContent = words.replace("__new__", newVisits);
     const box = counter.querySelector(".tally-queue");
     box.hidden = queue.length === 0 && !note;
     counter.querySelector(".tally-waiting").textContent = queue.length
-      ? counter.dataset.waiting.replace("__n__", queue.length)
+      ? texts.waiting.replace("__n__", queue.length)
       : "";
     counter.querySelector(".tally-waiting").hidden = queue.length === 0;
     const refused = read(refusedKey, []);
     box.hidden = box.hidden && refused.length === 0;
     box.hidden = box.hidden && !base.stale;
     counter.querySelector(".tally-note").textContent = [
-      base.stale ? counter.dataset.stale : "",
-      refused.length ? counter.dataset.refused.replace("__n__", refused.length) : "",
+      base.stale ? texts.stale : "",
+      refused.length ? texts.refused.replace("__n__", refused.length) : "",
       note,
     ].filter(Boolean).join(" ");
     counter.querySelector(".tally-undo").disabled = recent().length === 0;
@@ -127,7 +129,7 @@
     if (!last) return;
     write(recentKey, taps);
     enqueue({ id: crypto.randomUUID(), action: "undo", undoes: last.id, new: last.new, at: Date.now() });
-    counter.querySelector(".tally-undone").textContent = counter.dataset.undone;
+    counter.querySelector(".tally-undone").textContent = texts.undone;
     render();
     sendSoon(0);
   }
@@ -154,7 +156,7 @@
       return;
     }
     if (navigator.onLine === false) {
-      failed(counter.dataset.offline);
+      failed(texts.offline);
       return;
     }
     sending = true;
@@ -168,24 +170,24 @@
       });
     } catch (error) {
       sending = false;
-      failed(counter.dataset.offline);
+      failed(texts.offline);
       return;
     }
     sending = false;
     const type = response.headers.get("Content-Type") || "";
     if (response.redirected || response.status === 403) {
-      failed(counter.dataset.signedOut);
+      failed(texts.signedOut);
       return;
     }
     if (!type.startsWith("application/json")) {
-      failed(counter.dataset.failed); // the database away (503) or another fault
+      failed(texts.failed); // the database away (503) or another fault
       return;
     }
     let answer;
     try {
       answer = await response.json();
     } catch (error) {
-      failed(counter.dataset.failed);
+      failed(texts.failed);
       return;
     }
     if (!response.ok) {
@@ -201,7 +203,7 @@
         return;
       }
       // Kept: a refused batch is never dropped here; the message says why.
-      failed(answer.error || counter.dataset.failed);
+      failed(answer.error || texts.failed);
       return;
     }
     const done = new Set(answer.applied);
@@ -240,7 +242,7 @@
   });
   window.addEventListener("offline", () => {
     if (read(queueKey, []).length) {
-      note = counter.dataset.offline;
+      note = texts.offline;
       render();
     }
   });
