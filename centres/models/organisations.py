@@ -2,9 +2,11 @@
 have and which centres each of them may see (centre_scope), and what the organisation
 decides (the smallest figure shown outside it, who counts for the two-staff rule)."""
 
+import functools
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -103,6 +105,27 @@ def centre_scope(user):
     return None
 
 
+@functools.cache
+def _tally_statement(model):
+    """(field names, SQL, fields to convert) of CentreQuerySet.get_for_tally: written once
+    per process, as every tap reads it."""
+    fields = model._meta.concrete_fields
+    assigned = model.assigned_users.through._meta
+    centre_id = assigned.get_field("centre").column
+    user_id = assigned.get_field("user").column
+    sql = f"""
+        SELECT {", ".join(f"c.{field.column}" for field in fields)}
+        FROM {model._meta.db_table} c
+        WHERE c.id = %(pk)s AND c.organisation_id = %(organisation)s
+            AND (NOT %(named_only)s OR EXISTS (
+                SELECT FROM {assigned.db_table} a
+                WHERE a.{centre_id} = c.id AND a.{user_id} = %(user)s))
+    """
+    # Fields read from the database through a conversion (jsonb comes as text).
+    converted = [(i, f) for i, f in enumerate(fields) if hasattr(f, "from_db_value")]
+    return [field.attname for field in fields], sql, converted
+
+
 class CentreQuerySet(models.QuerySet):
     def for_user(self, user):
         """Centres the user may see (see centre_scope)."""
@@ -123,27 +146,23 @@ class CentreQuerySet(models.QuerySet):
         if scope is None:
             raise self.model.DoesNotExist
         organisation_id, named_only = scope
-        columns = ", ".join(f"c.{field.column}" for field in self.model._meta.concrete_fields)
-        assigned = self.model.assigned_users.through._meta
-        centre_id = assigned.get_field("centre").column
-        user_id = assigned.get_field("user").column
-        sql = f"""
-            SELECT {columns}
-            FROM {self.model._meta.db_table} c
-            WHERE c.id = %(pk)s AND c.organisation_id = %(organisation)s
-                AND (NOT %(named_only)s OR EXISTS (
-                    SELECT FROM {assigned.db_table} a
-                    WHERE a.{centre_id} = c.id AND a.{user_id} = %(user)s))
-        """
+        connection = connections[self.db]
+        names, sql, converted = _tally_statement(self.model)
         params = {
             "pk": pk,
             "organisation": organisation_id,
             "named_only": named_only,
             "user": user.pk,
         }
-        for centre in self.raw(sql, params):
-            return centre
-        raise self.model.DoesNotExist
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            raise self.model.DoesNotExist
+        values = list(row)
+        for i, field in converted:
+            values[i] = field.from_db_value(values[i], None, connection)
+        return self.model.from_db(self.db, names, values)
 
     def with_visit_totals(self, first, last):
         """Annotate `visits`, `new_visits`, `staffed_visits` and `user_run_visits`: the
