@@ -15,19 +15,22 @@ from django.db import transaction
 
 
 class SessionStore(db.SessionStore):
-    # (key, data) as last committed by this store: it lives for one request.
+    # The key this store last committed, unchanged since: it lives for one request.
     _committed = None
 
     def save(self, must_create=False):
         if must_create or self.session_key is None:
             return super().save(must_create=must_create)
-        session = self.create_model_instance(self._get_session())
-        saved = (session.session_key, session.session_data)
-        if saved == self._committed:
+        if not self.modified and self._committed == self.session_key:
             return
+        session = self.create_model_instance(self._get_session())
         updated = self.model.objects.filter(session_key=session.session_key).update(
             session_data=session.session_data, expire_date=session.expire_date
         )
         if not updated:  # ended meanwhile (signed out in another tab, or purged)
             raise UpdateError
-        transaction.on_commit(lambda: setattr(self, "_committed", saved))
+        transaction.on_commit(lambda: self._committed_as_is(session.session_key))
+
+    def _committed_as_is(self, key):
+        self._committed = key
+        self.modified = False  # every change to the data sets it again
