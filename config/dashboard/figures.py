@@ -64,7 +64,7 @@ class Figure:
     @property
     def cells(self):
         """The three columns as table cells: one value for the template, not a loop."""
-        return mark_safe("".join(f'<td class="num">{escape(text)}</td>' for text in self.texts))
+        return charts.number_cells(self.texts, escape)
 
 
 @dataclass
